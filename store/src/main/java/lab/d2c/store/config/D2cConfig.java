@@ -1,0 +1,191 @@
+package lab.d2c.store.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where every component of the stack lives. One record, read from (lowest to highest
+ * precedence) built-in defaults, a YAML config file ({@code $D2C_CONFIG} or
+ * {@code <data dir>/config.yaml}), and {@code D2C_*} environment variables. The same names
+ * are used by compose/ and by {@code ./d2c local}; a value left empty in local mode means
+ * "start the embedded server".
+ *
+ * @param dataDir            where local mode keeps PostgreSQL, S3 objects and the API token
+ * @param temporalAddress    host:port of the Temporal frontend; empty = embedded
+ * @param temporalNamespace  Temporal namespace
+ * @param taskQueue          the task queue workers poll
+ * @param jdbcUrl            JDBC URL of PostgreSQL; empty = embedded
+ * @param jdbcUser           database user
+ * @param jdbcPassword       database password
+ * @param s3Endpoint         S3 endpoint URL; empty = embedded
+ * @param s3AccessKey        S3 access key
+ * @param s3SecretKey        S3 secret key
+ * @param s3Bucket           bucket for artifacts and checkpoints
+ * @param s3Region           S3 region
+ * @param apiHost            address the API binds
+ * @param apiPort            port the API binds
+ * @param embeddedPgPort     port of the embedded PostgreSQL
+ * @param embeddedS3Port     port of the embedded S3 server
+ * @param embeddedTemporalPort port of the embedded Temporal service
+ */
+public record D2cConfig(
+        Path dataDir,
+        String temporalAddress,
+        String temporalNamespace,
+        String taskQueue,
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword,
+        String s3Endpoint,
+        String s3AccessKey,
+        String s3SecretKey,
+        String s3Bucket,
+        String s3Region,
+        String apiHost,
+        int apiPort,
+        int embeddedPgPort,
+        int embeddedS3Port,
+        int embeddedTemporalPort) {
+
+    /** Environment variable name for each setting; also the keys of the YAML file (lower-case, without the prefix). */
+    public static final Map<String, String> ENV_NAMES = envNames();
+
+    private static Map<String, String> envNames() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : new String[] {"data_dir", "temporal_address", "temporal_namespace", "task_queue",
+                "jdbc_url", "jdbc_user", "jdbc_password", "s3_endpoint", "s3_access_key", "s3_secret_key",
+                "s3_bucket", "s3_region", "api_host", "api_port", "embedded_pg_port", "embedded_s3_port",
+                "embedded_temporal_port"}) {
+            m.put(k, "D2C_" + k.toUpperCase());
+        }
+        return Map.copyOf(m);
+    }
+
+    /** Reads the configuration from the process environment. */
+    public static D2cConfig fromEnvironment() {
+        return load(System.getenv(), Optional.empty());
+    }
+
+    /**
+     * Resolves the configuration.
+     *
+     * @param env          environment variables (D2C_*)
+     * @param dataDirOverride a data dir given on the command line; wins over everything
+     */
+    public static D2cConfig load(Map<String, String> env, Optional<Path> dataDirOverride) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("data_dir", Path.of(System.getProperty("user.home"), ".d2c").toString());
+        values.put("temporal_address", "");
+        values.put("temporal_namespace", "default");
+        values.put("task_queue", "d2c");
+        values.put("jdbc_url", "");
+        values.put("jdbc_user", "postgres");
+        values.put("jdbc_password", "");
+        values.put("s3_endpoint", "");
+        values.put("s3_access_key", "d2c-local");
+        values.put("s3_secret_key", "d2c-local-secret");
+        values.put("s3_bucket", "d2c");
+        values.put("s3_region", "us-east-1");
+        values.put("api_host", "127.0.0.1");
+        values.put("api_port", "7070");
+        values.put("embedded_pg_port", "54329");
+        values.put("embedded_s3_port", "9900");
+        values.put("embedded_temporal_port", "7233");
+
+        String dataDirEnv = env.get(ENV_NAMES.get("data_dir"));
+        Path dataDir = dataDirOverride.orElse(Path.of(dataDirEnv != null && !dataDirEnv.isBlank()
+                ? dataDirEnv : values.get("data_dir")));
+        String configFile = env.get("D2C_CONFIG");
+        Path file = configFile != null && !configFile.isBlank() ? Path.of(configFile) : dataDir.resolve("config.yaml");
+        if (Files.isRegularFile(file)) {
+            readFile(file, values);
+        }
+        for (Map.Entry<String, String> e : ENV_NAMES.entrySet()) {
+            String v = env.get(e.getValue());
+            if (v != null) {
+                values.put(e.getKey(), v);
+            }
+        }
+        values.put("data_dir", dataDirOverride.map(Path::toString).orElse(values.get("data_dir")));
+        return new D2cConfig(
+                Path.of(values.get("data_dir")).toAbsolutePath(),
+                values.get("temporal_address"), values.get("temporal_namespace"), values.get("task_queue"),
+                values.get("jdbc_url"), values.get("jdbc_user"), values.get("jdbc_password"),
+                values.get("s3_endpoint"), values.get("s3_access_key"), values.get("s3_secret_key"),
+                values.get("s3_bucket"), values.get("s3_region"),
+                values.get("api_host"), port(values, "api_port"),
+                port(values, "embedded_pg_port"), port(values, "embedded_s3_port"),
+                port(values, "embedded_temporal_port"));
+    }
+
+    private static int port(Map<String, String> values, String key) {
+        String v = values.get(key);
+        try {
+            int p = Integer.parseInt(v.trim());
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ENV_NAMES.get(key) + ": not a port number: '" + v + "'");
+        }
+    }
+
+    private static void readFile(Path file, Map<String, String> values) {
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            if (root == null || root.isNull() || root.isMissingNode()) {
+                return;
+            }
+            if (!root.isObject()) {
+                throw new IllegalArgumentException(file + ": expected a mapping of settings");
+            }
+            var it = root.fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (!ENV_NAMES.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException(file + ": " + e.getKey() + ": unknown setting; known: "
+                            + String.join(", ", ENV_NAMES.keySet()));
+                }
+                values.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file, e);
+        }
+    }
+
+    /** True when Temporal, PostgreSQL and S3 are all external (nothing to embed). */
+    public boolean allExternal() {
+        return !temporalAddress.isBlank() && !jdbcUrl.isBlank() && !s3Endpoint.isBlank();
+    }
+
+    /** Returns a copy with the given endpoints filled in (used once the embedded servers are up). */
+    public D2cConfig withEndpoints(String temporal, String jdbc, String s3) {
+        return new D2cConfig(dataDir, temporal, temporalNamespace, taskQueue, jdbc, jdbcUser, jdbcPassword, s3,
+                s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, apiPort, embeddedPgPort, embeddedS3Port,
+                embeddedTemporalPort);
+    }
+
+    /** A copy with another API port (tests bind port 0). */
+    public D2cConfig withApiPort(int port) {
+        return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
+                s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, port, embeddedPgPort,
+                embeddedS3Port, embeddedTemporalPort);
+    }
+
+    /** Never prints secrets. */
+    @Override
+    public String toString() {
+        return "D2cConfig[dataDir=" + dataDir + ", temporal=" + temporalAddress + "/" + temporalNamespace
+                + ", queue=" + taskQueue + ", jdbc=" + jdbcUrl + ", s3=" + s3Endpoint + "/" + s3Bucket
+                + ", api=" + apiHost + ":" + apiPort + "]";
+    }
+}

@@ -1,0 +1,2 @@
+/** Activity implementations and the worker process. */
+package lab.d2c.workers;
