@@ -1,0 +1,64 @@
+package lab.d2c.workflows.node;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/** Timeouts and retries of node and ledger activities. */
+public final class NodeActivityOptions {
+
+    /** A node activity that misses heartbeats this long is presumed lost and retried elsewhere. */
+    public static final Duration NODE_HEARTBEAT = Duration.ofSeconds(60);
+
+    /** Error type names that mean "the input is wrong": retrying cannot help. */
+    public static final String BAD_INPUT = "BadNodeInput";
+
+    private NodeActivityOptions() {
+    }
+
+    /**
+     * The task queue node work runs on, derived from the workflow's queue. Node activities
+     * get their own queue so that a worker's few slots for heavy work are never taken by
+     * the many light ledger and await activities.
+     */
+    public static String nodeQueue(String workflowQueue) {
+        return workflowQueue + "-nodes";
+    }
+
+    public static ActivityOptions node(String workflowQueue) {
+        return ActivityOptions.newBuilder()
+                .setTaskQueue(nodeQueue(workflowQueue))
+                .setStartToCloseTimeout(Duration.ofDays(14))
+                .setHeartbeatTimeout(NODE_HEARTBEAT)
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(2))
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofMinutes(1))
+                        .setMaximumAttempts(6)
+                        .setDoNotRetry(BAD_INPUT)
+                        .build())
+                .build();
+    }
+
+    public static ActivityOptions ledger() {
+        return ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofMillis(500))
+                        .setMaximumInterval(Duration.ofSeconds(20))
+                        .build())
+                .build();
+    }
+
+    public static ActivityOptions await() {
+        return ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofDays(14))
+                .setHeartbeatTimeout(Duration.ofSeconds(60))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .setDoNotRetry(BAD_INPUT)
+                        .build())
+                .build();
+    }
+}

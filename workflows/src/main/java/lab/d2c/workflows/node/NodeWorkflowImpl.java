@@ -1,0 +1,29 @@
+package lab.d2c.workflows.node;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+
+/** Runs the node activity; records a final failure or cancellation in the ledger. */
+public final class NodeWorkflowImpl implements NodeWorkflow {
+
+    private final NodeActivities node = Workflow.newActivityStub(NodeActivities.class,
+            NodeActivityOptions.node(Workflow.getInfo().getTaskQueue()));
+    private final LedgerActivities ledger = Workflow.newActivityStub(LedgerActivities.class, NodeActivityOptions.ledger());
+
+    @Override
+    public NodeResult run(NodeTask task) {
+        try {
+            return node.execute(task);
+        } catch (CanceledFailure e) {
+            Workflow.newDetachedCancellationScope(() -> ledger.nodeFinished(task.key(), "CANCELLED", "cancelled")).run();
+            throw e;
+        } catch (ActivityFailure e) {
+            String reason = Failures.rootMessage(e);
+            ledger.nodeFinished(task.key(), "FAILED", reason);
+            throw ApplicationFailure.newNonRetryableFailure(task.kind() + " " + task.key() + " failed: " + reason,
+                    "NodeFailed");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package lab.d2c.workflows.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ExperimentGraphTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ObjectNode config(String json) throws Exception {
+        return (ObjectNode) JSON.readTree(json);
+    }
+
+    private static final String BASE = "{\"seed\":0,\"data\":{\"dataset\":\"shapes\",\"image_size\":32},"
+            + "\"tok\":{\"codebook\":64},\"train\":{\"lr\":0.001}}";
+
+    private static Map<String, String> keys(ObjectNode cfg) {
+        return ExperimentGraph.plan(cfg, TestNodeTypes.chain()).nodes().stream()
+                .collect(Collectors.toMap(GraphNode::kind, GraphNode::key));
+    }
+
+    @Test
+    void inputsComeFirstAndKeysCarryInputs() throws Exception {
+        ExperimentGraph g = ExperimentGraph.plan(config(BASE), TestNodeTypes.chain());
+        assertThat(g.nodes()).extracting(GraphNode::kind).containsExactly("data", "tok", "train");
+        GraphNode train = g.node("train").orElseThrow();
+        assertThat(train.inputKeys()).containsEntry("data", g.node("data").orElseThrow().key())
+                .containsEntry("tokens", g.node("tok").orElseThrow().key());
+        assertThat(train.key()).startsWith("train-").hasSize("train-".length() + 20);
+    }
+
+    @Test
+    void sameSpecSameKeysWhateverTheKeyOrderOrNumberForm() throws Exception {
+        Map<String, String> a = keys(config(BASE));
+        Map<String, String> b = keys(config("{\"train\":{\"lr\":1e-3},\"tok\":{\"codebook\":64.0},"
+                + "\"data\":{\"image_size\":32,\"dataset\":\"shapes\"},\"seed\":0}"));
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void aChangedFieldChangesExactlyTheNodesThatReadItAndTheirDescendants() throws Exception {
+        Map<String, String> base = keys(config(BASE));
+
+        Map<String, String> seed = keys(config(BASE.replace("\"seed\":0", "\"seed\":1")));
+        assertThat(seed.get("data")).isEqualTo(base.get("data"));
+        assertThat(seed.get("tok")).isEqualTo(base.get("tok"));
+        assertThat(seed.get("train")).isNotEqualTo(base.get("train"));
+
+        Map<String, String> tok = keys(config(BASE.replace("\"codebook\":64", "\"codebook\":128")));
+        assertThat(tok.get("data")).isEqualTo(base.get("data"));
+        assertThat(tok.get("tok")).isNotEqualTo(base.get("tok"));
+        assertThat(tok.get("train")).as("train consumes tok").isNotEqualTo(base.get("train"));
+
+        Map<String, String> data = keys(config(BASE.replace("\"image_size\":32", "\"image_size\":64")));
+        assertThat(data.values()).doesNotContainAnyElementsOf(base.values());
+    }
+
+    @Test
+    void codeVersionIsPartOfTheKey() {
+        ObjectNode slice = JSON.createObjectNode().put("a", 1);
+        assertThat(NodeKeys.key("k", 1, slice, Map.of())).isNotEqualTo(NodeKeys.key("k", 2, slice, Map.of()));
+    }
+
+    @Test
+    void registeredTypesPlanTheDatasetNodeFromTheDataSectionOnly() throws Exception {
+        ExperimentGraph g = ExperimentGraph.plan(config(BASE));
+        GraphNode data = g.node(PrepareDatasetNode.KIND).orElseThrow();
+        assertThat(JSON.readTree(data.configJson()).fieldNames()).toIterable().containsExactly("data");
+    }
+
+    @Test
+    void missingInputKindIsAClearError() throws Exception {
+        List<NodeType> broken = List.of(TestNodeTypes.type("train", List.of("train"), Map.of("tokens", "tok")));
+        assertThatThrownBy(() -> ExperimentGraph.plan(config(BASE), broken)).hasMessageContaining("needs tok");
+    }
+
+    @Test
+    void cycleIsAClearError() throws Exception {
+        List<NodeType> cyclic = List.of(TestNodeTypes.type("a", List.of(), Map.of("x", "b")),
+                TestNodeTypes.type("b", List.of(), Map.of("x", "a")));
+        assertThatThrownBy(() -> ExperimentGraph.plan(config(BASE), cyclic)).hasMessageContaining("cycle");
+    }
+}
