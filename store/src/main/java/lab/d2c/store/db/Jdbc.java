@@ -1,0 +1,136 @@
+package lab.d2c.store.db;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import lab.d2c.store.StoreException;
+
+/** Runs prepared statements for one repository; failures become {@link StoreException}s naming what was being done. */
+final class Jdbc {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final String repository;
+
+    Jdbc(DataSource dataSource, String repository) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.repository = repository;
+    }
+
+    <T> List<T> query(String what, String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    <T> Optional<T> queryOne(String what, String sql, Binder binder, RowMapper<T> mapper) {
+        return query(what, sql, binder, mapper).stream().findFirst();
+    }
+
+    int update(String what, String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, what, sql, binder);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    int update(Connection connection, String what, String sql, Binder binder) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    StoreException failure(String what, SQLException e) {
+        return new StoreException(repository + ": " + what + " failed: " + e.getMessage(), e);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Map<String, String> stringMap(String column, String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return Map.copyOf(JSON.readValue(json, STRING_MAP));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(column + ": not a JSON object of strings: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static String json(String field, Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(field + ": not serialisable as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Fails fast, naming the field, when a JSON column value is not valid JSON text. */
+    static String requireJson(String field, String json, boolean nullable) {
+        if (json == null) {
+            if (nullable) {
+                return null;
+            }
+            throw new IllegalArgumentException(field + ": required JSON, got null");
+        }
+        if (json.isBlank()) {
+            throw new IllegalArgumentException(field + ": required JSON, got an empty string");
+        }
+        try {
+            JSON.readTree(json);
+            return json;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(field + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

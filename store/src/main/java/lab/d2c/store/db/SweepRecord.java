@@ -1,0 +1,43 @@
+package lab.d2c.store.db;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A row of {@code sweeps}.
+ *
+ * @param specText   the submitted file, verbatim
+ * @param specJson   the parsed, validated spec as JSON text
+ * @param createdAt  set by the database (null in a record not yet inserted), as are updatedAt and finishedAt
+ */
+public record SweepRecord(
+        String id,
+        String name,
+        String specText,
+        String specJson,
+        Status status,
+        int armCount,
+        String workflowId,
+        String error,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant finishedAt) {
+
+    public SweepRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(specText, "specText");
+        Objects.requireNonNull(specJson, "specJson");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(workflowId, "workflowId");
+        if (armCount < 0) {
+            throw new IllegalArgumentException("armCount: must be >= 0, got " + armCount);
+        }
+    }
+
+    /** A new sweep, not yet started. */
+    public static SweepRecord pending(String id, String name, String specText, String specJson, int armCount,
+            String workflowId) {
+        return new SweepRecord(id, name, specText, specJson, Status.PENDING, armCount, workflowId, null, null, null, null);
+    }
+}

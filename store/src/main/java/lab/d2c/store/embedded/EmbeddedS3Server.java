@@ -1,0 +1,121 @@
+package lab.d2c.store.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.filesystem.reference.FilesystemConstants;
+import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
+
+/**
+ * An S3-compatible server in the JVM: s3proxy with the jclouds {@code filesystem} provider, one folder
+ * per bucket under a given directory, on 127.0.0.1. Requests must be signed (AWS V2 or V4) with the
+ * given identity and credential; presigned V4 URLs work.
+ */
+public final class EmbeddedS3Server implements AutoCloseable {
+
+    private final S3Proxy proxy;
+    private final BlobStoreContext context;
+    private final Path directory;
+
+    private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context, Path directory) {
+        this.proxy = proxy;
+        this.context = context;
+        this.directory = directory;
+    }
+
+    /**
+     * Starts a server keeping objects under {@code directory}.
+     *
+     * @param port       TCP port on 127.0.0.1; 0 picks a free one
+     * @param identity   the access key clients sign with
+     * @param credential the secret key clients sign with
+     */
+    public static EmbeddedS3Server start(Path directory, int port, String identity, String credential) {
+        Objects.requireNonNull(directory, "directory");
+        requireText("identity", identity);
+        requireText("credential", credential);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: must be 0..65535, got " + port);
+        }
+        QuietLogs.warnOnly("org.gaul", "org.jclouds", "jclouds", "org.gaul.shaded.org.eclipse.jetty");
+        Path dir = directory.toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the S3 directory " + dir, e);
+        }
+        Properties props = new Properties();
+        props.setProperty(FilesystemConstants.PROPERTY_BASEDIR, dir.toString());
+        BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
+                .overrides(props)
+                .modules(List.of(new SLF4JLoggingModule()))
+                .buildView(BlobStoreContext.class);
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
+                .build();
+        try {
+            proxy.start();
+            waitStarted(proxy);
+        } catch (Exception e) {
+            context.close();
+            throw new IllegalStateException("cannot start the embedded S3 server on 127.0.0.1:" + port + " over "
+                    + dir + ": " + e.getMessage(), e);
+        }
+        return new EmbeddedS3Server(proxy, context, dir);
+    }
+
+    private static void waitStarted(S3Proxy proxy) throws InterruptedException {
+        for (int i = 0; i < 200 && !"STARTED".equals(proxy.getState()); i++) {
+            Thread.sleep(10);
+        }
+        if (!"STARTED".equals(proxy.getState())) {
+            throw new IllegalStateException("s3proxy state " + proxy.getState() + " after 2 s");
+        }
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + ": required (non-empty)");
+        }
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return proxy.getPort();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the embedded S3 server on " + endpoint(), e);
+        } finally {
+            context.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedS3Server[" + endpoint() + ", objects=" + directory + "]";
+    }
+}

@@ -1,0 +1,132 @@
+package lab.d2c.workers;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.lang.management.ManagementFactory;
+import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.db.Database;
+import lab.d2c.store.db.ExperimentRepository;
+import lab.d2c.store.db.MetricsRepository;
+import lab.d2c.store.db.NodeRepository;
+import lab.d2c.store.db.SweepRepository;
+import lab.d2c.workers.ledger.LedgerActivitiesImpl;
+import lab.d2c.workers.node.NodeActivitiesImpl;
+import lab.d2c.workers.node.NodeExecutors;
+import lab.d2c.workflows.experiment.ExperimentWorkflowImpl;
+import lab.d2c.workflows.node.NodeActivityOptions;
+import lab.d2c.workflows.node.NodeWorkflowImpl;
+import lab.d2c.workflows.sweep.SweepWorkflowImpl;
+
+/**
+ * A worker process's Temporal side. It polls two queues: the control queue (all
+ * workflows, and the light ledger activities) and the node queue (the heavy node work,
+ * a few at a time, since one training uses every core).
+ */
+public final class D2cWorker implements AutoCloseable {
+
+    private final WorkerFactory factory;
+    private final String name;
+    private final String taskQueue;
+
+    private D2cWorker(WorkerFactory factory, String name, String taskQueue) {
+        this.factory = factory;
+        this.name = name;
+        this.taskQueue = taskQueue;
+    }
+
+    /** Builds and starts a worker. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String taskQueue() {
+        return taskQueue;
+    }
+
+    @Override
+    public void close() {
+        factory.shutdown();
+        factory.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Builder: {@code setX} for required parts, {@code optX} for optional ones. */
+    public static final class Builder {
+        private WorkflowClient client;
+        private String taskQueue;
+        private Database database;
+        private ArtifactStore artifacts;
+        private NodeExecutors executors = NodeExecutors.standard();
+        private int nodeSlots = 1;
+        private String name = "worker-" + ManagementFactory.getRuntimeMXBean().getName();
+
+        public Builder setClient(WorkflowClient client) {
+            this.client = client;
+            return this;
+        }
+
+        public Builder setTaskQueue(String taskQueue) {
+            this.taskQueue = taskQueue;
+            return this;
+        }
+
+        public Builder setDatabase(Database database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder setArtifacts(ArtifactStore artifacts) {
+            this.artifacts = artifacts;
+            return this;
+        }
+
+        public Builder optExecutors(NodeExecutors executors) {
+            this.executors = executors;
+            return this;
+        }
+
+        /** How many nodes this worker runs at once (default 1). */
+        public Builder optNodeSlots(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException("node slots must be >= 1, got " + slots);
+            }
+            this.nodeSlots = slots;
+            return this;
+        }
+
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public D2cWorker start() {
+            if (client == null || taskQueue == null || database == null || artifacts == null) {
+                throw new IllegalStateException("D2cWorker needs client, task queue, database and artifacts");
+            }
+            var ds = database.dataSource();
+            NodeRepository nodes = new NodeRepository(ds);
+            WorkerFactory factory = WorkerFactory.newInstance(client);
+            Worker control = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
+                    .setIdentity(name)
+                    .setMaxConcurrentActivityExecutionSize(200)
+                    .build());
+            control.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, ExperimentWorkflowImpl.class,
+                    NodeWorkflowImpl.class);
+            control.registerActivitiesImplementations(new LedgerActivitiesImpl(client, nodes,
+                    new ExperimentRepository(ds), new SweepRepository(ds)));
+            Worker work = factory.newWorker(NodeActivityOptions.nodeQueue(taskQueue), WorkerOptions.newBuilder()
+                    .setIdentity(name)
+                    .setMaxConcurrentActivityExecutionSize(nodeSlots)
+                    .build());
+            work.registerActivitiesImplementations(new NodeActivitiesImpl(executors, artifacts,
+                    new MetricsRepository(ds), nodes, name));
+            factory.start();
+            return new D2cWorker(factory, name, taskQueue);
+        }
+    }
+}

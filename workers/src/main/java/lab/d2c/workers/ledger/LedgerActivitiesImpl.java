@@ -1,0 +1,92 @@
+package lab.d2c.workers.ledger;
+
+import io.temporal.activity.Activity;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import lab.d2c.store.db.ExperimentRepository;
+import lab.d2c.store.db.NodeRecord;
+import lab.d2c.store.db.NodeRepository;
+import lab.d2c.store.db.Status;
+import lab.d2c.store.db.SweepRepository;
+import lab.d2c.workflows.graph.GraphNode;
+import lab.d2c.workflows.node.Failures;
+import lab.d2c.workflows.node.LedgerActivities;
+import lab.d2c.workflows.node.NodeResult;
+import lab.d2c.workers.node.NodeContext;
+
+/** The ledger in PostgreSQL. */
+public final class LedgerActivitiesImpl implements LedgerActivities {
+
+    /** How long one wait for a shared node blocks before heartbeating again. */
+    private static final long AWAIT_SLICE_S = 10;
+
+    private final WorkflowClient client;
+    private final NodeRepository nodes;
+    private final ExperimentRepository experiments;
+    private final SweepRepository sweeps;
+
+    public LedgerActivitiesImpl(WorkflowClient client, NodeRepository nodes, ExperimentRepository experiments,
+            SweepRepository sweeps) {
+        this.client = client;
+        this.nodes = nodes;
+        this.experiments = experiments;
+        this.sweeps = sweeps;
+    }
+
+    @Override
+    public NodeResult claimNode(String experimentId, GraphNode node) {
+        NodeRecord rec = nodes.register(NodeRecord.pending(node.key(), node.kind(), node.configJson(),
+                NodeContext.toJson(node.inputKeys()), node.codeVersion()));
+        boolean hit = rec.status() == Status.SUCCEEDED;
+        nodes.linkExperiment(experimentId, node.key(), hit);
+        return hit ? toResult(rec).asCacheHit() : null;
+    }
+
+    @Override
+    public NodeResult awaitNode(String experimentId, String nodeKey) {
+        nodes.linkExperiment(experimentId, nodeKey, true);
+        WorkflowStub stub = client.newUntypedWorkflowStub(nodeKey, Optional.empty(), Optional.empty());
+        while (true) {
+            Optional<NodeRecord> rec = nodes.find(nodeKey);
+            if (rec.isPresent() && rec.get().status() == Status.SUCCEEDED) {
+                return toResult(rec.get()).asCacheHit();
+            }
+            try {
+                return stub.getResult(AWAIT_SLICE_S, TimeUnit.SECONDS, NodeResult.class).asCacheHit();
+            } catch (TimeoutException e) {
+                Activity.getExecutionContext().heartbeat(nodeKey);
+            } catch (WorkflowFailedException e) {
+                throw ApplicationFailure.newNonRetryableFailure("shared node " + nodeKey + " failed: "
+                        + Failures.rootMessage(e), "NodeFailed");
+            }
+        }
+    }
+
+    @Override
+    public void nodeFinished(String nodeKey, String status, String error) {
+        if (Status.valueOf(status) == Status.CANCELLED) {
+            nodes.markCancelled(nodeKey);
+        } else {
+            nodes.markFailed(nodeKey, error);
+        }
+    }
+
+    @Override
+    public void experimentStatus(String experimentId, String status, String error) {
+        experiments.updateStatus(experimentId, Status.valueOf(status), error);
+    }
+
+    @Override
+    public void sweepStatus(String sweepId, String status, String error) {
+        sweeps.updateStatus(sweepId, Status.valueOf(status), error);
+    }
+
+    private static NodeResult toResult(NodeRecord rec) {
+        return new NodeResult(rec.key(), rec.kind(), rec.artifactKeys(), rec.resultJson(), false);
+    }
+}

@@ -1,0 +1,84 @@
+package lab.d2c.workers.node;
+
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Map;
+import lab.d2c.model.data.DatasetMissingException;
+import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.db.MetricsRepository;
+import lab.d2c.store.db.NodeRepository;
+import lab.d2c.workflows.node.NodeActivities;
+import lab.d2c.workflows.node.NodeActivityOptions;
+import lab.d2c.workflows.node.NodeResult;
+import lab.d2c.workflows.node.NodeTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches a node to its executor and keeps the nodes table current: RUNNING with this
+ * worker's name and the attempt count, progress while it runs, then SUCCEEDED with its
+ * artifacts. Errors of bad input fail the node at once; others go back to Temporal to retry.
+ */
+public final class NodeActivitiesImpl implements NodeActivities {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeActivitiesImpl.class);
+
+    /** Progress reaches PostgreSQL at most this often per node. */
+    private static final long PROGRESS_WRITE_MS = 1000;
+
+    private final NodeExecutors executors;
+    private final ArtifactStore artifacts;
+    private final MetricsRepository metrics;
+    private final NodeRepository nodes;
+    private final String workerName;
+
+    public NodeActivitiesImpl(NodeExecutors executors, ArtifactStore artifacts, MetricsRepository metrics,
+            NodeRepository nodes, String workerName) {
+        this.executors = executors;
+        this.artifacts = artifacts;
+        this.metrics = metrics;
+        this.nodes = nodes;
+        this.workerName = workerName;
+    }
+
+    @Override
+    public NodeResult execute(NodeTask task) {
+        ActivityExecutionContext activity = Activity.getExecutionContext();
+        long started = System.currentTimeMillis();
+        nodes.markRunning(task.key(), workerName);
+        LOG.info("node {} ({}) attempt {} on {}", task.key(), task.kind(), activity.getInfo().getAttempt(), workerName);
+        ProgressReporter reporter = new ProgressReporter() {
+            private long lastWrite;
+
+            @Override
+            public void report(double fraction, String message, Object details) {
+                // Heartbeating also delivers cancellation: it throws once the node is cancelled.
+                activity.heartbeat(details == null ? Map.of("progress", fraction, "message", message) : details);
+                long now = System.currentTimeMillis();
+                if (now - lastWrite >= PROGRESS_WRITE_MS || fraction >= 1.0) {
+                    lastWrite = now;
+                    nodes.updateProgress(task.key(), fraction, message);
+                }
+            }
+        };
+        try {
+            NodeExecutor executor = executors.require(task.kind());
+            NodeOutput out = executor.execute(new NodeContext(task, artifacts, metrics, reporter));
+            String resultJson = NodeContext.toJson(out.result());
+            long duration = System.currentTimeMillis() - started;
+            nodes.markSucceeded(task.key(), out.artifacts(), resultJson, duration);
+            LOG.info("node {} succeeded in {} ms", task.key(), duration);
+            return new NodeResult(task.key(), task.kind(), Map.copyOf(out.artifacts()), resultJson, false);
+        } catch (ActivityCompletionException e) {
+            throw e;
+        } catch (BadNodeInputException | DatasetMissingException | IllegalArgumentException e) {
+            LOG.warn("node {} has bad input: {}", task.key(), e.getMessage());
+            throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), NodeActivityOptions.BAD_INPUT, e);
+        } catch (Exception e) {
+            LOG.warn("node {} attempt failed, Temporal will retry: {}", task.key(), e.toString());
+            throw Activity.wrap(e);
+        }
+    }
+}

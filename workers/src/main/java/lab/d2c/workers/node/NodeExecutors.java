@@ -1,0 +1,38 @@
+package lab.d2c.workers.node;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import lab.d2c.workers.dataset.PrepareDatasetExecutor;
+
+/** The executors a worker offers, by node kind. New node kinds add their executor here. */
+public final class NodeExecutors {
+
+    private final Map<String, NodeExecutor> byKind = new LinkedHashMap<>();
+
+    public NodeExecutors(List<NodeExecutor> executors) {
+        for (NodeExecutor e : executors) {
+            if (byKind.put(e.kind(), e) != null) {
+                throw new IllegalStateException("two executors for node kind " + e.kind());
+            }
+        }
+    }
+
+    /** Every executor this build has. */
+    public static NodeExecutors standard() {
+        return new NodeExecutors(List.of(new PrepareDatasetExecutor()));
+    }
+
+    public NodeExecutor require(String kind) {
+        NodeExecutor e = byKind.get(kind);
+        if (e == null) {
+            throw new BadNodeInputException("this worker has no executor for node kind '" + kind + "'; it has " + byKind.keySet());
+        }
+        return e;
+    }
+
+    public Set<String> kinds() {
+        return byKind.keySet();
+    }
+}

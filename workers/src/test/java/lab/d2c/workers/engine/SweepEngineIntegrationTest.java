@@ -1,0 +1,126 @@
+package lab.d2c.workers.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.ArrayList;
+import java.util.List;
+import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.db.Database;
+import lab.d2c.store.db.ExperimentRecord;
+import lab.d2c.store.db.ExperimentRepository;
+import lab.d2c.store.db.LinkedNode;
+import lab.d2c.store.db.NodeRepository;
+import lab.d2c.store.db.Status;
+import lab.d2c.store.db.SweepRecord;
+import lab.d2c.store.db.SweepRepository;
+import lab.d2c.store.testing.TestStack;
+import lab.d2c.workers.D2cWorker;
+import lab.d2c.workflows.experiment.ExperimentRequest;
+import lab.d2c.workflows.sweep.SweepRequest;
+import lab.d2c.workflows.sweep.SweepWorkflow;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real worker (ledger + node activities) on Temporal's test service, with the real
+ * embedded PostgreSQL and S3 server: two arms share prepare-dataset, it runs once, and the
+ * second arm records a cache hit; a later sweep recomputes nothing.
+ */
+class SweepEngineIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String QUEUE = "engine-it";
+
+    private TestWorkflowEnvironment env;
+    private D2cWorker worker;
+    private Database db;
+    private ArtifactStore store;
+
+    @BeforeEach
+    void setUp() {
+        TestStack stack = TestStack.get();
+        stack.truncateAll();
+        db = stack.database();
+        store = stack.artifactStore("engine");
+        env = TestWorkflowEnvironment.newInstance();
+        worker = D2cWorker.builder().setClient(env.getWorkflowClient()).setTaskQueue(QUEUE).setDatabase(db)
+                .setArtifacts(store).optName("it-worker").start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        worker.close();
+        env.close();
+    }
+
+    private String config(long seed) {
+        return "{\"seed\":" + seed + ",\"data\":{\"dataset\":\"shapes\",\"path\":null,\"image_size\":16,\"channels\":1,"
+                + "\"num_classes\":3,\"train_size\":64,\"test_size\":16,\"seed\":1,\"shard_size\":32}}";
+    }
+
+    private String runSweep(String sweepId, long... seeds) {
+        SweepRepository sweeps = new SweepRepository(db.dataSource());
+        ExperimentRepository exps = new ExperimentRepository(db.dataSource());
+        List<ExperimentRequest> arms = new ArrayList<>();
+        sweeps.insert(SweepRecord.pending(sweepId, "it", "name: it", "{}", seeds.length, SweepRequest.workflowId(sweepId)));
+        for (int i = 0; i < seeds.length; i++) {
+            String id = sweepId + "-a" + i;
+            exps.insert(ExperimentRecord.pending(id, sweepId, i, "arm" + i, seeds[i], "{}", config(seeds[i]),
+                    ExperimentRequest.workflowId(id)));
+            arms.add(new ExperimentRequest(id, config(seeds[i])));
+        }
+        SweepWorkflow wf = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(SweepRequest.workflowId(sweepId)).build());
+        return wf.run(new SweepRequest(sweepId, arms));
+    }
+
+    @Test
+    void twoArmsShareOneDatasetNodeAndTheSecondIsACacheHit() throws Exception {
+        assertThat(runSweep("it-1", 0, 1)).isEqualTo("SUCCEEDED");
+
+        NodeRepository nodes = new NodeRepository(db.dataSource());
+        List<LinkedNode> a0 = nodes.listByExperiment("it-1-a0");
+        List<LinkedNode> a1 = nodes.listByExperiment("it-1-a1");
+        assertThat(a0).hasSize(1);
+        assertThat(a1).hasSize(1);
+        assertThat(a0.get(0).node().key()).isEqualTo(a1.get(0).node().key());
+        var node = a0.get(0).node();
+        assertThat(node.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(node.attempts()).as("one execution").isEqualTo(1);
+        assertThat(node.worker()).isEqualTo("it-worker");
+        assertThat(List.of(a0.get(0).cacheHit(), a1.get(0).cacheHit())).containsExactlyInAnyOrder(true, false);
+        assertThat(store.exists(node.artifactKeys().get("manifest"))).isTrue();
+        assertThat(JSON.readTree(node.resultJson()).get("train_count").asInt()).isEqualTo(64);
+
+        assertThat(new SweepRepository(db.dataSource()).find("it-1").orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(new ExperimentRepository(db.dataSource()).find("it-1-a1").orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
+
+        // A later sweep asking for the same dataset gets it from the cache: nothing reruns.
+        assertThat(runSweep("it-2", 7)).isEqualTo("SUCCEEDED");
+        assertThat(nodes.find(node.key()).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(nodes.listByExperiment("it-2-a0").get(0).cacheHit()).isTrue();
+    }
+
+    @Test
+    void badInputFailsTheArmAtOnceWithTheReason() {
+        SweepRepository sweeps = new SweepRepository(db.dataSource());
+        ExperimentRepository exps = new ExperimentRepository(db.dataSource());
+        String bad = config(0).replace("\"dataset\":\"shapes\"", "\"dataset\":\"fashion-mnist\"")
+                .replace("\"path\":null", "\"path\":\"/nonexistent\"");
+        sweeps.insert(SweepRecord.pending("it-bad", "it", "name: it", "{}", 1, SweepRequest.workflowId("it-bad")));
+        exps.insert(ExperimentRecord.pending("it-bad-a0", "it-bad", 0, "arm0", 0, "{}", bad, "experiment-it-bad-a0"));
+        SweepWorkflow wf = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId("sweep-it-bad").build());
+        assertThat(wf.run(new SweepRequest("it-bad", List.of(new ExperimentRequest("it-bad-a0", bad))))).isEqualTo("FAILED");
+        ExperimentRecord e = exps.find("it-bad-a0").orElseThrow();
+        assertThat(e.status()).isEqualTo(Status.FAILED);
+        assertThat(e.error()).contains("apt-get install dataset-fashion-mnist");
+        LinkedNode n = new NodeRepository(db.dataSource()).listByExperiment("it-bad-a0").get(0);
+        assertThat(n.node().status()).isEqualTo(Status.FAILED);
+        assertThat(n.node().attempts()).as("bad input is not retried").isEqualTo(1);
+    }
+}
