@@ -1,0 +1,63 @@
+package lab.d2c.api.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+import lab.d2c.api.local.LocalRuntime;
+import lab.d2c.api.sweep.SweepService;
+import lab.d2c.model.data.FashionMnist;
+import lab.d2c.workflows.spec.BundledSweeps;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start local mode, launch the bundled quick sweep, follow it, and say where to look.",
+                "Uses Fashion-MNIST from Debian's dataset-fashion-mnist package; without it, the procedural shapes set."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST) or smoke (shapes).")
+    String sweep;
+
+    @Option(names = "--exit", description = "Stop the stack and exit when the sweep ends (default: stay up for browsing).")
+    boolean exit;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String name = sweep;
+        if (name == null) {
+            name = Files.isDirectory(FashionMnist.DEBIAN_DIR) ? "demo" : "smoke";
+            if (name.equals("smoke")) {
+                System.out.println("d2c demo: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist);"
+                        + " running the 'smoke' sweep on procedural shapes instead.");
+            }
+        }
+        LocalRuntime rt = LocalRuntime.start(config.load(), true, 1, System.out);
+        try {
+            SweepService.Submitted s = rt.sweeps().submit(BundledSweeps.read(name));
+            System.out.println("d2c demo: launched sweep " + s.sweepId() + " (" + s.experimentIds().size() + " arms)");
+            ApiClient api = new ApiClient(rt.api().baseUrl());
+            JsonNode end = SweepWatch.follow(api, s.sweepId(), System.out);
+            SweepWatch.printSummary(end, System.out);
+            String base = rt.api().baseUrl() + "/api/v1";
+            System.out.println();
+            System.out.println("Where to look:");
+            System.out.println("  curl " + base + "/sweeps/" + s.sweepId());
+            System.out.println("  curl " + base + "/experiments/" + s.experimentIds().get(0));
+            System.out.println("  ./d2c sweep status " + s.sweepId());
+            if (exit) {
+                return "SUCCEEDED".equals(end.path("status").asText()) ? 0 : 1;
+            }
+            System.out.println("The stack stays up for browsing. Ctrl-C stops it.");
+            LocalCommand.awaitShutdown(rt);
+            return 0;
+        } finally {
+            if (exit) {
+                rt.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package lab.d2c.api.cli;
+
+import java.util.concurrent.Callable;
+import lab.d2c.api.platform.Endpoints;
+import lab.d2c.api.platform.Platform;
+import lab.d2c.store.config.D2cConfig;
+import lab.d2c.workers.D2cWorker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Run a worker against any Temporal, PostgreSQL and S3 (from D2C_* settings).",
+                "Unset endpoints default to the ones ./d2c local serves on this machine."})
+public final class WorkerCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--node-slots", defaultValue = "1", description = "Nodes this worker runs at once (default ${DEFAULT-VALUE}).")
+    int nodeSlots;
+
+    @Option(names = "--name", description = "Worker identity shown in Temporal and the nodes table.")
+    String name;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        D2cConfig cfg = Endpoints.withLocalDefaults(config.load());
+        System.out.println("d2c worker: temporal " + cfg.temporalAddress() + ", postgres " + cfg.jdbcUrl() + ", s3 " + cfg.s3Endpoint());
+        Platform platform = Platform.connect(cfg);
+        D2cWorker.Builder b = D2cWorker.builder().setClient(platform.client()).setTaskQueue(cfg.taskQueue())
+                .setDatabase(platform.database()).setArtifacts(platform.artifacts()).optNodeSlots(nodeSlots);
+        if (name != null) {
+            b.optName(name);
+        }
+        D2cWorker worker = b.start();
+        System.out.println("d2c worker " + worker.name() + " polling " + cfg.taskQueue() + ". Ctrl-C stops it.");
+        LocalCommand.awaitShutdown(() -> {
+            worker.close();
+            platform.close();
+        });
+        return 0;
+    }
+}

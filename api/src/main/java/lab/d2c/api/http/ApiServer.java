@@ -1,0 +1,89 @@
+package lab.d2c.api.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+
+import java.util.Map;
+import lab.d2c.api.platform.Platform;
+import lab.d2c.api.sweep.SweepService;
+import lab.d2c.workflows.spec.SpecException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API, {@code /api/v1}. Every error leaves as {@link ApiError}'s JSON shape;
+ * unexpected ones as a 500 that says only that, with details in the server log.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    /** Largest accepted request body: a sweep file is a few KB. */
+    public static final long MAX_BODY_BYTES = 1_000_000;
+
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final Javalin app;
+    private final String host;
+
+    private ApiServer(Javalin app, String host) {
+        this.app = app;
+        this.host = host;
+    }
+
+    public static ApiServer start(Platform platform, SweepService sweeps, String host, int port) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            cfg.jsonMapper(new JavalinJackson(JSON, false));
+            cfg.router.ignoreTrailingSlashes = true;
+        });
+        app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(SpecException.class, (e, ctx) -> {
+            ApiError err = new ApiError(400, "invalid_spec", "the sweep spec is invalid", e.errors().stream()
+                    .map(f -> Map.of("path", f.path(), "reason", f.reason())).toList());
+            ctx.status(400).json(err.body());
+        });
+        app.exception(SweepService.LaunchException.class, (e, ctx) ->
+                ctx.status(503).json(new ApiError(503, "unavailable", e.getMessage()).body()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiError(500, "internal", "internal error; see the server log").body());
+        });
+        // Javalin's own 4xx (no route, wrong method, body too large) in our error shape too.
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            String code = switch (e.getStatus()) {
+                case 404 -> "not_found";
+                case 405 -> "method_not_allowed";
+                case 413 -> "too_large";
+                default -> "http_" + e.getStatus();
+            };
+            String message = e.getStatus() == 404 ? "no route " + ctx.method() + " " + ctx.path()
+                    : e.getStatus() == 413 ? "request body over " + MAX_BODY_BYTES + " bytes" : e.getMessage();
+            ctx.status(e.getStatus()).json(new ApiError(e.getStatus(), code, message).body());
+        });
+        Routes routes = new Routes(platform, sweeps);
+        routes.register(app);
+        app.start(host, port);
+        return new ApiServer(app, host);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String baseUrl() {
+        return "http://" + host + ":" + port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+}

@@ -1,0 +1,164 @@
+package lab.d2c.api.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import lab.d2c.api.platform.Platform;
+import lab.d2c.api.sweep.SweepService;
+import lab.d2c.store.artifact.ArtifactInfo;
+import lab.d2c.store.artifact.ArtifactKeys;
+import lab.d2c.store.db.ExperimentRecord;
+import lab.d2c.store.db.ExperimentRepository;
+import lab.d2c.store.db.MetricsRepository;
+import lab.d2c.store.db.NodeRepository;
+import lab.d2c.store.db.SweepRecord;
+import lab.d2c.store.db.SweepRepository;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The /api/v1 routes. Path parameters are validated before they reach a query. */
+final class Routes {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+
+    private final Platform platform;
+    private final SweepService sweepService;
+    private final SweepRepository sweeps;
+    private final ExperimentRepository experiments;
+    private final NodeRepository nodes;
+    private final MetricsRepository metrics;
+
+    Routes(Platform platform, SweepService sweepService) {
+        this.platform = platform;
+        this.sweepService = sweepService;
+        var ds = platform.database().dataSource();
+        this.sweeps = new SweepRepository(ds);
+        this.experiments = new ExperimentRepository(ds);
+        this.nodes = new NodeRepository(ds);
+        this.metrics = new MetricsRepository(ds);
+    }
+
+    void register(Javalin app) {
+        app.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
+        app.post("/api/v1/sweeps", this::createSweep);
+        app.get("/api/v1/sweeps", this::listSweeps);
+        app.get("/api/v1/sweeps/{id}", this::getSweep);
+        app.get("/api/v1/experiments/{id}", this::getExperiment);
+        app.get("/api/v1/nodes/{key}", this::getNode);
+        app.get("/api/v1/runs/{id}/metrics", this::getMetrics);
+        app.get("/api/v1/artifacts/<key>", this::getArtifact);
+    }
+
+    private static String id(Context ctx, String name) {
+        String v = ctx.pathParam(name);
+        if (!ID.matcher(v).matches()) {
+            throw new ApiError(400, "bad_request", "path parameter '" + name + "': expected letters, digits, '.', '_' "
+                    + "or '-' (at most 200), got '" + abbreviate(v) + "'",
+                    List.of(Map.of("path", name, "reason", "invalid identifier")));
+        }
+        return v;
+    }
+
+    private static String abbreviate(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 60 ? clean.substring(0, 60) + "..." : clean;
+    }
+
+    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "bad_request", "query parameter '" + name + "' must be an integer in [" + min + ", " + max + "]",
+                    List.of(Map.of("path", name, "reason", "expected an integer in [" + min + ", " + max + "]")));
+        }
+    }
+
+    private void createSweep(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw new ApiError(400, "invalid_spec", "the request body must be a sweep spec (YAML or JSON)",
+                    List.of(Map.of("path", "<document>", "reason", "empty body")));
+        }
+        SweepService.Submitted s = sweepService.submit(body);
+        ctx.status(201).json(Map.of("id", s.sweepId(), "arm_count", s.experimentIds().size(),
+                "experiments", s.experimentIds(), "status", "PENDING", "url", "/api/v1/sweeps/" + s.sweepId()));
+    }
+
+    private void listSweeps(Context ctx) {
+        int limit = intParam(ctx, "limit", 50, 1, 500);
+        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        List<ObjectNode> out = new ArrayList<>();
+        for (SweepRecord s : sweeps.list(limit, offset)) {
+            out.add(Views.sweepSummary(s));
+        }
+        ctx.json(Map.of("sweeps", out, "total", sweeps.count(), "limit", limit, "offset", offset));
+    }
+
+    private void getSweep(Context ctx) {
+        String id = id(ctx, "id");
+        SweepRecord s = sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
+        List<ObjectNode> arms = new ArrayList<>();
+        for (ExperimentRecord e : experiments.listBySweep(id)) {
+            arms.add(Views.experiment(e, nodes.listByExperiment(e.id()), false));
+        }
+        ctx.json(Views.sweep(s, arms));
+    }
+
+    private void getExperiment(Context ctx) {
+        String id = id(ctx, "id");
+        ExperimentRecord e = experiments.find(id).orElseThrow(() -> ApiError.notFound("experiment", id));
+        ctx.json(Views.experiment(e, nodes.listByExperiment(id), true));
+    }
+
+    private void getNode(Context ctx) {
+        String key = id(ctx, "key");
+        ctx.json(Views.node(nodes.find(key).orElseThrow(() -> ApiError.notFound("node", key))));
+    }
+
+    private void getMetrics(Context ctx) {
+        String run = id(ctx, "id");
+        String name = ctx.queryParam("name");
+        Map<String, List<Map<String, Object>>> series = new java.util.TreeMap<>();
+        metrics.series(run).forEach((metric, points) -> {
+            if (name == null || name.equals(metric)) {
+                series.put(metric, points.stream().map(p -> Map.<String, Object>of("step", p.step(), "value", p.value())).toList());
+            }
+        });
+        ctx.json(Map.of("run", run, "series", series));
+    }
+
+    private void getArtifact(Context ctx) {
+        String key = ctx.pathParam("key");
+        try {
+            ArtifactKeys.validate(key);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "bad_request", "artifact key: " + e.getMessage(),
+                    List.of(Map.of("path", "key", "reason", e.getMessage())));
+        }
+        ArtifactInfo info = platform.artifacts().stat(key).orElseThrow(() -> ApiError.notFound("artifact", key));
+        if ("true".equals(ctx.queryParam("presign"))) {
+            ctx.json(Map.of("key", key, "url", platform.artifacts().presign(key, Duration.ofMinutes(15)),
+                    "expires_in_s", 900, "size_bytes", info.sizeBytes()));
+            return;
+        }
+        InputStream in = platform.artifacts().get(key);
+        ctx.header("Content-Length", String.valueOf(info.sizeBytes()));
+        if (info.sha256() != null) {
+            ctx.header("X-Checksum-Sha256", info.sha256());
+        }
+        ctx.contentType(info.contentType() == null ? "application/octet-stream" : info.contentType());
+        ctx.result(in);
+    }
+}

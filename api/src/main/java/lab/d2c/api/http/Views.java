@@ -1,0 +1,126 @@
+package lab.d2c.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import lab.d2c.store.db.ExperimentRecord;
+import lab.d2c.store.db.LinkedNode;
+import lab.d2c.store.db.NodeRecord;
+import lab.d2c.store.db.Status;
+import lab.d2c.store.db.SweepRecord;
+import lab.d2c.workflows.graph.ExperimentGraph;
+
+/** JSON views of the stored records, with progress derived from node states. */
+final class Views {
+
+    private Views() {
+    }
+
+    static JsonNode parse(String json) {
+        if (json == null) {
+            return ApiServer.JSON.nullNode();
+        }
+        try {
+            return ApiServer.JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ObjectNode sweepSummary(SweepRecord s) {
+        ObjectNode o = ApiServer.JSON.createObjectNode();
+        o.put("id", s.id());
+        o.put("name", s.name());
+        o.put("status", s.status().name());
+        o.put("arm_count", s.armCount());
+        o.put("error", s.error());
+        o.put("created_at", String.valueOf(s.createdAt()));
+        o.put("finished_at", s.finishedAt() == null ? null : s.finishedAt().toString());
+        return o;
+    }
+
+    /** A sweep with its arms; {@code progress} is the mean progress of its arms. */
+    static ObjectNode sweep(SweepRecord s, List<ObjectNode> experiments) {
+        ObjectNode o = sweepSummary(s);
+        ArrayNode arr = o.putArray("experiments");
+        double sum = 0;
+        for (ObjectNode e : experiments) {
+            arr.add(e);
+            sum += e.path("progress").asDouble();
+        }
+        o.put("progress", s.status() == Status.SUCCEEDED ? 1.0 : experiments.isEmpty() ? 0 : sum / experiments.size());
+        o.set("spec", parse(s.specJson()));
+        return o;
+    }
+
+    /**
+     * An experiment with its nodes. Progress counts every node of the arm's planned graph,
+     * including those not yet reached: succeeded nodes count 1, running ones their progress.
+     */
+    static ObjectNode experiment(ExperimentRecord e, List<LinkedNode> nodes, boolean withDetails) {
+        ObjectNode o = ApiServer.JSON.createObjectNode();
+        o.put("id", e.id());
+        o.put("sweep_id", e.sweepId());
+        o.put("arm_index", e.armIndex());
+        o.put("name", e.name());
+        o.put("seed", e.seed());
+        o.set("params", parse(e.paramsJson()));
+        o.put("status", e.status().name());
+        o.put("error", e.error());
+        o.put("started_at", e.startedAt() == null ? null : e.startedAt().toString());
+        o.put("finished_at", e.finishedAt() == null ? null : e.finishedAt().toString());
+        int total = ExperimentGraph.plan((ObjectNode) parse(e.configJson())).nodes().size();
+        double done = 0;
+        int finished = 0;
+        int hits = 0;
+        for (LinkedNode n : nodes) {
+            if (n.node().status() == Status.SUCCEEDED) {
+                done += 1;
+                finished++;
+            } else if (n.node().status() == Status.RUNNING && n.node().progress() != null) {
+                done += n.node().progress();
+            }
+            hits += n.cacheHit() ? 1 : 0;
+        }
+        o.put("nodes_total", total);
+        o.put("nodes_done", finished);
+        o.put("cache_hits", hits);
+        o.put("progress", e.status() == Status.SUCCEEDED ? 1.0 : total == 0 ? 0 : Math.min(1.0, done / total));
+        if (withDetails) {
+            o.set("config", parse(e.configJson()));
+            ArrayNode arr = o.putArray("nodes");
+            for (LinkedNode n : nodes) {
+                ObjectNode node = node(n.node());
+                node.put("cache_hit", n.cacheHit());
+                arr.add(node);
+            }
+        }
+        return o;
+    }
+
+    static ObjectNode node(NodeRecord n) {
+        ObjectNode o = ApiServer.JSON.createObjectNode();
+        o.put("key", n.key());
+        o.put("kind", n.kind());
+        o.put("status", n.status().name());
+        o.put("attempts", n.attempts());
+        o.put("progress", n.progress());
+        o.put("progress_message", n.progressMessage());
+        o.put("code_version", n.codeVersion());
+        o.set("config", parse(n.configJson()));
+        o.set("input_keys", parse(n.inputKeysJson()));
+        o.set("artifact_keys", ApiServer.JSON.valueToTree(n.artifactKeys() == null ? Map.of() : n.artifactKeys()));
+        o.set("result", parse(n.resultJson()));
+        o.put("worker", n.worker());
+        o.put("error", n.error());
+        o.put("created_at", String.valueOf(n.createdAt()));
+        o.put("started_at", n.startedAt() == null ? null : n.startedAt().toString());
+        o.put("finished_at", n.finishedAt() == null ? null : n.finishedAt().toString());
+        o.put("duration_ms", n.durationMs());
+        return o;
+    }
+}

@@ -1,0 +1,68 @@
+package lab.d2c.api.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import lab.d2c.api.http.Http;
+import lab.d2c.store.config.D2cConfig;
+import lab.d2c.workflows.spec.BundledSweeps;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Local mode as a user runs it: the embedded PostgreSQL, S3 server and Temporal service, a
+ * worker and the API in one process; the bundled smoke sweep over HTTP; then a restart on
+ * the same data dir keeps the sweep and its artifacts.
+ */
+class LocalModeEndToEndTest {
+
+    @Test
+    void smokeSweepRunsSharesItsDatasetNodeAndSurvivesARestart() throws Exception {
+        D2cConfig cfg = LocalStackFixture.freshConfig("e2e");
+        String sweepId;
+        String manifestKey;
+        byte[] manifest;
+        try (LocalRuntime rt = LocalRuntime.start(cfg, true, 1, LocalStackFixture.quiet())) {
+            String base = rt.api().baseUrl();
+            Http.Response created = Http.post(base + "/api/v1/sweeps", BundledSweeps.read("smoke"), "application/yaml");
+            assertThat(created.status()).isEqualTo(201);
+            sweepId = created.json().get("id").asText();
+            assertThat(created.json().get("arm_count").asInt()).isEqualTo(2);
+
+            JsonNode sweep = Http.awaitSweep(base, sweepId, Duration.ofMinutes(3));
+            assertThat(sweep.get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(sweep.get("progress").asDouble()).isEqualTo(1.0);
+            int hits = 0;
+            for (JsonNode arm : sweep.get("experiments")) {
+                assertThat(arm.get("status").asText()).isEqualTo("SUCCEEDED");
+                hits += arm.get("cache_hits").asInt();
+            }
+            assertThat(hits).as("the second arm's request for the shared dataset is a cache hit").isEqualTo(1);
+
+            List<String> keys = new ArrayList<>();
+            for (JsonNode arm : sweep.get("experiments")) {
+                JsonNode exp = Http.get(base + "/api/v1/experiments/" + arm.get("id").asText()).json();
+                keys.add(exp.get("nodes").get(0).get("key").asText());
+            }
+            assertThat(keys.get(0)).isEqualTo(keys.get(1));
+            JsonNode node = Http.get(base + "/api/v1/nodes/" + keys.get(0)).json();
+            assertThat(node.get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(node.get("attempts").asInt()).isEqualTo(1);
+            manifestKey = node.get("artifact_keys").get("manifest").asText();
+            Http.Response art = Http.get(base + "/api/v1/artifacts/" + manifestKey);
+            assertThat(art.status()).isEqualTo(200);
+            manifest = art.bytes();
+            assertThat(new String(manifest)).contains("\"train\"");
+        }
+
+        try (LocalRuntime again = LocalRuntime.start(cfg, true, 1, LocalStackFixture.quiet())) {
+            String base = again.api().baseUrl();
+            JsonNode sweep = Http.get(base + "/api/v1/sweeps/" + sweepId).json();
+            assertThat(sweep.get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(Http.get(base + "/api/v1/artifacts/" + manifestKey).bytes()).isEqualTo(manifest);
+            assertThat(Http.get(base + "/api/v1/sweeps").json().get("total").asInt()).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package lab.d2c.api.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import lab.d2c.store.config.D2cConfig;
+
+/** A local-mode configuration on free ports with its data dir under target/. */
+public final class LocalStackFixture {
+
+    private LocalStackFixture() {
+    }
+
+    public static D2cConfig freshConfig(String name) {
+        try {
+            Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-");
+            Map<String, String> env = new HashMap<>();
+            env.put("D2C_EMBEDDED_PG_PORT", String.valueOf(FreePort.find()));
+            env.put("D2C_EMBEDDED_S3_PORT", String.valueOf(FreePort.find()));
+            env.put("D2C_EMBEDDED_TEMPORAL_PORT", String.valueOf(FreePort.find()));
+            env.put("D2C_API_PORT", "0");
+            env.put("D2C_TASK_QUEUE", "d2c-" + name);
+            return D2cConfig.load(env, Optional.of(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Environment variables that make another process use this configuration. */
+    public static Map<String, String> env(D2cConfig c) {
+        Map<String, String> env = new HashMap<>();
+        env.put("D2C_DATA_DIR", c.dataDir().toString());
+        env.put("D2C_TEMPORAL_ADDRESS", c.temporalAddress());
+        env.put("D2C_JDBC_URL", c.jdbcUrl());
+        env.put("D2C_S3_ENDPOINT", c.s3Endpoint());
+        env.put("D2C_TASK_QUEUE", c.taskQueue());
+        env.put("D2C_S3_ACCESS_KEY", c.s3AccessKey());
+        env.put("D2C_S3_SECRET_KEY", c.s3SecretKey());
+        return env;
+    }
+
+    public static PrintStream quiet() {
+        return new PrintStream(PrintStream.nullOutputStream());
+    }
+}
