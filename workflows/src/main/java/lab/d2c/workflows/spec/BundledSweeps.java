@@ -1,31 +1,32 @@
 package lab.d2c.workflows.spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Sweep files shipped in the jar ({@code sweeps/<name>.yaml}). */
+/** The sweep files bundled on the classpath, {@code sweeps/<name>.yaml}: {@code demo} and {@code smoke}. */
 public final class BundledSweeps {
 
-    /** {@code demo}: the quick sweep of ./d2c demo on Fashion-MNIST; {@code smoke}: the same on shapes. */
-    public static final List<String> NAMES = List.of("demo", "smoke");
+    /** Add a sweep's name here when adding its file. */
+    private static final List<String> NAMES = List.of("demo", "smoke");
 
     private BundledSweeps() {
     }
 
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /**
+     * The text of a bundled sweep file.
+     *
+     * @param name {@code demo} (two seeds on Fashion-MNIST, one shared dataset) or {@code smoke}
+     *             (the same on procedural shapes, for tests and machines without Fashion-MNIST)
+     * @throws IllegalArgumentException when there is no such bundled sweep
+     */
     public static String read(String name) {
         if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown bundled sweep '" + name + "'; known: " + NAMES);
+            throw new IllegalArgumentException(Suggestions.withSuggestion("no bundled sweep '" + name
+                    + "'; bundled sweeps: " + String.join(", ", NAMES), String.valueOf(name), NAMES));
         }
-        try (InputStream in = BundledSweeps.class.getResourceAsStream("/sweeps/" + name + ".yaml")) {
-            if (in == null) {
-                throw new IllegalStateException("sweeps/" + name + ".yaml is missing from the build");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.text("sweeps/" + name + ".yaml");
     }
 }

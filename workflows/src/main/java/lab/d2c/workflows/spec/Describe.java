@@ -32,7 +32,15 @@ final class Describe {
         if (node == null || node.isContainerNode() || node.isMissingNode()) {
             return kind(node);
         }
-        return node.isTextual() ? quote(node.asText()) : cut(node.toString());
+        if (node.isTextual()) {
+            return quote(node.asText());
+        }
+        return cut(node.isNumber() ? node.asText() : node.toString());
+    }
+
+    /** A mapping key as a path segment: the empty key shows as {@code ""} so a path is never blank. */
+    static String key(String key) {
+        return key.isEmpty() ? "\"\"" : key;
     }
 
     /** A string in single quotes, cut when long. */

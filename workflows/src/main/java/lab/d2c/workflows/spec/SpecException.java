@@ -29,6 +29,7 @@ public final class SpecException extends RuntimeException {
             throw new IllegalArgumentException("a SpecException needs at least one error");
         }
         String count = errors.size() == 1 ? "1 error" : errors.size() + " errors";
-        return errors.stream().map(e -> "  " + e).collect(Collectors.joining("\n", "invalid spec (" + count + "):\n", ""));
+        return errors.stream().map(e -> "  " + e)
+                .collect(Collectors.joining("\n", "invalid spec (" + count + "):\n", ""));
     }
 }

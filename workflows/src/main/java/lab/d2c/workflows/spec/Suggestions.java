@@ -1,6 +1,7 @@
 package lab.d2c.workflows.spec;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -30,7 +31,8 @@ final class Suggestions {
             return Optional.of(best);
         }
         String lastSegment = lastSegment(needle);
-        var sameLeaf = candidates.stream().filter(c -> lastSegment(c.toLowerCase(Locale.ROOT)).equals(lastSegment)).toList();
+        List<String> sameLeaf = candidates.stream()
+                .filter(c -> lastSegment(c.toLowerCase(Locale.ROOT)).equals(lastSegment)).toList();
         return sameLeaf.size() == 1 ? Optional.of(sameLeaf.get(0)) : Optional.empty();
     }
 
@@ -40,7 +42,7 @@ final class Suggestions {
     }
 
     private static int tolerance(String candidate) {
-        return Math.max(2, candidate.length() / 3);
+        return Math.max(1, candidate.length() / 3);
     }
 
     private static String lastSegment(String dotted) {

@@ -3,65 +3,139 @@ package lab.d2c.workflows.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * A validated sweep.
+ * A validated sweep: a grid over config keys, times run seeds, over a resolved base config.
+ * Made by {@link SweepSpecParser}; {@link #expand(int)} turns it into arms.
  *
- * @param name        sweep name
- * @param description free text, or null
- * @param preset      the preset it starts from
- * @param method      always {@code grid}
- * @param config      the resolved base config: preset plus overrides, nested
- * @param parameters  the grid: dotted key to its values, in file order
- * @param seeds       run seeds
+ * @param name        the sweep's name, {@code [a-z0-9][a-z0-9-]{0,62}}
+ * @param description free text; empty when not given
+ * @param preset      the preset the config starts from
+ * @param method      the search method; always {@code grid}
+ * @param config      the resolved base config, nested: the preset with the spec's {@code config}
+ *                    overrides applied; its {@code seed} is replaced by each arm's run seed
+ * @param parameters  the grid: dotted config key to its values, in file order (a fixed
+ *                    {@code value} is a one-value list)
+ * @param seeds       the run seeds, in file order, without duplicates
  */
 public record SweepSpec(String name, String description, String preset, String method, ObjectNode config,
         LinkedHashMap<String, List<JsonNode>> parameters, List<Long> seeds) {
 
-    /** Grid points times seeds. Long, so a huge grid reports its size instead of overflowing. */
-    public long armCount() {
-        long n = seeds.size();
-        for (List<JsonNode> values : parameters.values()) {
-            n = Math.multiplyExact(n, values.size());
+    public SweepSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(preset, "preset");
+        Objects.requireNonNull(method, "method");
+        config = config.deepCopy();
+        parameters = copy(parameters);
+        seeds = List.copyOf(seeds);
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("a sweep needs at least one seed");
         }
-        return n;
+        parameters.forEach((key, values) -> {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("parameter " + key + " has no values");
+            }
+        });
     }
 
-    /** The arms, in order: the last parameter varies fastest, and seeds fastest of all. */
+    /** A copy: the record stays unchanged whatever the caller does with it. */
+    @Override
+    public ObjectNode config() {
+        return config.deepCopy();
+    }
+
+    /** A copy: the record stays unchanged whatever the caller does with it. */
+    @Override
+    public LinkedHashMap<String, List<JsonNode>> parameters() {
+        return copy(parameters);
+    }
+
+    /** Grid points times seeds; {@link Integer#MAX_VALUE} when the grid is larger than that. */
+    public int armCount() {
+        return exactArmCount().min(BigInteger.valueOf(Integer.MAX_VALUE)).intValueExact();
+    }
+
+    /**
+     * The arms: the cartesian product of the parameter values in file order (the last
+     * parameter varies fastest), times the seeds (which vary fastest of all).
+     *
+     * @param maxArms the most arms allowed
+     * @throws SpecException at path {@code parameters} when there are more than {@code maxArms}
+     */
     public List<Arm> expand(int maxArms) {
-        long count = armCount();
-        if (count > maxArms) {
-            throw new SpecException("parameters", "the grid has " + count + " arms (values x seeds); the cap is " + maxArms);
-        }
-        List<Map.Entry<String, List<JsonNode>>> dims = new ArrayList<>(parameters.entrySet());
-        List<Arm> arms = new ArrayList<>();
-        int points = (int) (count / seeds.size());
-        for (int p = 0; p < points; p++) {
-            ObjectNode params = JsonNodeFactory.instance.objectNode();
-            int rest = p;
-            int[] pick = new int[dims.size()];
-            for (int d = dims.size() - 1; d >= 0; d--) {
-                int size = dims.get(d).getValue().size();
-                pick[d] = rest % size;
-                rest /= size;
+        requireWithinCap(maxArms);
+        List<String> keys = new ArrayList<>(parameters.keySet());
+        int count = armCount();
+        List<Arm> arms = new ArrayList<>(count);
+        for (int index = 0; index < count; index++) {
+            long seed = seeds.get(index % seeds.size());
+            int rest = index / seeds.size();
+            JsonNode[] point = new JsonNode[keys.size()];
+            for (int k = keys.size() - 1; k >= 0; k--) {
+                List<JsonNode> values = parameters.get(keys.get(k));
+                point[k] = values.get(rest % values.size());
+                rest /= values.size();
             }
-            StringBuilder label = new StringBuilder(name);
-            for (int d = 0; d < dims.size(); d++) {
-                JsonNode v = dims.get(d).getValue().get(pick[d]);
-                params.set(dims.get(d).getKey(), v);
-                label.append('/').append(dims.get(d).getKey()).append('=').append(v.isTextual() ? v.asText() : v.toString());
-            }
-            for (long seed : seeds) {
-                ObjectNode cfg = config.deepCopy();
-                params.fields().forEachRemaining(e -> ConfigTree.set(cfg, e.getKey(), e.getValue().deepCopy()));
-                cfg.put(ConfigSchema.SEED, seed);
-                arms.add(new Arm(arms.size(), label + "/seed=" + seed, seed, params.deepCopy(), cfg));
-            }
+            arms.add(arm(index, keys, point, seed));
         }
         return arms;
+    }
+
+    /**
+     * @throws SpecException at path {@code parameters} when the sweep has more than {@code maxArms} arms
+     */
+    void requireWithinCap(int maxArms) {
+        if (maxArms < 1) {
+            throw new IllegalArgumentException("maxArms must be at least 1, got " + maxArms);
+        }
+        BigInteger arms = exactArmCount();
+        if (arms.compareTo(BigInteger.valueOf(maxArms)) > 0) {
+            String factors = parameters.values().stream().map(v -> String.valueOf(v.size()))
+                    .collect(Collectors.joining(" x "));
+            String shape = (factors.isEmpty() ? "" : factors + " values x ") + seeds.size()
+                    + (seeds.size() == 1 ? " seed" : " seeds");
+            throw new SpecException("parameters", "the grid has " + arms + " arms (" + shape + "); the cap is "
+                    + maxArms + " arms");
+        }
+    }
+
+    private Arm arm(int index, List<String> keys, JsonNode[] point, long seed) {
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        ObjectNode armConfig = config.deepCopy();
+        StringBuilder armName = new StringBuilder(name);
+        for (int k = 0; k < keys.size(); k++) {
+            String key = keys.get(k);
+            params.set(key, point[k]);
+            ConfigTree.put(armConfig, key, point[k]);
+            if (parameters.get(key).size() > 1) {
+                armName.append('/').append(key).append('=').append(point[k].isTextual() ? point[k].asText() : point[k]);
+            }
+        }
+        armConfig.set(ConfigSchema.RUN_SEED, ConfigField.wholeNumberNode(seed));
+        armName.append("/seed=").append(seed);
+        return new Arm(index, armName.toString(), seed, params, armConfig);
+    }
+
+    private BigInteger exactArmCount() {
+        BigInteger product = BigInteger.valueOf(seeds.size());
+        for (List<JsonNode> values : parameters.values()) {
+            product = product.multiply(BigInteger.valueOf(values.size()));
+        }
+        return product;
+    }
+
+    private static LinkedHashMap<String, List<JsonNode>> copy(Map<String, List<JsonNode>> parameters) {
+        LinkedHashMap<String, List<JsonNode>> out = new LinkedHashMap<>();
+        parameters.forEach((key, values) -> out.put(Objects.requireNonNull(key, "parameter key"),
+                values.stream().map(v -> (JsonNode) v.deepCopy()).toList()));
+        return out;
     }
 }

@@ -1,263 +1,323 @@
 package lab.d2c.workflows.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Reads a sweep file (YAML, or JSON when it starts with '{'), checks every part of it
- * against the config schema, and reports all problems at once with their field paths.
+ * Parses and validates sweep files, YAML or JSON (text starting with {@code {} is read as JSON
+ * so that JSON errors read naturally):
+ *
+ * <pre>
+ * name: demo-quick            # required; [a-z0-9][a-z0-9-]{0,62}
+ * description: two arms       # optional
+ * preset: tiny                # required; see {@link Presets#names()}
+ * method: grid                # optional; only grid
+ * config:                     # optional overrides of the preset; dotted keys or nested mappings
+ *   data.dataset: shapes
+ * parameters:                 # optional grid over dotted config keys
+ *   data.train_size:
+ *     values: [1000, 2000]    # a non-empty list
+ *   data.seed:
+ *     value: 3                # one fixed value
+ * seeds: [0, 1, 2]            # optional run seeds; default [0]
+ * </pre>
+ *
+ * An optional key set to null counts as absent. Every problem found is reported, each with
+ * its field path, in one {@link SpecException}.
  */
 public final class SweepSpecParser {
 
-    /** Largest grid accepted unless the caller sets another cap. */
+    /** The default cap on a sweep's arms. */
     public static final int DEFAULT_MAX_ARMS = 256;
 
-    /** Largest spec text accepted. */
-    public static final int MAX_BYTES = 1_000_000;
+    /** The largest spec text accepted, in UTF-8 bytes. */
+    public static final int MAX_TEXT_BYTES = Documents.MAX_BYTES;
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final List<String> TOP_LEVEL = List.of("name", "description", "preset", "method", "config",
-            "parameters", "seeds");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** What a sweep name looks like. */
+    public static final String NAME_PATTERN = "[a-z0-9][a-z0-9-]{0,62}";
 
-    private final ConfigSchema schema;
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+    private static final String GRID = "grid";
+    private static final List<Long> DEFAULT_SEEDS = List.of(0L);
+    private static final List<String> TOP_LEVEL_KEYS =
+            List.of("name", "description", "preset", "method", "config", "parameters", "seeds");
+    private static final List<String> PARAMETER_KEYS = List.of("values", "value");
+    private static final String USE_SEEDS =
+            "the run seed is set by the top-level seeds list (e.g. seeds: [0, 1, 2]); use seeds instead";
 
-    public SweepSpecParser(ConfigSchema schema) {
-        this.schema = schema;
+    private final ConfigSchema schema = ConfigSchema.standard();
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private SweepSpecParser() {
     }
 
+    /**
+     * Parses and validates a spec, without a cap on its arms beyond what an {@code int} counts.
+     *
+     * @throws SpecException listing every problem found
+     */
     public static SweepSpec parse(String text) {
-        return parse(text, DEFAULT_MAX_ARMS);
+        return parse(text, Integer.MAX_VALUE);
     }
 
-    /** Parses, validates and checks the grid against the cap. */
+    /**
+     * Parses and validates a spec, and checks that it has at most {@code maxArms} arms.
+     *
+     * @throws SpecException listing every problem found; over the cap, one error at {@code parameters}
+     */
     public static SweepSpec parse(String text, int maxArms) {
-        SweepSpec spec = new SweepSpecParser(ConfigSchema.standard()).read(text);
-        long arms = spec.armCount();
-        if (arms > maxArms) {
-            throw new SpecException("parameters", "the grid has " + arms + " arms (values x seeds); the cap is " + maxArms);
+        if (maxArms < 1) {
+            throw new IllegalArgumentException("maxArms must be at least 1, got " + maxArms);
         }
+        SweepSpec spec = new SweepSpecParser().read(text == null ? "" : text);
+        spec.requireWithinCap(maxArms);
         return spec;
     }
 
-    /** Parses and validates, without the cap. */
-    public SweepSpec read(String text) {
-        if (text == null || text.isBlank()) {
-            throw new SpecException("<document>", "empty document: expected a mapping with name and preset");
+    private SweepSpec read(String text) {
+        JsonNode root = Documents.read(text);
+        if (root.isMissingNode()) {
+            throw new SpecException(FieldError.DOCUMENT, "the document is empty; a sweep spec is a mapping with at "
+                    + "least name and preset");
         }
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            throw new SpecException("<document>", "larger than " + MAX_BYTES + " bytes");
+        if (!(root instanceof ObjectNode spec)) {
+            throw new SpecException(FieldError.DOCUMENT, "expected a mapping with the keys "
+                    + String.join(", ", TOP_LEVEL_KEYS) + ", got " + Describe.kindAndValue(root));
         }
-        JsonNode root = tree(text);
-        if (root == null || !root.isObject()) {
-            throw new SpecException("<document>", "expected a mapping with name and preset, got "
-                    + (root == null ? "nothing" : ConfigSchema.describe(root)));
-        }
-        List<FieldError> errors = new ArrayList<>();
-        root.fieldNames().forEachRemaining(k -> {
-            if (!TOP_LEVEL.contains(k)) {
-                errors.add(new FieldError(k, "unknown key" + Suggest.hint(k, TOP_LEVEL)));
+        spec.fieldNames().forEachRemaining(key -> {
+            if (!TOP_LEVEL_KEYS.contains(key)) {
+                error(Describe.key(key), Suggestions.withSuggestion("unknown key", key, TOP_LEVEL_KEYS));
             }
         });
-        String name = requiredText(root, "name", errors);
-        if (name != null && !NAME.matcher(name).matches()) {
-            errors.add(new FieldError("name", "must match [a-z0-9][a-z0-9-]{0,62}, got '" + name + "'"));
-        }
-        String description = optionalText(root, "description", errors);
-        String preset = requiredText(root, "preset", errors);
-        if (preset != null && !Presets.NAMES.contains(preset)) {
-            errors.add(new FieldError("preset", "unknown preset '" + preset + "'; known: " + Presets.NAMES
-                    + Suggest.hint(preset, Presets.NAMES)));
-        }
-        String method = optionalText(root, "method", errors);
-        if (method != null && !method.equals("grid")) {
-            errors.add(new FieldError("method", "only 'grid' is supported, got '" + method + "'"));
-        }
-        Map<String, JsonNode> overrides = new LinkedHashMap<>();
-        JsonNode config = root.get("config");
-        if (config != null && !config.isNull()) {
-            if (!config.isObject()) {
-                errors.add(new FieldError("config", "expected a mapping of config keys, got " + ConfigSchema.describe(config)));
-            } else {
-                flatten(config, "", overrides, errors);
-            }
-        }
-        LinkedHashMap<String, List<JsonNode>> parameters = parameters(root.get("parameters"), errors);
-        for (String key : parameters.keySet()) {
-            if (overrides.containsKey(key)) {
-                errors.add(new FieldError("config." + key, "also given in parameters; say it in one place"));
-            }
-        }
-        List<Long> seeds = seeds(root.get("seeds"), errors);
+        String name = name(spec.get("name"));
+        String description = optionalString("description", spec.get("description")).orElse("");
+        String preset = preset(spec.get("preset"));
+        String method = method(spec.get("method"));
+        Map<String, JsonNode> overrides = config(spec.get("config"));
+        LinkedHashMap<String, List<JsonNode>> parameters = parameters(spec.get("parameters"), overrides);
+        List<Long> seeds = seeds(spec.get("seeds"));
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
-        ObjectNode resolved = Presets.load(preset);
-        overrides.forEach((k, v) -> ConfigTree.set(resolved, k, v));
-        return new SweepSpec(name, description, preset, "grid", resolved, parameters, seeds);
+        Map<String, JsonNode> resolved = new LinkedHashMap<>(Presets.flat(preset));
+        resolved.putAll(overrides);
+        return new SweepSpec(name, description, preset, method, ConfigTree.nest(resolved, schema), parameters, seeds);
     }
 
-    private static JsonNode tree(String text) {
-        boolean json = text.stripLeading().startsWith("{");
-        try {
-            return (json ? JSON : YAML).readTree(text);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new SpecException("<document>", "malformed " + (json ? "JSON" : "YAML") + where + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+    private String name(JsonNode node) {
+        String rule = "lowercase letters, digits and '-', starting with a letter or digit, at most 63 characters";
+        if (absent(node)) {
+            error("name", "required; the sweep's name (" + rule + ")");
+            return null;
         }
+        if (!node.isTextual()) {
+            String hint = node.isValueNode() ? "; quote it to make it a string" : "";
+            error("name", "expected a string, got " + Describe.kindAndValue(node) + hint);
+            return null;
+        }
+        if (!NAME.matcher(node.asText()).matches()) {
+            error("name", "must match " + NAME_PATTERN + " (" + rule + "); got " + Describe.value(node));
+            return null;
+        }
+        return node.asText();
     }
 
-    private static String requiredText(JsonNode root, String key, List<FieldError> errors) {
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
-            errors.add(new FieldError(key, "required"));
-            return null;
+    private String method(JsonNode node) {
+        Optional<String> method = optionalString("method", node);
+        if (method.isPresent() && !method.get().equals(GRID)) {
+            error("method", "method " + Describe.quote(method.get()) + " is not supported; only grid is supported");
         }
-        if (!v.isTextual()) {
-            errors.add(new FieldError(key, "expected a string, got " + ConfigSchema.describe(v)));
-            return null;
-        }
-        return v.asText();
+        return GRID;
     }
 
-    private static String optionalText(JsonNode root, String key, List<FieldError> errors) {
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
+    private String preset(JsonNode node) {
+        if (absent(node)) {
+            error("preset", "required; one of " + String.join(", ", Presets.names()));
             return null;
         }
-        if (!v.isTextual()) {
-            errors.add(new FieldError(key, "expected a string, got " + ConfigSchema.describe(v)));
+        if (!node.isTextual()) {
+            error("preset", "expected a string naming a preset (" + String.join(", ", Presets.names()) + "), got "
+                    + Describe.kindAndValue(node));
             return null;
         }
-        return v.asText();
+        if (!Presets.exists(node.asText())) {
+            error("preset", Suggestions.withSuggestion("unknown preset " + Describe.value(node) + "; known presets: "
+                    + String.join(", ", Presets.names()), node.asText(), Presets.names()));
+            return null;
+        }
+        return node.asText();
     }
 
-    /** Config overrides may be dotted keys or nested mappings; both reach the same leaves. */
-    private void flatten(JsonNode node, String prefix, Map<String, JsonNode> out, List<FieldError> errors) {
-        node.fields().forEachRemaining(e -> {
-            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            String where = "config." + path;
-            if (path.equals(ConfigSchema.SEED)) {
-                errors.add(new FieldError(where, "the run seed comes from 'seeds'; list it there"));
-                return;
+    private Map<String, JsonNode> config(JsonNode node) {
+        if (absent(node)) {
+            return Map.of();
+        }
+        if (!(node instanceof ObjectNode config)) {
+            error("config", "expected a mapping of config keys to values (e.g. data.image_size: 32), got "
+                    + Describe.kindAndValue(node));
+            return Map.of();
+        }
+        return ConfigTree.flatten(config, "config", schema, Map.of(ConfigSchema.RUN_SEED, USE_SEEDS), errors);
+    }
+
+    private LinkedHashMap<String, List<JsonNode>> parameters(JsonNode node, Map<String, JsonNode> overrides) {
+        LinkedHashMap<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        if (absent(node)) {
+            return grid;
+        }
+        if (!(node instanceof ObjectNode parameters)) {
+            error("parameters", "expected a mapping of dotted config keys to {values: [...]} or {value: x}, got "
+                    + Describe.kindAndValue(node));
+            return grid;
+        }
+        for (Map.Entry<String, JsonNode> entry : parameters.properties()) {
+            String key = entry.getKey();
+            String path = "parameters." + key;
+            Optional<ConfigField> field = parameterField(key, path);
+            if (field.isPresent() && overrides.containsKey(key)) {
+                error(path, "ambiguous: " + key + " is also set under config; set it in one place");
             }
-            var field = schema.field(path);
-            if (field.isPresent()) {
-                int before = errors.size();
-                ConfigSchema.check(field.get(), e.getValue(), where, errors);
-                if (errors.size() == before) {
-                    if (out.containsKey(path)) {
-                        errors.add(new FieldError(where, "given twice (dotted and nested)"));
-                    }
-                    out.put(path, e.getValue());
-                }
-            } else if (schema.isSection(path) && e.getValue().isObject()) {
-                flatten(e.getValue(), path, out, errors);
-            } else {
-                errors.add(new FieldError(where, "unknown key" + Suggest.hint(path, schema.paths())));
+            List<JsonNode> values = parameterValues(entry.getValue(), path, field);
+            if (field.isPresent() && values != null) {
+                grid.put(key, values);
+            }
+        }
+        return grid;
+    }
+
+    /** The field a parameter sweeps over, or empty (with an error) when it names none. */
+    private Optional<ConfigField> parameterField(String key, String path) {
+        if (key.equals(ConfigSchema.RUN_SEED)) {
+            error(path, USE_SEEDS);
+            return Optional.empty();
+        }
+        Optional<ConfigField> field = schema.field(key);
+        if (field.isEmpty() && schema.isSection(key)) {
+            error(path, "'" + key + "' is a section, not a key; name a full dotted key such as "
+                    + schema.keysUnder(key).get(0));
+        } else if (field.isEmpty()) {
+            error(path, schema.unknownKeyReason(key, List.of(ConfigSchema.RUN_SEED)));
+        }
+        return field;
+    }
+
+    /**
+     * The checked values of one parameter, or null when invalid. Without a field (the key is
+     * unknown) only the shape is checked.
+     */
+    private List<JsonNode> parameterValues(JsonNode spec, String path, Optional<ConfigField> field) {
+        if (!(spec instanceof ObjectNode grid)) {
+            String hint = spec != null && spec.isArray()
+                    ? "; to sweep over a list write values: [...] under the key" : "";
+            error(path, "expected a mapping with values: [...] or value: x, got " + Describe.kindAndValue(spec) + hint);
+            return null;
+        }
+        int before = errors.size();
+        grid.fieldNames().forEachRemaining(k -> {
+            if (!PARAMETER_KEYS.contains(k)) {
+                error(path + "." + k, Suggestions.withSuggestion("unknown key; a grid parameter takes values (a list) "
+                        + "or value (one value); only grid search is supported", k, PARAMETER_KEYS));
             }
         });
+        boolean hasValues = grid.has("values");
+        boolean hasValue = grid.has("value");
+        if (hasValues && hasValue) {
+            error(path, "give either values or value, not both");
+        } else if (!hasValues && !hasValue) {
+            error(path, "missing values: a grid parameter needs values: [...] or value: x");
+        }
+        List<JsonNode> checked = new ArrayList<>();
+        if (hasValues) {
+            checkValueList(grid.get("values"), path + ".values", field, checked);
+        }
+        if (hasValue) {
+            check(grid.get("value"), path + ".value", field).ifPresent(checked::add);
+        }
+        return errors.size() == before ? checked : null;
     }
 
-    private LinkedHashMap<String, List<JsonNode>> parameters(JsonNode node, List<FieldError> errors) {
-        LinkedHashMap<String, List<JsonNode>> out = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return out;
+    private void checkValueList(JsonNode values, String path, Optional<ConfigField> field, List<JsonNode> checked) {
+        if (values == null || !values.isArray()) {
+            error(path, "expected a non-empty list, got " + Describe.kindAndValue(values));
+            return;
         }
-        if (!node.isObject()) {
-            errors.add(new FieldError("parameters", "expected a mapping of dotted config keys, got " + ConfigSchema.describe(node)));
-            return out;
+        if (values.isEmpty()) {
+            error(path, "must not be empty; list at least one value");
+            return;
         }
-        node.fields().forEachRemaining(e -> {
-            String key = e.getKey();
-            String where = "parameters." + key;
-            if (key.equals(ConfigSchema.SEED)) {
-                errors.add(new FieldError(where, "the run seed comes from 'seeds'; list it there"));
-                return;
+        Map<JsonNode, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            String elementPath = path + "[" + i + "]";
+            Optional<JsonNode> value = check(values.get(i), elementPath, field);
+            if (value.isEmpty()) {
+                continue;
             }
-            var field = schema.field(key);
-            if (field.isEmpty()) {
-                errors.add(new FieldError(where, "unknown config key" + Suggest.hint(key, schema.paths())));
-                return;
-            }
-            JsonNode p = e.getValue();
-            if (!p.isObject() || p.has("values") == p.has("value") || p.size() != 1) {
-                errors.add(new FieldError(where, "expected {values: [...]} or {value: x}"));
-                return;
-            }
-            List<JsonNode> values = new ArrayList<>();
-            if (p.has("value")) {
-                int before = errors.size();
-                ConfigSchema.check(field.get(), p.get("value"), where + ".value", errors);
-                if (errors.size() == before) {
-                    values.add(p.get("value"));
-                }
+            Integer earlier = firstIndex.putIfAbsent(value.get(), i);
+            if (earlier != null) {
+                error(elementPath, "duplicate value " + Describe.value(value.get())
+                        + " (also at values[" + earlier + "])");
             } else {
-                JsonNode list = p.get("values");
-                if (!list.isArray()) {
-                    errors.add(new FieldError(where + ".values", "expected a list, got " + ConfigSchema.describe(list)));
-                    return;
-                }
-                if (list.isEmpty()) {
-                    errors.add(new FieldError(where + ".values", "empty: a grid needs at least one value"));
-                    return;
-                }
-                Set<String> seen = new HashSet<>();
-                for (int i = 0; i < list.size(); i++) {
-                    int before = errors.size();
-                    ConfigSchema.check(field.get(), list.get(i), where + ".values[" + i + "]", errors);
-                    if (errors.size() == before && !seen.add(list.get(i).toString())) {
-                        errors.add(new FieldError(where + ".values[" + i + "]", "duplicate value " + list.get(i)));
-                    }
-                    values.add(list.get(i));
-                }
+                checked.add(value.get());
             }
-            out.put(key, values);
-        });
-        return out;
+        }
     }
 
-    private static List<Long> seeds(JsonNode node, List<FieldError> errors) {
-        if (node == null || node.isNull()) {
-            return List.of(0L);
+    private Optional<JsonNode> check(JsonNode value, String path, Optional<ConfigField> field) {
+        return field.map(f -> f.check(value, path, errors));
+    }
+
+    private List<Long> seeds(JsonNode node) {
+        if (absent(node)) {
+            return DEFAULT_SEEDS;
         }
         if (!node.isArray()) {
-            errors.add(new FieldError("seeds", "expected a list of non-negative integers, got " + ConfigSchema.describe(node)));
-            return List.of(0L);
+            error("seeds", "expected a list of non-negative integers such as [0, 1, 2], got "
+                    + Describe.kindAndValue(node));
+            return DEFAULT_SEEDS;
         }
         if (node.isEmpty()) {
-            errors.add(new FieldError("seeds", "empty: give at least one seed (or leave seeds out for [0])"));
-            return List.of(0L);
+            error("seeds", "must not be empty; leave seeds out for the default [0]");
+            return DEFAULT_SEEDS;
         }
-        List<Long> out = new ArrayList<>();
+        ConfigField seedField = schema.field(ConfigSchema.RUN_SEED).orElseThrow();
+        Map<Long, Integer> firstIndex = new LinkedHashMap<>();
         for (int i = 0; i < node.size(); i++) {
-            JsonNode s = node.get(i);
-            if (!s.canConvertToLong() || !s.isIntegralNumber() || s.asLong() < 0) {
-                errors.add(new FieldError("seeds[" + i + "]", "expected a non-negative integer, got " + ConfigSchema.describe(s)));
-            } else if (out.contains(s.asLong())) {
-                errors.add(new FieldError("seeds[" + i + "]", "duplicate seed " + s.asLong()));
-            } else {
-                out.add(s.asLong());
+            JsonNode seed = seedField.check(node.get(i), "seeds[" + i + "]", errors);
+            if (seed == null) {
+                continue;
+            }
+            Integer earlier = firstIndex.putIfAbsent(seed.longValue(), i);
+            if (earlier != null) {
+                error("seeds[" + i + "]", "duplicate seed " + seed.longValue() + " (also at seeds[" + earlier + "])");
             }
         }
-        return out.isEmpty() ? List.of(0L) : out;
+        List<Long> seeds = List.copyOf(firstIndex.keySet());
+        return seeds;
+    }
+
+    private Optional<String> optionalString(String path, JsonNode node) {
+        if (absent(node)) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            error(path, "expected a string, got " + Describe.kindAndValue(node));
+            return Optional.empty();
+        }
+        return Optional.of(node.asText());
+    }
+
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode();
+    }
+
+    private void error(String path, String reason) {
+        errors.add(new FieldError(path, reason));
     }
 }

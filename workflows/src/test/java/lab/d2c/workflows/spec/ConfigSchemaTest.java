@@ -1,0 +1,176 @@
+package lab.d2c.workflows.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigSchemaTest {
+
+    private static final ConfigSchema SCHEMA = ConfigSchema.standard();
+
+    @Test
+    void standardSchemaHasExactlyTheDocumentedKeys() {
+        assertThat(SCHEMA.paths()).containsExactly("seed", "data.dataset", "data.path", "data.image_size",
+                "data.channels", "data.num_classes", "data.train_size", "data.test_size", "data.seed",
+                "data.shard_size");
+        assertThat(SCHEMA.fields()).allSatisfy(f -> assertThat(f.description()).isNotBlank());
+        assertThat(field("data.dataset").allowed()).containsExactly("shapes", "fashion-mnist");
+        assertThat(field("data.path").nullable()).isTrue();
+        assertThat(SCHEMA.fields().stream().filter(ConfigField::nullable)).extracting(ConfigField::path)
+                .containsExactly("data.path");
+        assertThat(SCHEMA.isSection("data")).isTrue();
+        assertThat(SCHEMA.isSection("data.image_size")).isFalse();
+        assertThat(SCHEMA.isSection("dat")).isFalse();
+    }
+
+    @Test
+    void ranges() {
+        assertValid("data.image_size", IntNode.valueOf(8));
+        assertValid("data.image_size", IntNode.valueOf(1024));
+        assertInvalid("data.image_size", IntNode.valueOf(7), "out of range: expected an integer in [8, 1024], got 7");
+        assertInvalid("data.image_size", IntNode.valueOf(1025), "out of range");
+        assertValid("data.channels", IntNode.valueOf(1));
+        assertValid("data.channels", IntNode.valueOf(3));
+        assertInvalid("data.channels", IntNode.valueOf(2), "must be one of 1, 3; got 2");
+        assertInvalid("data.num_classes", IntNode.valueOf(0), "out of range");
+        assertValid("data.train_size", IntNode.valueOf(0));
+        assertValid("data.train_size", IntNode.valueOf(10_000_000));
+        assertInvalid("data.train_size", IntNode.valueOf(10_000_001), "out of range");
+        assertInvalid("data.shard_size", IntNode.valueOf(0), "out of range");
+        assertValid("data.seed", LongNode.valueOf(Long.MAX_VALUE));
+        assertInvalid("data.seed", IntNode.valueOf(-1), "out of range: expected an integer >= 0, got -1");
+        assertInvalid("seed", JsonNodeFactory.instance.numberNode(new BigInteger("99999999999999999999")),
+                "out of range");
+    }
+
+    @Test
+    void integersFromWholeFloatsOnly() {
+        assertThat(check("data.image_size", DoubleNode.valueOf(32.0))).isEqualTo(IntNode.valueOf(32));
+        assertThat(check("data.image_size", DecimalNode.valueOf(new BigDecimal("32.000"))))
+                .isEqualTo(IntNode.valueOf(32));
+        assertInvalid("data.image_size", DoubleNode.valueOf(32.5), "fractional part");
+        assertInvalid("data.image_size", DoubleNode.valueOf(Double.NaN), "expected an integer");
+        assertInvalid("data.image_size", DoubleNode.valueOf(Double.POSITIVE_INFINITY), "expected an integer");
+        assertThat(check("data.seed", LongNode.valueOf(5))).isEqualTo(IntNode.valueOf(5));
+        assertThat(check("data.seed", LongNode.valueOf(5_000_000_000L))).isEqualTo(LongNode.valueOf(5_000_000_000L));
+    }
+
+    @Test
+    void floatsAcceptIntegersAndRefuseNonFinite() {
+        ConfigField lr = ConfigField.number("train.lr", 0, 1, "learning rate");
+        List<FieldError> errors = new ArrayList<>();
+        assertThat(lr.check(IntNode.valueOf(1), "x", errors)).isEqualTo(DoubleNode.valueOf(1.0));
+        assertThat(lr.check(DoubleNode.valueOf(0.5), "x", errors)).isEqualTo(DoubleNode.valueOf(0.5));
+        assertThat(errors).isEmpty();
+        assertThat(lr.check(DoubleNode.valueOf(Double.NaN), "x", errors)).isNull();
+        assertThat(lr.check(DoubleNode.valueOf(1.5), "x", errors)).isNull();
+        assertThat(lr.check(TextNode.valueOf("0.1"), "x", errors)).isNull();
+        assertThat(errors).extracting(FieldError::reason).containsExactly("expected a finite number, got NaN",
+                "out of range: expected a number in [0.0, 1.0], got 1.5",
+                "expected a number in [0.0, 1.0], got a string ('0.1')");
+    }
+
+    @Test
+    void booleansAndStrings() {
+        ConfigField flag = ConfigField.bool("train.ema", "use EMA");
+        List<FieldError> errors = new ArrayList<>();
+        assertThat(flag.check(BooleanNode.TRUE, "x", errors)).isEqualTo(BooleanNode.TRUE);
+        assertThat(flag.check(TextNode.valueOf("true"), "x", errors)).isNull();
+        assertThat(errors).extracting(FieldError::reason).containsExactly("expected a boolean, got a string ('true')");
+        assertValid("data.path", TextNode.valueOf("/data/fmnist"));
+        assertInvalid("data.path", IntNode.valueOf(3), "expected a string or null, got a number (3)");
+    }
+
+    @Test
+    void nulls() {
+        assertThat(check("data.path", NullNode.getInstance())).isEqualTo(NullNode.getInstance());
+        assertThat(check("data.path", null)).isEqualTo(NullNode.getInstance());
+        assertInvalid("data.image_size", NullNode.getInstance(), "must not be null; expected an integer in [8, 1024]");
+        assertInvalid("data.dataset", NullNode.getInstance(), "must not be null");
+    }
+
+    @Test
+    void enums() {
+        assertValid("data.dataset", TextNode.valueOf("shapes"));
+        assertInvalid("data.dataset", TextNode.valueOf("Shapes"),
+                "must be one of shapes, fashion-mnist; got 'Shapes'; did you mean 'shapes'?");
+        assertInvalid("data.dataset", TextNode.valueOf("imagenet"),
+                "must be one of shapes, fashion-mnist; got 'imagenet'");
+        assertInvalid("data.dataset", IntNode.valueOf(1),
+                "expected a string (one of shapes, fashion-mnist), got a number (1)");
+    }
+
+    @Test
+    void containersAreWrongTypes() {
+        assertInvalid("data.image_size", JsonNodeFactory.instance.arrayNode().add(1),
+                "expected an integer in [8, 1024], got a list");
+        assertInvalid("data.dataset", JsonNodeFactory.instance.objectNode(), "got a mapping");
+    }
+
+    @Test
+    void errorsCarryTheGivenPath() {
+        List<FieldError> errors = new ArrayList<>();
+        field("data.image_size").check(TextNode.valueOf("x"), "parameters.data.image_size.values[1]", errors);
+        assertThat(errors).extracting(FieldError::path).containsExactly("parameters.data.image_size.values[1]");
+    }
+
+    @Test
+    void schemaRefusesDuplicateAndOverlappingKeys() {
+        ConfigField a = ConfigField.bool("a", "a");
+        assertThatThrownBy(() -> new ConfigSchema(List.of(a, a))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConfigSchema(List.of(a, ConfigField.bool("a.b", "ab"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConfigSchema(List.of(ConfigField.bool("a..b", "x"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConfigField.enumeration("e", List.of(), "e"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void suggestions() {
+        List<String> keys = SCHEMA.paths();
+        assertThat(Suggestions.closest("data.imagesize", keys)).contains("data.image_size");
+        assertThat(Suggestions.closest("DATA.IMAGE_SIZE", keys)).contains("data.image_size");
+        assertThat(Suggestions.closest("shard_size", keys)).contains("data.shard_size");
+        assertThat(Suggestions.closest("model.width", keys)).isEmpty();
+        assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
+        assertThat(Suggestions.distance("", "abc")).isEqualTo(3);
+    }
+
+    private static ConfigField field(String path) {
+        return SCHEMA.field(path).orElseThrow();
+    }
+
+    private static JsonNode check(String path, JsonNode value) {
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode checked = field(path).check(value, path, errors);
+        assertThat(errors).isEmpty();
+        return checked;
+    }
+
+    private static void assertValid(String path, JsonNode value) {
+        assertThat(check(path, value)).isNotNull();
+    }
+
+    private static void assertInvalid(String path, JsonNode value, String reasonPart) {
+        List<FieldError> errors = new ArrayList<>();
+        assertThat(field(path).check(value, path, errors)).isNull();
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0).path()).isEqualTo(path);
+        assertThat(errors.get(0).reason()).contains(reasonPart);
+    }
+}

@@ -1,0 +1,102 @@
+package lab.d2c.workflows.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class PresetsAndBundledSweepsTest {
+
+    static List<String> presets() {
+        return Presets.names();
+    }
+
+    static List<String> sweeps() {
+        return BundledSweeps.names();
+    }
+
+    @ParameterizedTest
+    @MethodSource("presets")
+    void everyPresetDefinesEveryKeyWithAValidValue(String name) {
+        ObjectNode preset = Presets.load(name);
+        List<FieldError> errors = new ArrayList<>();
+        for (ConfigField field : ConfigSchema.standard().fields()) {
+            JsonNode value = preset.at("/" + field.path().replace('.', '/'));
+            assertThat(value.isMissingNode()).as(name + " defines " + field.path()).isFalse();
+            field.check(value, field.path(), errors);
+        }
+        assertThat(errors).as(name).isEmpty();
+        assertThat(leafCount(preset)).isEqualTo(ConfigSchema.standard().paths().size());
+    }
+
+    @Test
+    void presetValues() {
+        ObjectNode tiny = Presets.load("tiny");
+        assertThat(tiny.toString()).isEqualTo("{\"seed\":0,\"data\":{\"dataset\":\"fashion-mnist\",\"path\":null,"
+                + "\"image_size\":32,\"channels\":1,\"num_classes\":10,\"train_size\":0,\"test_size\":0,\"seed\":0,"
+                + "\"shard_size\":10000}}");
+        ObjectNode b = Presets.load("b");
+        assertThat(b.at("/data/image_size").asInt()).isEqualTo(256);
+        assertThat(b.at("/data/channels").asInt()).isEqualTo(3);
+        assertThat(b.at("/data/dataset").asText()).isEqualTo("fashion-mnist");
+    }
+
+    @Test
+    void presetsAreCopies() {
+        Presets.load("tiny").put("seed", 42);
+        assertThat(Presets.load("tiny").get("seed").asInt()).isZero();
+    }
+
+    @Test
+    void unknownPresetIsAnArgumentError() {
+        assertThatThrownBy(() -> Presets.load("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("b, tiny");
+    }
+
+    @ParameterizedTest
+    @MethodSource("sweeps")
+    void bundledSweepsParseAndExpand(String name) {
+        SweepSpec spec = SweepSpecParser.parse(BundledSweeps.read(name), SweepSpecParser.DEFAULT_MAX_ARMS);
+        assertThat(spec.name()).isEqualTo(name);
+        List<Arm> arms = spec.expand(SweepSpecParser.DEFAULT_MAX_ARMS);
+        assertThat(arms).extracting(Arm::seed).containsExactly(0L, 1L);
+        assertThat(arms).extracting(Arm::name).containsExactly(name + "/seed=0", name + "/seed=1");
+        assertThat(arms.get(0).config().get("data")).as("both arms share one dataset")
+                .isEqualTo(arms.get(1).config().get("data"));
+        assertThat(arms.get(0).config()).isNotEqualTo(arms.get(1).config());
+    }
+
+    @Test
+    void demoRunsOnFashionMnistAndSmokeOnShapes() {
+        ObjectNode demo = SweepSpecParser.parse(BundledSweeps.read("demo")).config();
+        assertThat(demo.at("/data/dataset").asText()).isEqualTo("fashion-mnist");
+        assertThat(SweepSpecParser.parse(BundledSweeps.read("demo")).preset()).isEqualTo("tiny");
+        ObjectNode smoke = SweepSpecParser.parse(BundledSweeps.read("smoke")).config();
+        assertThat(smoke.get("data").toString()).isEqualTo("{\"dataset\":\"shapes\",\"path\":null,\"image_size\":32,"
+                + "\"channels\":1,\"num_classes\":4,\"train_size\":512,\"test_size\":128,\"seed\":0,"
+                + "\"shard_size\":256}");
+    }
+
+    @Test
+    void unknownBundledSweep() {
+        assertThatThrownBy(() -> BundledSweeps.read("smok")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("did you mean 'smoke'?");
+    }
+
+    private static int leafCount(JsonNode node) {
+        if (!node.isObject()) {
+            return 1;
+        }
+        int n = 0;
+        for (JsonNode child : node) {
+            n += leafCount(child);
+        }
+        return n;
+    }
+}
