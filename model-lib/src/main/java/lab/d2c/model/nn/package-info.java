@@ -1,0 +1,12 @@
+/**
+ * Convolutional building blocks shared by the image tokenizers: {@link lab.d2c.model.nn.GroupNorm},
+ * {@link lab.d2c.model.nn.ResnetBlock}, {@link lab.d2c.model.nn.Downsample},
+ * {@link lab.d2c.model.nn.Upsample}, and the {@link lab.d2c.model.nn.ConvEncoder} /
+ * {@link lab.d2c.model.nn.ConvDecoder} pair (the LDM / LlamaGen autoencoder layout, without attention).
+ *
+ * <p>Rules every block here follows (../shared/notes/djl.md): scalar constants are NDArrays made by
+ * {@link lab.d2c.model.nn.StepArrays#scalar} (pitfall 1), arrays derived from a parameter are moved to
+ * the manager of the activations with {@link lab.d2c.model.nn.StepArrays#adopt} (pitfall 3), float32 or
+ * float64 only (pitfall 2).
+ */
+package lab.d2c.model.nn;

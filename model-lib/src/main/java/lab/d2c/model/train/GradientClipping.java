@@ -1,0 +1,57 @@
+package lab.d2c.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import java.util.List;
+import lab.d2c.model.runtime.Scalars;
+import lab.d2c.model.runtime.Views;
+
+/**
+ * Global-norm gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}. DJL's
+ * {@code optClipGrad} clamps each element from above only (../shared/notes/djl.md, pitfall 5),
+ * which changes gradient directions and leaves large negative entries alone.
+ */
+public final class GradientClipping {
+
+    /** Added to the norm before dividing, as PyTorch does, so a zero gradient stays finite. */
+    static final double NORM_GUARD = 1e-6;
+
+    private GradientClipping() {
+    }
+
+    /**
+     * Scales every trainable gradient of {@code block} by {@code maxNorm / (norm + 1e-6)} when the
+     * global L2 norm exceeds {@code maxNorm}.
+     *
+     * @param maxNorm &lt;= 0 measures without clipping
+     * @return the norm before clipping (for logging)
+     */
+    public static double globalNorm(NDManager step, Block block, double maxNorm) {
+        return globalNorm(step, TrainableParameters.trainable(block), maxNorm);
+    }
+
+    static double globalNorm(NDManager step, List<TrainableParameters.Named> parameters, double maxNorm) {
+        if (parameters.isEmpty()) {
+            return 0;
+        }
+        NDArray[] gradients = new NDArray[parameters.size()];
+        NDList squares = new NDList(parameters.size());
+        for (int i = 0; i < gradients.length; i++) {
+            gradients[i] = Views.gradient(step, parameters.get(i).array());
+            // Summed in float32 on the device, one host sync for the whole model.
+            squares.add(gradients[i].toType(DataType.FLOAT32, false).square().sum());
+        }
+        double norm = NDArrays.stack(squares).sum().sqrt().getFloat();
+        if (maxNorm > 0 && norm > maxNorm) {
+            double scale = maxNorm / (norm + NORM_GUARD);
+            for (NDArray g : gradients) {
+                g.muli(Scalars.like(step, g, scale));
+            }
+        }
+        return norm;
+    }
+}

@@ -1,0 +1,138 @@
+package lab.d2c.model.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import lab.d2c.model.data.ShapesDataset;
+import lab.d2c.model.train.StepLoss;
+import lab.d2c.model.train.StepRandom;
+import org.junit.jupiter.api.Test;
+
+class KlVaeTest {
+
+    static KlVaeConfig testConfig() {
+        return KlVaeConfig.tiny().withImage(16, 1).withWidths(8, List.of(1, 2, 2), 1);
+    }
+
+    static KlVae initialized(NDManager m, KlVaeConfig config, long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        KlVae model = new KlVae(config);
+        model.block().initialize(m, DataType.FLOAT32, model.initShapes());
+        return model;
+    }
+
+    @Test
+    void tinyPresetEncodesTo8x8LatentsAndDecodesBack() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KlVae vae = initialized(m, KlVaeConfig.tiny(), 1);
+            NDArray images = TinyAdam.images(m, ShapesDataset.generate(2, 32, 1, 4, 1));
+            NDArray mean = vae.encodeMean(images);
+            assertThat(mean.getShape()).isEqualTo(new Shape(2, 4, 8, 8));
+            assertThat(vae.decode(mean).getShape()).isEqualTo(new Shape(2, 1, 32, 32));
+        }
+    }
+
+    @Test
+    void sameStepRandomGivesBitIdenticalLossesAndOtherStepsDiffer() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList batch = new NDList(TinyAdam.images(m, ShapesDataset.generate(4, 16, 1, 4, 2)));
+            float[] first = new float[3];
+            for (int run = 0; run < 2; run++) {
+                KlVae vae = initialized(m, testConfig(), 42);
+                TinyAdam adam = new TinyAdam(vae, m, 1e-3);
+                for (int s = 0; s < 3; s++) {
+                    float loss = (float) adam.step(batch, new StepRandom(9, s));
+                    if (run == 0) {
+                        first[s] = loss;
+                    } else {
+                        assertThat(loss).as("step %d", s).isEqualTo(first[s]);
+                    }
+                }
+            }
+            KlVae vae = initialized(m, testConfig(), 42);
+            try (NDManager step = m.newSubManager()) {
+                float a = vae.loss(step, batch, new StepRandom(9, 0)).loss().getFloat();
+                float b = vae.loss(step, batch, new StepRandom(9, 1)).loss().getFloat();
+                assertThat(a).isEqualTo(first[0]).isNotEqualTo(b); // the posterior noise depends on the step
+            }
+        }
+    }
+
+    @Test
+    void lossIsMsePlusWeightedKlAndReportsPsnr() {
+        try (NDManager m = NDManager.newBaseManager(); NDManager step = m.newSubManager()) {
+            KlVae vae = initialized(m, testConfig().withLatent(4, 0.01), 3);
+            StepLoss loss = vae.loss(step, new NDList(TinyAdam.images(m, ShapesDataset.generate(4, 16, 1, 4, 2))),
+                    new StepRandom(0, 0));
+            assertThat(loss.metrics()).containsOnlyKeys("mse", "psnr", "kl");
+            double mse = loss.metrics().get("mse").getFloat();
+            double kl = loss.metrics().get("kl").getFloat();
+            assertThat((double) loss.loss().getFloat()).isCloseTo(mse + 0.01 * kl, within(1e-4 * (1 + mse + kl)));
+            assertThat((double) loss.metrics().get("psnr").getFloat()).isCloseTo(ReconstructionMetrics.psnr(mse), within(1e-3));
+        }
+    }
+
+    @Test
+    void latentScaleMakesLatentsUnitVariance() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KlVae vae = initialized(m, testConfig(), 5);
+            NDArray images = TinyAdam.images(m, ShapesDataset.generate(10, 16, 1, 4, 3));
+            LatentScale scale = LatentScale.estimate(vae, images, 4, new StepRandom(0, 0));
+            LatentScale again = LatentScale.estimate(vae, images, 4, new StepRandom(0, 0));
+            assertThat(again).isEqualTo(scale);
+            NDArray latents = m.randomNormal(new Shape(4000)).mul(m.full(new Shape(), 3f));
+            LatentScale fromLatents = LatentScale.fromLatents(latents);
+            assertThat(fromLatents.factor()).isCloseTo(1 / 3.0, within(0.02));
+            double[] std = fromLatents.apply(latents).toType(DataType.FLOAT64, false).toDoubleArray();
+            double s = 0;
+            double sq = 0;
+            for (double v : std) {
+                s += v;
+                sq += v * v;
+            }
+            assertThat(sq / std.length - (s / std.length) * (s / std.length)).isCloseTo(1, within(1e-4));
+            assertThat(fromLatents.invert(fromLatents.apply(latents)).toFloatArray())
+                    .containsExactly(latents.toFloatArray(), org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
+    void overfitsOneBatch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KlVae vae = initialized(m, testConfig(), 7);
+            NDList batch = new NDList(TinyAdam.images(m, ShapesDataset.generate(8, 16, 1, 4, 5)));
+            TinyAdam adam = new TinyAdam(vae, m, 3e-3);
+            double first = adam.step(batch, new StepRandom(1, 0));
+            double last = first;
+            long start = System.nanoTime();
+            int s = 1;
+            for (; s < 400 && last > first / 20; s++) {
+                last = adam.step(batch, new StepRandom(1, s));
+            }
+            System.out.printf("KL-VAE overfit: %.4f -> %.4f in %d steps, %.1f s%n", first, last, s,
+                    (System.nanoTime() - start) / 1e9);
+            assertThat(last).isLessThan(first / 10);
+        }
+    }
+
+    @Test
+    void configsNameTheBadFieldAndRefuseThePretrainedLosses() {
+        assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, true, false))
+                .hasMessageContaining("KlVaeConfig.perceptualLoss").hasMessageContaining("pretrained");
+        assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, false, true))
+                .hasMessageContaining("KlVaeConfig.adversarialLoss");
+        assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(0, 1e-6)).hasMessageContaining("KlVaeConfig.latentChannels");
+        assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(4, -1)).hasMessageContaining("KlVaeConfig.klWeight");
+        assertThat(KlVaeConfig.b().stride()).isEqualTo(16);
+        assertThat(KlVaeConfig.b().latentChannels()).isEqualTo(16);
+        assertThat(KlVaeConfig.tiny().latentGrid()).isEqualTo(8);
+    }
+}

@@ -1,0 +1,61 @@
+package lab.d2c.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GradientClippingTest {
+
+    @Test
+    void scalesAllGradientsByOneFactorWhenTheGlobalNormIsTooLarge() {
+        try (NDManager manager = NDManager.newBaseManager(); NDManager step = manager.newSubManager()) {
+            Block block = Fixtures.block(manager, 4);
+            List<TrainableParameters.Named> params = TrainableParameters.trainable(block);
+            NDArray target = Fixtures.input(step, 5).get(":, :3");
+            Fixtures.backward(step, block, Fixtures.input(step, 0), out -> out.sub(target).square().sum());
+            float[][] g = Fixtures.gradients(step, params);
+            double sum = 0;
+            for (float[] gp : g) {
+                for (float x : gp) {
+                    sum += (double) x * x;
+                }
+            }
+            double norm = Math.sqrt(sum);
+            double max = norm / 4;
+
+            double reported = GradientClipping.globalNorm(step, block, max);
+
+            assertThat(reported).isCloseTo(norm, within(norm * 1e-6));
+            float[][] clipped = Fixtures.gradients(step, params);
+            double scale = max / (reported + GradientClipping.NORM_GUARD);
+            double after = 0;
+            for (int p = 0; p < g.length; p++) {
+                for (int i = 0; i < g[p].length; i++) {
+                    assertThat((double) clipped[p][i]).isCloseTo(g[p][i] * scale, within(1e-6));
+                    after += (double) clipped[p][i] * clipped[p][i];
+                }
+            }
+            assertThat(Math.sqrt(after)).isCloseTo(max, within(max * 1e-5));
+        }
+    }
+
+    @Test
+    void leavesSmallGradientsAloneAndMeasuresWithoutClippingWhenOff() {
+        try (NDManager manager = NDManager.newBaseManager(); NDManager step = manager.newSubManager()) {
+            Block block = Fixtures.block(manager, 5);
+            List<TrainableParameters.Named> params = TrainableParameters.trainable(block);
+            NDArray target = Fixtures.input(step, 5).get(":, :3");
+            Fixtures.backward(step, block, Fixtures.input(step, 0), out -> out.sub(target).square().sum());
+            float[][] g = Fixtures.gradients(step, params);
+            double norm = GradientClipping.globalNorm(step, block, 0);
+            assertThat(Fixtures.gradients(step, params)).isEqualTo(g);
+            assertThat(GradientClipping.globalNorm(step, block, norm * 2)).isEqualTo(norm);
+            assertThat(Fixtures.gradients(step, params)).isEqualTo(g);
+        }
+    }
+}
