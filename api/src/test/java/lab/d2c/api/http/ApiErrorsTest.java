@@ -11,8 +11,10 @@ import lab.d2c.store.db.SweepRepository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Bad requests get a 4xx in the one error shape, name the field, and launch nothing. */
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ApiErrorsTest {
 
     private static LocalRuntime rt;

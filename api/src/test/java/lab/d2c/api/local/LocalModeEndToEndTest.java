@@ -10,12 +10,14 @@ import lab.d2c.api.http.Http;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.workflows.spec.BundledSweeps;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Local mode as a user runs it: the embedded PostgreSQL, S3 server and Temporal service, a
  * worker and the API in one process; the bundled smoke sweep over HTTP; then a restart on
  * the same data dir keeps the sweep and its artifacts.
  */
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class LocalModeEndToEndTest {
 
     @Test
@@ -63,6 +65,24 @@ class LocalModeEndToEndTest {
             assertThat(sweep.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(Http.get(base + "/api/v1/artifacts/" + manifestKey).bytes()).isEqualTo(manifest);
             assertThat(Http.get(base + "/api/v1/sweeps").json().get("total").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUnfinishedSweepIsStartedAgainWhenLocalModeRestarts() throws Exception {
+        D2cConfig cfg = LocalStackFixture.freshConfig("recover");
+        String sweepId;
+        try (LocalRuntime noWorker = LocalRuntime.start(cfg, false, 1, LocalStackFixture.quiet())) {
+            sweepId = Http.post(noWorker.api().baseUrl() + "/api/v1/sweeps", BundledSweeps.read("smoke"),
+                    "application/yaml").json().get("id").asText();
+            Thread.sleep(500);
+            JsonNode pending = Http.get(noWorker.api().baseUrl() + "/api/v1/sweeps/" + sweepId).json();
+            assertThat(pending.get("status").asText()).isIn("PENDING", "RUNNING");
+        }
+        // The embedded Temporal kept its state in memory only; PostgreSQL says the sweep is unfinished.
+        try (LocalRuntime again = LocalRuntime.start(cfg, true, 1, LocalStackFixture.quiet())) {
+            JsonNode done = Http.awaitSweep(again.api().baseUrl(), sweepId, Duration.ofMinutes(3));
+            assertThat(done.get("status").asText()).isEqualTo("SUCCEEDED");
         }
     }
 }

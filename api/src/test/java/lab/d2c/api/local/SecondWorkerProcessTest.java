@@ -11,11 +11,13 @@ import lab.d2c.api.http.Http;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.workflows.spec.BundledSweeps;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code ./d2c local --no-worker} plus {@code ./d2c worker} as a separate OS process: the
  * second process picks up the work.
  */
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SecondWorkerProcessTest {
 
     @Test
