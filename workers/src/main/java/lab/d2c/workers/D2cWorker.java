@@ -63,6 +63,7 @@ public final class D2cWorker implements AutoCloseable {
         private ArtifactStore artifacts;
         private NodeExecutors executors = NodeExecutors.standard();
         private int nodeSlots = 1;
+        private String device = "cpu";
         private String name = "worker-" + ManagementFactory.getRuntimeMXBean().getName();
 
         public Builder setClient(WorkflowClient client) {
@@ -99,6 +100,12 @@ public final class D2cWorker implements AutoCloseable {
             return this;
         }
 
+        /** Where this worker runs models: {@code cpu} (default) or {@code gpu:N}. */
+        public Builder optDevice(String device) {
+            this.device = lab.d2c.model.runtime.Devices.name(lab.d2c.model.runtime.Devices.parse(device));
+            return this;
+        }
+
         public Builder optName(String name) {
             this.name = name;
             return this;
@@ -107,6 +114,12 @@ public final class D2cWorker implements AutoCloseable {
         public D2cWorker start() {
             if (client == null || taskQueue == null || database == null || artifacts == null) {
                 throw new IllegalStateException("D2cWorker needs client, task queue, database and artifacts");
+            }
+            if (device.equals("cpu")) {
+                // Fail at start, not hours into a training (../shared/notes/djl.md, pitfall 15).
+                lab.d2c.model.runtime.ConvGradientCheck.run().ifPresent(problem -> {
+                    throw new IllegalStateException(problem);
+                });
             }
             var ds = database.dataSource();
             NodeRepository nodes = new NodeRepository(ds);
@@ -124,7 +137,7 @@ public final class D2cWorker implements AutoCloseable {
                     .setMaxConcurrentActivityExecutionSize(nodeSlots)
                     .build());
             work.registerActivitiesImplementations(new NodeActivitiesImpl(executors, artifacts,
-                    new MetricsRepository(ds), nodes, name));
+                    new MetricsRepository(ds), nodes, name, device));
             factory.start();
             return new D2cWorker(factory, name, taskQueue);
         }

@@ -1,6 +1,7 @@
 package lab.d2c.api.local;
 
 import io.temporal.testserver.TestServer;
+import lab.d2c.store.embedded.FreePort;
 
 /**
  * Temporal's own Java service implementation on a local port, so separate worker processes

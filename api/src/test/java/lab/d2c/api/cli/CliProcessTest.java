@@ -47,7 +47,7 @@ class CliProcessTest {
                 "D2C_EMBEDDED_PG_PORT", String.valueOf(cfg.embeddedPgPort()),
                 "D2C_EMBEDDED_S3_PORT", String.valueOf(cfg.embeddedS3Port()),
                 "D2C_EMBEDDED_TEMPORAL_PORT", String.valueOf(cfg.embeddedTemporalPort()),
-                "D2C_API_PORT", String.valueOf(lab.d2c.api.local.FreePort.find()));
+                "D2C_API_PORT", String.valueOf(lab.d2c.store.embedded.FreePort.find()));
         Result r = run(env, "demo", "--exit", "--sweep", "smoke", "--data-dir", cfg.dataDir().toString());
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("postgres", "s3", "temporal", "api", "SUCCEEDED (2 arms)", "Where to look",

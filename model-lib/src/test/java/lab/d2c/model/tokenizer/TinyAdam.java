@@ -43,6 +43,13 @@ final class TinyAdam {
     /** One step; returns the loss value. */
     double step(NDList batch, StepRandom rng) {
         try (NDManager step = manager.newSubManager()) {
+            // Zero before, not only after: a fresh parameter's gradient buffer is not guaranteed
+            // to be zero (it held garbage on an AMD EPYC host), and backward accumulates into it.
+            for (Parameter p : params) {
+                NDArray g = p.getArray().getGradient();
+                g.attach(step);
+                g.subi(g);
+            }
             double loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 StepLoss l = model.loss(step, batch, rng);
@@ -74,11 +81,7 @@ final class TinyAdam {
 
     /** Images of a set as float32 NCHW in [-1, 1]. */
     static NDArray images(NDManager manager, ImageSet set) {
-        float[] v = new float[set.pixels().length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (set.pixels()[i] & 0xff) / 127.5f - 1;
-        }
-        return manager.create(v, new Shape(set.count(), set.channels(), set.height(), set.width()));
+        return new lab.d2c.model.data.ImageBatches(set).images(manager, 0, set.count());
     }
 
     static long parameterCount(ai.djl.nn.Block block) {

@@ -6,20 +6,23 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Picks a port nobody listens on right now (there is a small race until the server binds it). */
-final class FreePort {
+public final class FreePort {
 
     private FreePort() {
     }
 
-    static int orGiven(int port) {
-        if (port != 0) {
-            return port;
-        }
+    /** A loopback port free at this moment. */
+    public static int find() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free local port", e);
         }
+    }
+
+    /** The given port, or a free one when it is 0. */
+    public static int orGiven(int port) {
+        return port != 0 ? port : find();
     }
 }

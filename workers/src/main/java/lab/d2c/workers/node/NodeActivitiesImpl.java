@@ -33,9 +33,17 @@ public final class NodeActivitiesImpl implements NodeActivities {
     private final MetricsRepository metrics;
     private final NodeRepository nodes;
     private final String workerName;
+    private final String device;
 
     public NodeActivitiesImpl(NodeExecutors executors, ArtifactStore artifacts, MetricsRepository metrics,
             NodeRepository nodes, String workerName) {
+        this(executors, artifacts, metrics, nodes, workerName, "cpu");
+    }
+
+    /** @param device where this worker runs models: {@code cpu} or {@code gpu:N} */
+    public NodeActivitiesImpl(NodeExecutors executors, ArtifactStore artifacts, MetricsRepository metrics,
+            NodeRepository nodes, String workerName, String device) {
+        this.device = device;
         this.executors = executors;
         this.artifacts = artifacts;
         this.metrics = metrics;
@@ -65,7 +73,7 @@ public final class NodeActivitiesImpl implements NodeActivities {
         };
         try {
             NodeExecutor executor = executors.require(task.kind());
-            NodeOutput out = executor.execute(new NodeContext(task, artifacts, metrics, reporter));
+            NodeOutput out = executor.execute(new NodeContext(task, artifacts, metrics, reporter, device));
             String resultJson = NodeContext.toJson(out.result());
             long duration = System.currentTimeMillis() - started;
             nodes.markSucceeded(task.key(), out.artifacts(), resultJson, duration);

@@ -21,9 +21,18 @@ public final class NodeContext {
     private final ArtifactStore artifacts;
     private final MetricsRepository metrics;
     private final ProgressReporter progress;
+    private final String device;
 
+    /** A context on the CPU. */
     public NodeContext(NodeTask task, ArtifactStore artifacts, MetricsRepository metrics, ProgressReporter progress) {
+        this(task, artifacts, metrics, progress, "cpu");
+    }
+
+    /** @param device where this worker runs models: {@code cpu} or {@code gpu:N} (worker configuration) */
+    public NodeContext(NodeTask task, ArtifactStore artifacts, MetricsRepository metrics, ProgressReporter progress,
+            String device) {
         this.task = task;
+        this.device = device;
         this.artifacts = artifacts;
         this.metrics = metrics;
         this.progress = progress;
@@ -57,6 +66,11 @@ public final class NodeContext {
             throw new BadNodeInputException("node " + task.key() + ": config key " + dottedPath + " is missing");
         }
         return cur;
+    }
+
+    /** The device this worker runs models on: {@code cpu} or {@code gpu:N}. */
+    public String device() {
+        return device;
     }
 
     public ArtifactStore artifacts() {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lab.d2c.workers.dataset.PrepareDatasetExecutor;
+import lab.d2c.workers.pretokenize.PretokenizeExecutor;
+import lab.d2c.workers.tokenizer.TrainVaeExecutor;
+import lab.d2c.workers.tokenizer.TrainVqExecutor;
 
 /** The executors a worker offers, by node kind. New node kinds add their executor here. */
 public final class NodeExecutors {
@@ -21,7 +24,8 @@ public final class NodeExecutors {
 
     /** Every executor this build has. */
     public static NodeExecutors standard() {
-        return new NodeExecutors(List.of(new PrepareDatasetExecutor()));
+        return new NodeExecutors(List.of(new PrepareDatasetExecutor(), new TrainVqExecutor(), new TrainVaeExecutor(),
+                new PretokenizeExecutor()));
     }
 
     public NodeExecutor require(String kind) {

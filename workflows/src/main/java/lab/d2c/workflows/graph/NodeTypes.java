@@ -10,7 +10,7 @@ public final class NodeTypes {
 
     /** Every node kind, in no particular order (the planner sorts topologically). */
     public static final List<NodeType> ALL = List.of(
-            new PrepareDatasetNode());
+            new PrepareDatasetNode(), new TrainVqNode(), new TrainVaeNode(), new PretokenizeNode());
 
     private static final Map<String, NodeType> BY_KIND = index();
 

@@ -73,6 +73,11 @@ public record ConfigField(String path, FieldType type, List<String> allowed, Big
         return new ConfigField(path, FieldType.BOOL, List.of(), null, null, false, description);
     }
 
+    /** A BOOL that must be false: a switch for a feature this build cannot provide. */
+    public static ConfigField off(String path, String description) {
+        return new ConfigField(path, FieldType.BOOL, List.of("false"), null, null, false, description);
+    }
+
     public static ConfigField enumeration(String path, List<String> values, String description) {
         return new ConfigField(path, FieldType.ENUM, values, null, null, false, description);
     }

@@ -19,7 +19,7 @@ public final class ConfigSchema {
     public static final String RUN_SEED = "seed";
 
     /** Add a field here (one line) to make a new config key known everywhere. */
-    private static final ConfigSchema STANDARD = new ConfigSchema(List.of(
+    private static final ConfigSchema STANDARD = new ConfigSchema(concat(List.of(
             ConfigField.nonNegativeInteger(RUN_SEED, "the run seed; set from the sweep's seeds list"),
             ConfigField.enumeration("data.dataset", List.of("shapes", "fashion-mnist"), "which dataset to prepare"),
             ConfigField.string("data.path",
@@ -30,9 +30,75 @@ public final class ConfigSchema {
             ConfigField.integer("data.train_size", 0, 10_000_000, "training images; 0 = all available"),
             ConfigField.integer("data.test_size", 0, 10_000_000, "test images; 0 = all available"),
             ConfigField.nonNegativeInteger("data.seed", "generation seed of shapes; subset seed otherwise"),
-            ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard")));
+            ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard")),
+            vqFields(), trainingFields("vq"), vaeFields(), trainingFields("vae"), pretokenizeFields()));
 
     private final Map<String, ConfigField> fields;
+
+    /** The VQ tokenizer (paper section 5.1; LlamaGen's VQ model). */
+    private static List<ConfigField> vqFields() {
+        return List.of(
+                ConfigField.nonNegativeInteger("vq.seed", "seed of the VQ tokenizer's init, data order and draws"),
+                ConfigField.integer("vq.base_width", 1, 1024, "encoder/decoder base width (LlamaGen ch)"),
+                ConfigField.string("vq.width_multipliers",
+                        "comma-separated width multipliers per level, e.g. '1,2,4'; stride = 2^(levels-1)"),
+                ConfigField.integer("vq.res_blocks", 1, 8, "residual blocks per level"),
+                ConfigField.integer("vq.z_channels", 1, 4096, "encoder output width before the quant conv"),
+                ConfigField.integer("vq.codebook_size", 2, 1 << 20, "codes in the codebook"),
+                ConfigField.integer("vq.code_dim", 1, 1024, "dimension of a code (l2-normalized)"),
+                ConfigField.number("vq.commitment_beta", 0, 10, "weight of the commitment loss (0.25)"),
+                ConfigField.integer("vq.usage_window", 1, 100_000_000, "code assignments kept to measure usage"),
+                ConfigField.integer("vq.dead_code_min_count", 1, 1_000_000, "a code used less often than this is dead"),
+                ConfigField.nonNegativeInteger("vq.reinit_interval", "steps between dead-code re-inits; 0 = never"),
+                ConfigField.off("vq.perceptual_loss", "LPIPS loss; needs a pretrained VGG16, unavailable: must be false"),
+                ConfigField.off("vq.adversarial_loss", "GAN loss; needs pretrained networks, unavailable: must be false"));
+    }
+
+    /** The KL-VAE tokenizer (paper section 5.1; LDM's KL autoencoder). */
+    private static List<ConfigField> vaeFields() {
+        return List.of(
+                ConfigField.nonNegativeInteger("vae.seed", "seed of the VAE's init, data order and draws"),
+                ConfigField.integer("vae.base_width", 1, 1024, "encoder/decoder base width (LDM ch)"),
+                ConfigField.string("vae.width_multipliers",
+                        "comma-separated width multipliers per level; must give the VQ's stride"),
+                ConfigField.integer("vae.res_blocks", 1, 8, "residual blocks per level"),
+                ConfigField.integer("vae.latent_channels", 1, 1024, "channels of a continuous latent"),
+                ConfigField.number("vae.kl_weight", 0, 1, "weight of the KL term (LDM: 1e-6)"),
+                ConfigField.integer("vae.scale_images", 1, 10_000_000, "training images used to estimate the latent scale"),
+                ConfigField.off("vae.perceptual_loss", "LPIPS loss; needs a pretrained VGG16, unavailable: must be false"),
+                ConfigField.off("vae.adversarial_loss", "GAN loss; needs pretrained networks, unavailable: must be false"));
+    }
+
+    /** The training loop's settings for one trainer, under {@code <section>.train}. */
+    private static List<ConfigField> trainingFields(String section) {
+        String p = section + ".train.";
+        return List.of(
+                ConfigField.integer(p + "steps", 1, 100_000_000, "optimizer steps"),
+                ConfigField.integer(p + "batch_size", 1, 65_536, "images per step"),
+                ConfigField.number(p + "lr", 1e-8, 1, "learning rate after warmup"),
+                ConfigField.nonNegativeInteger(p + "warmup_steps", "linear warmup steps"),
+                ConfigField.number(p + "weight_decay", 0, 10, "decoupled weight decay (not on biases and norms)"),
+                ConfigField.number(p + "clip_norm", 0, 1e6, "global gradient-norm limit; 0 = none"),
+                ConfigField.number(p + "ema_decay", 0, 0.999999, "EMA decay of the weights; 0 = none"),
+                ConfigField.integer(p + "checkpoint_every", 1, 100_000_000, "steps between checkpoints"),
+                ConfigField.integer(p + "log_every", 1, 1_000_000, "steps between metric rows"),
+                ConfigField.integer(p + "eval_images", 1, 10_000_000, "test images the final figures use"));
+    }
+
+    private static List<ConfigField> pretokenizeFields() {
+        return List.of(
+                ConfigField.integer("pretokenize.batch_size", 1, 65_536, "images encoded at once"),
+                ConfigField.integer("pretokenize.shard_size", 1, 10_000_000, "images per token shard"));
+    }
+
+    @SafeVarargs
+    private static List<ConfigField> concat(List<ConfigField>... parts) {
+        List<ConfigField> all = new ArrayList<>();
+        for (List<ConfigField> part : parts) {
+            all.addAll(part);
+        }
+        return all;
+    }
 
     /**
      * @param fields the known keys, in the order configs are written out

@@ -24,9 +24,16 @@ class ConfigSchemaTest {
 
     @Test
     void standardSchemaHasExactlyTheDocumentedKeys() {
-        assertThat(SCHEMA.paths()).containsExactly("seed", "data.dataset", "data.path", "data.image_size",
+        assertThat(SCHEMA.paths()).startsWith("seed", "data.dataset", "data.path", "data.image_size",
                 "data.channels", "data.num_classes", "data.train_size", "data.test_size", "data.seed",
                 "data.shard_size");
+        assertThat(SCHEMA.keysUnder("vq")).contains("vq.seed", "vq.codebook_size", "vq.code_dim", "vq.commitment_beta",
+                "vq.width_multipliers", "vq.train.steps", "vq.train.checkpoint_every");
+        assertThat(SCHEMA.keysUnder("vae")).contains("vae.latent_channels", "vae.kl_weight", "vae.train.lr");
+        assertThat(SCHEMA.keysUnder("pretokenize")).containsExactly("pretokenize.batch_size", "pretokenize.shard_size");
+        // the two trainers have the same training settings
+        assertThat(SCHEMA.keysUnder("vq.train").stream().map(k -> k.substring(3)))
+                .containsExactlyElementsOf(SCHEMA.keysUnder("vae.train").stream().map(k -> k.substring(4)).toList());
         assertThat(SCHEMA.fields()).allSatisfy(f -> assertThat(f.description()).isNotBlank());
         assertThat(field("data.dataset").allowed()).containsExactly("shapes", "fashion-mnist");
         assertThat(field("data.path").nullable()).isTrue();
@@ -46,6 +53,8 @@ class ConfigSchemaTest {
         assertValid("data.channels", IntNode.valueOf(1));
         assertValid("data.channels", IntNode.valueOf(3));
         assertInvalid("data.channels", IntNode.valueOf(2), "must be one of 1, 3; got 2");
+        assertInvalid("vq.perceptual_loss", com.fasterxml.jackson.databind.node.BooleanNode.TRUE, "must be one of false");
+        assertValid("vq.perceptual_loss", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
         assertInvalid("data.num_classes", IntNode.valueOf(0), "out of range");
         assertValid("data.train_size", IntNode.valueOf(0));
         assertValid("data.train_size", IntNode.valueOf(10_000_000));

@@ -38,9 +38,17 @@ class PresetsAndBundledSweepsTest {
     @Test
     void presetValues() {
         ObjectNode tiny = Presets.load("tiny");
-        assertThat(tiny.toString()).isEqualTo("{\"seed\":0,\"data\":{\"dataset\":\"fashion-mnist\",\"path\":null,"
+        assertThat(tiny.get("data").toString()).isEqualTo("{\"dataset\":\"fashion-mnist\",\"path\":null,"
                 + "\"image_size\":32,\"channels\":1,\"num_classes\":10,\"train_size\":0,\"test_size\":0,\"seed\":0,"
-                + "\"shard_size\":10000}}");
+                + "\"shard_size\":10000}");
+        // tiny: stride 4 (three levels), 8x8 tokens at 32x32, for both tokenizers
+        assertThat(tiny.at("/vq/width_multipliers").asText()).isEqualTo("1,2,4");
+        assertThat(tiny.at("/vae/width_multipliers").asText()).isEqualTo("1,2,4");
+        assertThat(tiny.at("/vq/commitment_beta").asDouble()).isEqualTo(0.25);
+        // b: stride 16 (five levels), LlamaGen VQ-16 codebook, LDM KL-16 latents
+        assertThat(Presets.load("b").at("/vq/width_multipliers").asText()).isEqualTo("1,1,2,2,4");
+        assertThat(Presets.load("b").at("/vq/codebook_size").asInt()).isEqualTo(16384);
+        assertThat(Presets.load("b").at("/vae/latent_channels").asInt()).isEqualTo(16);
         ObjectNode b = Presets.load("b");
         assertThat(b.at("/data/image_size").asInt()).isEqualTo(256);
         assertThat(b.at("/data/channels").asInt()).isEqualTo(3);

@@ -1,0 +1,90 @@
+package lab.d2c.workers.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import lab.d2c.model.tokenizer.KlVaeConfig;
+import lab.d2c.model.tokenizer.VqConfig;
+import lab.d2c.model.train.TrainConfig;
+import lab.d2c.workers.dataset.DatasetManifest;
+import lab.d2c.workers.node.BadNodeInputException;
+import lab.d2c.workers.node.NodeContext;
+
+/** Reads the {@code vq}, {@code vae} and {@code <section>.train} config sections into model-lib's records. */
+public final class TokenizerSettings {
+
+    private TokenizerSettings() {
+    }
+
+    /** The VQ tokenizer for the dataset's images. */
+    public static VqConfig vq(NodeContext ctx, DatasetManifest data) {
+        return build("vq", () -> new VqConfig(data.imageSize(), data.channels(), integer(ctx, "vq.base_width"),
+                widths(ctx, "vq.width_multipliers"), integer(ctx, "vq.res_blocks"), integer(ctx, "vq.z_channels"),
+                integer(ctx, "vq.codebook_size"), integer(ctx, "vq.code_dim"),
+                ctx.required("vq.commitment_beta").asDouble(), integer(ctx, "vq.usage_window"),
+                integer(ctx, "vq.dead_code_min_count"), integer(ctx, "vq.reinit_interval"),
+                ctx.required("vq.perceptual_loss").asBoolean(), ctx.required("vq.adversarial_loss").asBoolean()));
+    }
+
+    /** The KL-VAE for the dataset's images. */
+    public static KlVaeConfig vae(NodeContext ctx, DatasetManifest data) {
+        return build("vae", () -> new KlVaeConfig(data.imageSize(), data.channels(), integer(ctx, "vae.base_width"),
+                widths(ctx, "vae.width_multipliers"), integer(ctx, "vae.res_blocks"),
+                integer(ctx, "vae.latent_channels"), ctx.required("vae.kl_weight").asDouble(),
+                ctx.required("vae.perceptual_loss").asBoolean(), ctx.required("vae.adversarial_loss").asBoolean()));
+    }
+
+    /** The training loop's settings of {@code <section>.train}; the seed is {@code <section>.seed}. */
+    public static TrainConfig training(NodeContext ctx, String section) {
+        String p = section + ".train.";
+        return build(section + ".train", () -> TrainConfig.builder()
+                .setSteps(ctx.required(p + "steps").asLong())
+                .setBatchSize(integer(ctx, p + "batch_size"))
+                .setLr(ctx.required(p + "lr").asDouble())
+                .setSeed(ctx.required(section + ".seed").asLong())
+                .optWarmupSteps(ctx.required(p + "warmup_steps").asLong())
+                .optWeightDecay(ctx.required(p + "weight_decay").asDouble())
+                .optClipNorm(ctx.required(p + "clip_norm").asDouble())
+                .optEmaDecay(ctx.required(p + "ema_decay").asDouble())
+                .optCheckpointEvery(ctx.required(p + "checkpoint_every").asLong())
+                .optDevice(ctx.device())
+                .build());
+    }
+
+    public static int integer(NodeContext ctx, String key) {
+        JsonNode v = ctx.required(key);
+        if (!v.canConvertToInt()) {
+            throw new BadNodeInputException(key + ": expected an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    /** "1,2,4" to [1, 2, 4]; every entry a positive integer. */
+    static List<Integer> widths(NodeContext ctx, String key) {
+        String text = ctx.required(key).asText();
+        List<Integer> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                int w = Integer.parseInt(part.trim());
+                if (w < 1) {
+                    throw new NumberFormatException();
+                }
+                out.add(w);
+            } catch (NumberFormatException e) {
+                throw new BadNodeInputException(key + ": expected comma-separated positive integers like '1,2,4', got '"
+                        + text + "'");
+            }
+        }
+        return out;
+    }
+
+    private static <T> T build(String section, java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (BadNodeInputException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BadNodeInputException(section + ": " + e.getMessage(), e);
+        }
+    }
+}

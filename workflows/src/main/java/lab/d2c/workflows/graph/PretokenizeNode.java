@@ -1,0 +1,35 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code pretokenize}: the training images encoded by both tokenizers in both horizontal flips
+ * (paper section 5.1; MAR caches both). Its key follows from the three inputs' keys and the
+ * {@code pretokenize} section.
+ */
+public final class PretokenizeNode implements NodeType {
+
+    public static final String KIND = "pretokenize";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return List.of("pretokenize");
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return Map.of("dataset", PrepareDatasetNode.KIND, "vq", TrainVqNode.KIND, "vae", TrainVaeNode.KIND);
+    }
+}

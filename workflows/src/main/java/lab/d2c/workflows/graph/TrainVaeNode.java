@@ -1,0 +1,31 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/** {@code train-vae}: the KL-VAE tokenizer (paper section 5.1): reads only the vae section and the prepared dataset, so arms that differ downstream share one tokenizer. */
+public final class TrainVaeNode implements NodeType {
+
+    public static final String KIND = "train-vae";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return List.of("vae");
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return Map.of("dataset", PrepareDatasetNode.KIND);
+    }
+}

@@ -1,0 +1,31 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/** {@code train-vq}: the VQ tokenizer (paper section 5.1): reads only the vq section and the prepared dataset, so arms that differ in anything downstream (run seed, generator, sampling) share one tokenizer. */
+public final class TrainVqNode implements NodeType {
+
+    public static final String KIND = "train-vq";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return List.of("vq");
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return Map.of("dataset", PrepareDatasetNode.KIND);
+    }
+}
