@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "d2c", mixinStandardHelpOptions = true, version = "d2c 0.1.0",
         description = "D2C Lab: durable, reproducible ablation sweeps of the D2C image generator.",
         subcommands = {LocalCommand.class, DemoCommand.class, WorkerCommand.class, ApiCommand.class,
-                SweepCommand.class, TestCommand.class},
+                SweepCommand.class, TestCommand.class, BenchCommand.class},
         footer = {"", "Configuration: D2C_* environment variables or <data dir>/config.yaml (see README).",
                 "Run './d2c COMMAND --help' for a command's options."})
 public final class D2cCli implements Runnable {

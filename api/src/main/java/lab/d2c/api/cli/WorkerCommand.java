@@ -20,6 +20,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--node-slots", defaultValue = "1", description = "Nodes this worker runs at once (default ${DEFAULT-VALUE}).")
     int nodeSlots;
 
+    @Option(names = "--device", defaultValue = "${env:D2C_DEVICE:-cpu}",
+            description = "Where this worker runs models: cpu or gpu:N (default ${DEFAULT-VALUE}; env D2C_DEVICE).")
+    String device;
+
     @Option(names = "--name", description = "Worker identity shown in Temporal and the nodes table.")
     String name;
 
@@ -29,7 +33,7 @@ public final class WorkerCommand implements Callable<Integer> {
         System.out.println("d2c worker: temporal " + cfg.temporalAddress() + ", postgres " + cfg.jdbcUrl() + ", s3 " + cfg.s3Endpoint());
         Platform platform = Platform.connect(cfg);
         D2cWorker.Builder b = D2cWorker.builder().setClient(platform.client()).setTaskQueue(cfg.taskQueue())
-                .setDatabase(platform.database()).setArtifacts(platform.artifacts()).optNodeSlots(nodeSlots);
+                .setDatabase(platform.database()).setArtifacts(platform.artifacts()).optNodeSlots(nodeSlots).optDevice(device);
         if (name != null) {
             b.optName(name);
         }

@@ -53,9 +53,10 @@ public final class LocalRuntime implements AutoCloseable {
                     .setDatabase(platform.database())
                     .setArtifacts(platform.artifacts())
                     .optNodeSlots(nodeSlots)
+                    .optDevice(device())
                     .start();
             parts.add(worker);
-            out.println("  worker     " + worker.name() + " polling " + worker.taskQueue() + " (+ -nodes)");
+            out.println("  worker     " + worker.name() + " polling " + worker.taskQueue() + " (+ -nodes) on " + device());
         } else {
             out.println("  worker     none in this process (start one with ./d2c worker)");
         }
@@ -90,5 +91,11 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
         parts.clear();
+    }
+
+    /** The device of the in-process worker: {@code D2C_DEVICE}, default {@code cpu}. */
+    private static String device() {
+        String d = System.getenv("D2C_DEVICE");
+        return d == null || d.isBlank() ? "cpu" : d;
     }
 }

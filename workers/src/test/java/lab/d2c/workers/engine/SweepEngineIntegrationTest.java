@@ -57,9 +57,14 @@ class SweepEngineIntegrationTest {
         env.close();
     }
 
+    /** Dataset, both tokenizers (a few steps) and pretokenize: every node kind this build has. */
     private String config(long seed) {
+        String vq = lab.d2c.workers.tokenizer.TokenizerNodes.vq(4, 2);
+        String vae = lab.d2c.workers.tokenizer.TokenizerNodes.vae(4, 2);
         return "{\"seed\":" + seed + ",\"data\":{\"dataset\":\"shapes\",\"path\":null,\"image_size\":16,\"channels\":1,"
-                + "\"num_classes\":3,\"train_size\":64,\"test_size\":16,\"seed\":1,\"shard_size\":32}}";
+                + "\"num_classes\":3,\"train_size\":64,\"test_size\":16,\"seed\":1,\"shard_size\":32},"
+                + vq.substring(1, vq.length() - 1) + "," + vae.substring(1, vae.length() - 1)
+                + ",\"pretokenize\":{\"batch_size\":32,\"shard_size\":64}}";
     }
 
     private String runSweep(String sweepId, long... seeds) {
@@ -85,16 +90,25 @@ class SweepEngineIntegrationTest {
         NodeRepository nodes = new NodeRepository(db.dataSource());
         List<LinkedNode> a0 = nodes.listByExperiment("it-1-a0");
         List<LinkedNode> a1 = nodes.listByExperiment("it-1-a1");
-        assertThat(a0).hasSize(1);
-        assertThat(a1).hasSize(1);
-        assertThat(a0.get(0).node().key()).isEqualTo(a1.get(0).node().key());
-        var node = a0.get(0).node();
-        assertThat(node.status()).isEqualTo(Status.SUCCEEDED);
-        assertThat(node.attempts()).as("one execution").isEqualTo(1);
-        assertThat(node.worker()).isEqualTo("it-worker");
-        assertThat(List.of(a0.get(0).cacheHit(), a1.get(0).cacheHit())).containsExactlyInAnyOrder(true, false);
+        // dataset, both tokenizers and pretokenize: none reads the run seed, so both arms share all four
+        assertThat(a0).extracting(l -> l.node().kind()).containsExactlyInAnyOrder("prepare-dataset", "train-vq",
+                "train-vae", "pretokenize");
+        assertThat(a1).extracting(l -> l.node().key()).containsExactlyInAnyOrderElementsOf(
+                a0.stream().map(l -> l.node().key()).toList());
+        for (LinkedNode l : a0) {
+            var shared = l.node();
+            assertThat(shared.status()).as(shared.kind()).isEqualTo(Status.SUCCEEDED);
+            assertThat(shared.attempts()).as("one execution of " + shared.kind()).isEqualTo(1);
+            assertThat(shared.worker()).isEqualTo("it-worker");
+            boolean otherHit = a1.stream().filter(o -> o.node().key().equals(shared.key())).findFirst().orElseThrow()
+                    .cacheHit();
+            assertThat(List.of(l.cacheHit(), otherHit)).as(shared.kind()).containsExactlyInAnyOrder(true, false);
+        }
+        var node = a0.stream().filter(l -> l.node().kind().equals("prepare-dataset")).findFirst().orElseThrow().node();
         assertThat(store.exists(node.artifactKeys().get("manifest"))).isTrue();
         assertThat(JSON.readTree(node.resultJson()).get("train_count").asInt()).isEqualTo(64);
+        var pretokenize = a0.stream().filter(l -> l.node().kind().equals("pretokenize")).findFirst().orElseThrow().node();
+        assertThat(JSON.readTree(pretokenize.resultJson()).get("images").asInt()).isEqualTo(64);
 
         assertThat(new SweepRepository(db.dataSource()).find("it-1").orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
         assertThat(new ExperimentRepository(db.dataSource()).find("it-1-a1").orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
@@ -102,7 +116,7 @@ class SweepEngineIntegrationTest {
         // A later sweep asking for the same dataset gets it from the cache: nothing reruns.
         assertThat(runSweep("it-2", 7)).isEqualTo("SUCCEEDED");
         assertThat(nodes.find(node.key()).orElseThrow().attempts()).isEqualTo(1);
-        assertThat(nodes.listByExperiment("it-2-a0").get(0).cacheHit()).isTrue();
+        assertThat(nodes.listByExperiment("it-2-a0")).allSatisfy(l -> assertThat(l.cacheHit()).isTrue());
     }
 
     @Test

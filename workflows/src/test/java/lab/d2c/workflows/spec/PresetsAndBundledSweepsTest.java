@@ -73,10 +73,20 @@ class PresetsAndBundledSweepsTest {
         SweepSpec spec = SweepSpecParser.parse(BundledSweeps.read(name), SweepSpecParser.DEFAULT_MAX_ARMS);
         assertThat(spec.name()).isEqualTo(name);
         List<Arm> arms = spec.expand(SweepSpecParser.DEFAULT_MAX_ARMS);
+        assertThat(arms.get(0).name()).isEqualTo(name + "/seed=0");
+        if (name.equals("tokenizers")) {
+            assertThat(arms).hasSize(1);
+            // the README's figures use the preset's full tokenizer schedule, untouched
+            assertThat(arms.get(0).config().get("vq")).isEqualTo(Presets.load("tiny").get("vq"));
+            assertThat(arms.get(0).config().get("vae")).isEqualTo(Presets.load("tiny").get("vae"));
+            return;
+        }
         assertThat(arms).extracting(Arm::seed).containsExactly(0L, 1L);
         assertThat(arms).extracting(Arm::name).containsExactly(name + "/seed=0", name + "/seed=1");
-        assertThat(arms.get(0).config().get("data")).as("both arms share one dataset")
-                .isEqualTo(arms.get(1).config().get("data"));
+        for (String shared : List.of("data", "vq", "vae", "pretokenize")) {
+            assertThat(arms.get(0).config().get(shared)).as("both arms share " + shared)
+                    .isEqualTo(arms.get(1).config().get(shared));
+        }
         assertThat(arms.get(0).config()).isNotEqualTo(arms.get(1).config());
     }
 
