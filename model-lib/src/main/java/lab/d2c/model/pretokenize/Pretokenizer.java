@@ -39,6 +39,11 @@ public final class Pretokenizer {
 
     /** Tokens of every image of {@code images}, computed on {@code manager}'s device. */
     public TokenShard encode(ImageSet images, NDManager manager) {
+        return encode(images, manager, done -> { });
+    }
+
+    /** As {@link #encode(ImageSet, NDManager)}, telling {@code progress} the images done after each batch. */
+    public TokenShard encode(ImageSet images, NDManager manager, java.util.function.IntConsumer progress) {
         int n = images.count();
         int grid = vq.config().tokenGrid();
         int c = vae.config().latentChannels();
@@ -57,6 +62,7 @@ public final class Pretokenizer {
                 System.arraycopy(batchIds, 0, ids, from * TokenShard.FLIPS * tokens, batchIds.length);
                 System.arraycopy(batchMoments, 0, moments, from * TokenShard.FLIPS * 2 * c * tokens, batchMoments.length);
             }
+            progress.accept(to);
         }
         return new TokenShard(n, grid, c, ids, moments, images.labels().clone());
     }

@@ -28,6 +28,9 @@ public final class NodeActivitiesImpl implements NodeActivities {
     /** Progress reaches PostgreSQL at most this often per node. */
     private static final long PROGRESS_WRITE_MS = 1000;
 
+    /** Quiet time after which a background heartbeat goes out (the timeout is 60 s). */
+    private static final long KEEPALIVE_MS = 15_000;
+
     private final NodeExecutors executors;
     private final ArtifactStore artifacts;
     private final MetricsRepository metrics;
@@ -57,13 +60,14 @@ public final class NodeActivitiesImpl implements NodeActivities {
         long started = System.currentTimeMillis();
         nodes.markRunning(task.key(), workerName);
         LOG.info("node {} ({}) attempt {} on {}", task.key(), task.kind(), activity.getInfo().getAttempt(), workerName);
+        HeartbeatKeeper keeper = new HeartbeatKeeper(activity::heartbeat, KEEPALIVE_MS, Map.of("progress", 0.0));
         ProgressReporter reporter = new ProgressReporter() {
             private long lastWrite;
 
             @Override
             public void report(double fraction, String message, Object details) {
                 // Heartbeating also delivers cancellation: it throws once the node is cancelled.
-                activity.heartbeat(details == null ? Map.of("progress", fraction, "message", message) : details);
+                keeper.beat(details == null ? Map.of("progress", fraction, "message", message) : details);
                 long now = System.currentTimeMillis();
                 if (now - lastWrite >= PROGRESS_WRITE_MS || fraction >= 1.0) {
                     lastWrite = now;
@@ -87,6 +91,8 @@ public final class NodeActivitiesImpl implements NodeActivities {
         } catch (Exception e) {
             LOG.warn("node {} attempt failed, Temporal will retry: {}", task.key(), e.toString());
             throw Activity.wrap(e);
+        } finally {
+            keeper.close();
         }
     }
 }

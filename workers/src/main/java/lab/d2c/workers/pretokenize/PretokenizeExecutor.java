@@ -69,7 +69,12 @@ public final class PretokenizeExecutor implements NodeExecutor {
             for (int i = 0; i < shardCount; i++) {
                 int from = i * shardSize;
                 int to = Math.min(train.count(), from + shardSize);
-                TokenShard shard = pretokenizer.encode(train.slice(from, to), manager);
+                TokenShard shard = pretokenizer.encode(train.slice(from, to), manager, done -> {
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    int images = from + done;
+                    ctx.progress((double) images / train.count(), String.format("tokenizing: %d/%d images (%.0f images/s)",
+                            images, train.count(), images / seconds), Map.of("images", images, "of", train.count()));
+                });
                 String base = ctx.prefix() + "train/shard-" + String.format("%05d", i);
                 ArtifactInfo ids = put(ctx, base + "-ids.npy", bytes(out -> Npy.writeInt32(out, shard.ids(), shard.idsShape())));
                 ArtifactInfo moments = put(ctx, base + "-moments.npy",
