@@ -63,9 +63,12 @@ public final class TokenizerBenchmark {
 
         int batch = ctx.required("pretokenize.batch_size").asInt();
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {
-            initialize(vq, manager);
-            initialize(vae, manager);
-            Pretokenizer pretokenizer = new Pretokenizer(vq, vae, batch);
+            // fresh models: the trained ones' parameters went with their loops' managers
+            VqTokenizer encoderVq = new VqTokenizer(vq.config());
+            KlVae encoderVae = new KlVae(vae.config());
+            initialize(encoderVq, manager);
+            initialize(encoderVae, manager);
+            Pretokenizer pretokenizer = new Pretokenizer(encoderVq, encoderVae, batch);
             pretokenizer.encode(set.slice(0, Math.min(batch, set.count())), manager); // warm up
             long t0 = System.nanoTime();
             pretokenizer.encode(set.slice(0, images), manager);
