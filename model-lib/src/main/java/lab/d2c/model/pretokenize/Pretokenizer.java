@@ -3,6 +3,7 @@ package lab.d2c.model.pretokenize;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.function.IntConsumer;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.tokenizer.DiagonalGaussian;
@@ -43,7 +44,7 @@ public final class Pretokenizer {
     }
 
     /** As {@link #encode(ImageSet, NDManager)}, telling {@code progress} the images done after each batch. */
-    public TokenShard encode(ImageSet images, NDManager manager, java.util.function.IntConsumer progress) {
+    public TokenShard encode(ImageSet images, NDManager manager, IntConsumer progress) {
         int n = images.count();
         int grid = vq.config().tokenGrid();
         int c = vae.config().latentChannels();

@@ -43,13 +43,6 @@ final class TinyAdam {
     /** One step; returns the loss value. */
     double step(NDList batch, StepRandom rng) {
         try (NDManager step = manager.newSubManager()) {
-            // Zero before, not only after: a fresh parameter's gradient buffer is not guaranteed
-            // to be zero (it held garbage on an AMD EPYC host), and backward accumulates into it.
-            for (Parameter p : params) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(step);
-                g.subi(g);
-            }
             double loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 StepLoss l = model.loss(step, batch, rng);

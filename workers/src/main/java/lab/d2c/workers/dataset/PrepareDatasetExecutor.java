@@ -2,8 +2,6 @@ package lab.d2c.workers.dataset;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,9 +49,9 @@ public final class PrepareDatasetExecutor implements NodeExecutor {
             for (int i = 0; i < shardCount; i++) {
                 ImageSet part = set.slice(i * cfg.shardSize(), Math.min(set.count(), (i + 1) * cfg.shardSize()));
                 String base = ctx.prefix() + name + "/shard-" + String.format("%05d", i);
-                ArtifactInfo images = put(ctx, base + "-images.npy", out -> Npy.writeUint8(out, part.pixels(),
+                ArtifactInfo images = ctx.write(base + "-images.npy", NPY, out -> Npy.writeUint8(out, part.pixels(),
                         part.count(), part.channels(), part.height(), part.width()));
-                ArtifactInfo labels = put(ctx, base + "-labels.npy", out -> Npy.writeInt32(out, part.labels(), part.count()));
+                ArtifactInfo labels = ctx.write(base + "-labels.npy", NPY, out -> Npy.writeInt32(out, part.labels(), part.count()));
                 shards.add(new DatasetManifest.Shard(part.count(), images.key(), images.sha256(), labels.key(), labels.sha256()));
                 ctx.progress((s + (i + 1.0) / shardCount) / 2.0, "wrote " + name + " shard " + (i + 1) + "/" + shardCount);
             }
@@ -62,8 +60,8 @@ public final class PrepareDatasetExecutor implements NodeExecutor {
         DatasetManifest manifest = new DatasetManifest(cfg.dataset(), cfg.imageSize(), cfg.channels(), classNames,
                 "x / 127.5 - 1", splits);
         String manifestKey = ctx.prefix() + "manifest.json";
-        ArtifactInfo info = put(ctx, manifestKey, out -> out.write(NodeContext.toJson(manifest).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                "application/json");
+        ArtifactInfo info = ctx.write(manifestKey, "application/json",
+                out -> out.write(NodeContext.toJson(manifest).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.put("dataset", cfg.dataset());
         result.put("train_count", splits.get("train").count());
@@ -71,20 +69,5 @@ public final class PrepareDatasetExecutor implements NodeExecutor {
         result.put("manifest_sha256", info.sha256());
         ctx.progress(1.0, "done");
         return new NodeOutput(Map.of(MANIFEST, manifestKey), result);
-    }
-
-    private interface Writer {
-        void write(java.io.OutputStream out) throws IOException;
-    }
-
-    private static ArtifactInfo put(NodeContext ctx, String key, Writer writer) throws IOException {
-        return put(ctx, key, writer, NPY);
-    }
-
-    private static ArtifactInfo put(NodeContext ctx, String key, Writer writer, String contentType) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        writer.write(buf);
-        byte[] bytes = buf.toByteArray();
-        return ctx.artifacts().put(key, new ByteArrayInputStream(bytes), bytes.length, contentType, ctx.key());
     }
 }

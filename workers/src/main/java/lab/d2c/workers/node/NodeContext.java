@@ -86,6 +86,23 @@ public final class NodeContext {
         return "nodes/" + task.key() + "/";
     }
 
+    /** Writes an object's bytes to a stream. */
+    @FunctionalInterface
+    public interface ObjectWriter {
+        void write(java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /**
+     * Writes an object of this node (under {@link #prefix()} by convention) through an in-memory
+     * buffer, so its size is known and its sha256 recorded; for objects that fit in memory.
+     */
+    public lab.d2c.store.artifact.ArtifactInfo write(String key, String contentType, ObjectWriter writer)
+            throws java.io.IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        writer.write(buf);
+        return artifacts.putBytes(key, buf.toByteArray(), contentType, task.key());
+    }
+
     public void progress(double fraction, String message) {
         progress.report(fraction, message, null);
     }

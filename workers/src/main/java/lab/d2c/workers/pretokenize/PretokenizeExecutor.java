@@ -3,7 +3,6 @@ package lab.d2c.workers.pretokenize;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,15 +75,12 @@ public final class PretokenizeExecutor implements NodeExecutor {
                             images, train.count(), images / seconds), Map.of("images", images, "of", train.count()));
                 });
                 String base = ctx.prefix() + "train/shard-" + String.format("%05d", i);
-                ArtifactInfo ids = put(ctx, base + "-ids.npy", bytes(out -> Npy.writeInt32(out, shard.ids(), shard.idsShape())));
-                ArtifactInfo moments = put(ctx, base + "-moments.npy",
-                        bytes(out -> Npy.writeFloat32(out, shard.moments(), shard.momentsShape())));
-                ArtifactInfo labels = put(ctx, base + "-labels.npy", bytes(out -> Npy.writeInt32(out, shard.labels(), shard.count())));
+                ArtifactInfo ids = ctx.write(base + "-ids.npy", NPY, out -> Npy.writeInt32(out, shard.ids(), shard.idsShape()));
+                ArtifactInfo moments = ctx.write(base + "-moments.npy", NPY,
+                        out -> Npy.writeFloat32(out, shard.moments(), shard.momentsShape()));
+                ArtifactInfo labels = ctx.write(base + "-labels.npy", NPY, out -> Npy.writeInt32(out, shard.labels(), shard.count()));
                 shards.add(new TokenManifest.Shard(shard.count(), ids.key(), ids.sha256(), moments.key(), moments.sha256(),
                         labels.key(), labels.sha256()));
-                double seconds = (System.nanoTime() - started) / 1e9;
-                ctx.progress((double) to / train.count(), String.format("tokenized %d/%d images (%.0f images/s)", to,
-                        train.count(), to / seconds), Map.of("images", to, "of", train.count()));
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -100,19 +96,5 @@ public final class PretokenizeExecutor implements NodeExecutor {
         result.put("images_per_second", train.count() / seconds);
         result.put("manifest_sha256", info.sha256());
         return new NodeOutput(Map.of(MANIFEST, manifestKey), result);
-    }
-
-    private interface Writer {
-        void write(java.io.OutputStream out) throws IOException;
-    }
-
-    private static byte[] bytes(Writer writer) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        writer.write(buf);
-        return buf.toByteArray();
-    }
-
-    private static ArtifactInfo put(NodeContext ctx, String key, byte[] bytes) {
-        return ctx.artifacts().putBytes(key, bytes, NPY, ctx.key());
     }
 }

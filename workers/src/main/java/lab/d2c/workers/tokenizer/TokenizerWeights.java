@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import lab.d2c.model.train.TrainableModel;
 import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.artifact.Sha256;
+import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workflows.node.NodeResult;
 
 /**
@@ -39,12 +39,12 @@ public final class TokenizerWeights {
     }
 
     /** Writes the block's parameters under {@code key}. */
-    static ArtifactInfo save(ArtifactStore store, String key, Block block, String nodeKey) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            block.saveParameters(out);
-        }
-        return store.putBytes(key, bytes.toByteArray(), ArtifactStore.OCTET_STREAM, nodeKey);
+    static ArtifactInfo save(NodeContext ctx, String key, Block block) throws IOException {
+        return ctx.write(key, ArtifactStore.OCTET_STREAM, out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            block.saveParameters(data);
+            data.flush();
+        });
     }
 
     public static VqTokenizer loadVq(ArtifactStore store, NodeResult trained, NDManager manager) {

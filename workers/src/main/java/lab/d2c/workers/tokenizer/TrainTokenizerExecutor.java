@@ -67,7 +67,7 @@ abstract class TrainTokenizerExecutor<M extends TrainableModel> implements NodeE
                     ctx.progress(1.0, "evaluating on " + test.size() + " test images");
                     Map<String, Double> figures = new LinkedHashMap<>(evaluate(model, test, loop.manager()));
                     figures.putAll(extras(ctx, model, train, config, loop.manager()));
-                    ArtifactInfo weights = TokenizerWeights.save(ctx.artifacts(), weightsKey, model.block(), ctx.key());
+                    ArtifactInfo weights = TokenizerWeights.save(ctx, weightsKey, model.block());
                     return new Finished(figures, weights);
                 });
 

@@ -45,18 +45,17 @@ public final class TrainingRun {
         Optional<CheckpointStore.Loaded> latest = checkpoints.openLatestValid();
         long resumedFrom = latest.map(l -> l.entry().step()).orElse(0L);
         String[] latestKey = {latest.map(l -> l.entry().key()).orElse(null)};
-        List<MetricPoint> pending = new ArrayList<>();
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
                 long done = r.step() + 1;
                 if (done % logEvery == 0 || done == r.totalSteps()) {
-                    pending.add(new MetricPoint(ctx.key(), "train/loss", r.step(), r.loss()));
-                    pending.add(new MetricPoint(ctx.key(), "train/lr", r.step(), r.lr()));
-                    pending.add(new MetricPoint(ctx.key(), "train/grad_norm", r.step(), r.gradNorm()));
-                    r.metrics().forEach((name, value) -> pending.add(new MetricPoint(ctx.key(), "train/" + name, r.step(), value)));
-                    ctx.metrics().upsertBatch(List.copyOf(pending));
-                    pending.clear();
+                    List<MetricPoint> rows = new ArrayList<>();
+                    rows.add(new MetricPoint(ctx.key(), "train/loss", r.step(), r.loss()));
+                    rows.add(new MetricPoint(ctx.key(), "train/lr", r.step(), r.lr()));
+                    rows.add(new MetricPoint(ctx.key(), "train/grad_norm", r.step(), r.gradNorm()));
+                    r.metrics().forEach((name, value) -> rows.add(new MetricPoint(ctx.key(), "train/" + name, r.step(), value)));
+                    ctx.metrics().upsertBatch(rows);
                 }
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("step", done);

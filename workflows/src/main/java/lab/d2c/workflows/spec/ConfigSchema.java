@@ -37,36 +37,42 @@ public final class ConfigSchema {
 
     /** The VQ tokenizer (paper section 5.1; LlamaGen's VQ model). */
     private static List<ConfigField> vqFields() {
-        return List.of(
-                ConfigField.nonNegativeInteger("vq.seed", "seed of the VQ tokenizer's init, data order and draws"),
-                ConfigField.integer("vq.base_width", 1, 1024, "encoder/decoder base width (LlamaGen ch)"),
-                ConfigField.string("vq.width_multipliers",
-                        "comma-separated width multipliers per level, e.g. '1,2,4'; stride = 2^(levels-1)"),
-                ConfigField.integer("vq.res_blocks", 1, 8, "residual blocks per level"),
+        return autoencoderFields("vq", "the VQ tokenizer", List.of(
                 ConfigField.integer("vq.z_channels", 1, 4096, "encoder output width before the quant conv"),
                 ConfigField.integer("vq.codebook_size", 2, 1 << 20, "codes in the codebook"),
                 ConfigField.integer("vq.code_dim", 1, 1024, "dimension of a code (l2-normalized)"),
                 ConfigField.number("vq.commitment_beta", 0, 10, "weight of the commitment loss (0.25)"),
                 ConfigField.integer("vq.usage_window", 1, 100_000_000, "code assignments kept to measure usage"),
                 ConfigField.integer("vq.dead_code_min_count", 1, 1_000_000, "a code used less often than this is dead"),
-                ConfigField.nonNegativeInteger("vq.reinit_interval", "steps between dead-code re-inits; 0 = never"),
-                ConfigField.off("vq.perceptual_loss", "LPIPS loss; needs a pretrained VGG16, unavailable: must be false"),
-                ConfigField.off("vq.adversarial_loss", "GAN loss; needs pretrained networks, unavailable: must be false"));
+                ConfigField.nonNegativeInteger("vq.reinit_interval", "steps between dead-code re-inits; 0 = never")));
     }
 
     /** The KL-VAE tokenizer (paper section 5.1; LDM's KL autoencoder). */
     private static List<ConfigField> vaeFields() {
-        return List.of(
-                ConfigField.nonNegativeInteger("vae.seed", "seed of the VAE's init, data order and draws"),
-                ConfigField.integer("vae.base_width", 1, 1024, "encoder/decoder base width (LDM ch)"),
-                ConfigField.string("vae.width_multipliers",
-                        "comma-separated width multipliers per level; must give the VQ's stride"),
-                ConfigField.integer("vae.res_blocks", 1, 8, "residual blocks per level"),
+        return autoencoderFields("vae", "the KL-VAE", List.of(
                 ConfigField.integer("vae.latent_channels", 1, 1024, "channels of a continuous latent"),
                 ConfigField.number("vae.kl_weight", 0, 1, "weight of the KL term (LDM: 1e-6)"),
-                ConfigField.integer("vae.scale_images", 1, 10_000_000, "training images used to estimate the latent scale"),
-                ConfigField.off("vae.perceptual_loss", "LPIPS loss; needs a pretrained VGG16, unavailable: must be false"),
-                ConfigField.off("vae.adversarial_loss", "GAN loss; needs pretrained networks, unavailable: must be false"));
+                ConfigField.integer("vae.scale_images", 1, 10_000_000,
+                        "training images used to estimate the latent scale")));
+    }
+
+    /**
+     * What both autoencoders have, around their own keys: seed and conv widths first, the
+     * switches of the losses this build cannot provide last. Both must give the same stride.
+     */
+    private static List<ConfigField> autoencoderFields(String section, String what, List<ConfigField> own) {
+        String p = section + ".";
+        return concat(List.of(
+                ConfigField.nonNegativeInteger(p + "seed", "seed of " + what + "'s init, data order and draws"),
+                ConfigField.integer(p + "base_width", 1, 1024, "encoder/decoder base width (LlamaGen/LDM ch)"),
+                ConfigField.string(p + "width_multipliers",
+                        "comma-separated width multipliers per level, e.g. '1,2,4'; stride = 2^(levels-1)"),
+                ConfigField.integer(p + "res_blocks", 1, 8, "residual blocks per level")),
+                own,
+                List.of(ConfigField.off(p + "perceptual_loss",
+                                "LPIPS loss; needs a pretrained VGG16, unavailable: must be false"),
+                        ConfigField.off(p + "adversarial_loss",
+                                "GAN loss; needs pretrained networks, unavailable: must be false")));
     }
 
     /** The training loop's settings for one trainer, under {@code <section>.train}. */
