@@ -1,8 +1,11 @@
 /**
- * Convolutional building blocks shared by the image tokenizers: {@link lab.d2c.model.nn.GroupNorm},
+ * Building blocks: for the image tokenizers {@link lab.d2c.model.nn.GroupNorm},
  * {@link lab.d2c.model.nn.ResnetBlock}, {@link lab.d2c.model.nn.Downsample},
  * {@link lab.d2c.model.nn.Upsample}, and the {@link lab.d2c.model.nn.ConvEncoder} /
- * {@link lab.d2c.model.nn.ConvDecoder} pair (the LDM / LlamaGen autoencoder layout, without attention).
+ * {@link lab.d2c.model.nn.ConvDecoder} pair (the LDM / LlamaGen autoencoder layout, without attention); and the transformer parts:
+ * {@link lab.d2c.model.nn.RmsNorm}, {@link lab.d2c.model.nn.SwiGluFeedForward}, {@link lab.d2c.model.nn.TokenEmbedding}
+ * (copied from stage one and frozen in stage two) and {@link lab.d2c.model.nn.SeededDropout} (masks from seeded
+ * draws, so a resumed run drops the same units).
  *
  * <p>Rules every block here follows (../shared/notes/djl.md): scalar constants are NDArrays made by
  * {@link lab.d2c.model.nn.StepArrays#scalar} (pitfall 1), arrays derived from a parameter are moved to

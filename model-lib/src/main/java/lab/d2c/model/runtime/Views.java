@@ -30,4 +30,19 @@ public final class Views {
         gradient.attach(manager);
         return gradient;
     }
+
+    /**
+     * Overwrites a parameter's values in place (the parameter stays the same leaf with the same
+     * gradient flag), like {@code p.data.copy_(values)}. {@code set(float[])} on a detached view
+     * would swap the view's storage and leave the parameter unchanged.
+     */
+    public static void overwrite(NDManager manager, NDArray parameter, float[] values) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray into = detached(scratch, parameter);
+            NDArray value = scratch.create(values, parameter.getShape()).toType(parameter.getDataType(), false)
+                    .toDevice(parameter.getDevice(), false);
+            // x*0 + v is exact for finite x.
+            into.muli(Scalars.like(scratch, into, 0)).addi(value);
+        }
+    }
 }

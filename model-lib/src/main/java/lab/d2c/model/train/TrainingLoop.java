@@ -49,8 +49,9 @@ public final class TrainingLoop implements AutoCloseable {
     public static final int LOSS_HISTORY_LIMIT = 1_000_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
-    // Engine.setRandomSeed is process-wide: seed-then-initialize must not interleave between loops.
-    private static final Object INIT_LOCK = new Object();
+    // Engine.setRandomSeed is process-wide: seed-then-initialize must not interleave with other
+    // loops' initialization or with seeded draws (dropout masks).
+    private static final Object INIT_LOCK = lab.d2c.model.runtime.SeededDraws.LOCK;
     // PyTorch allows one GradientCollector per JVM (pitfall 4); loops on other threads take turns.
     private static final Object GRADIENT_LOCK = new Object();
 
