@@ -41,19 +41,34 @@ class LocalModeEndToEndTest {
                 assertThat(arm.get("status").asText()).isEqualTo("SUCCEEDED");
                 hits += arm.get("cache_hits").asInt();
             }
-            // dataset, two tokenizers and pretokenize do not read the run seed: the second arm's
-            // requests for all four are cache hits
-            assertThat(hits).as("one cache hit per shared node").isEqualTo(4);
+            // dataset, two tokenizers, pretokenize and train-stage1 do not read the run seed: the
+            // second arm's requests for all five are cache hits (decode-stage1 samples with the seed)
+            assertThat(hits).as("one cache hit per shared node").isEqualTo(5);
 
             List<String> keys = new ArrayList<>();
+            List<String> decoded = new ArrayList<>();
+            String stage1 = null;
             for (JsonNode arm : sweep.get("experiments")) {
                 JsonNode exp = Http.get(base + "/api/v1/experiments/" + arm.get("id").asText()).json();
                 for (JsonNode n : exp.get("nodes")) {
-                    if (n.get("kind").asText().equals("prepare-dataset")) {
-                        keys.add(n.get("key").asText());
+                    switch (n.get("kind").asText()) {
+                        case "prepare-dataset" -> keys.add(n.get("key").asText());
+                        case "decode-stage1" -> decoded.add(n.get("key").asText());
+                        case "train-stage1" -> stage1 = n.get("key").asText();
+                        default -> { }
                     }
                 }
             }
+            // stage one's loss curve is in PostgreSQL, served by the API
+            JsonNode curve = Http.get(base + "/api/v1/runs/" + stage1 + "/metrics?name=train/loss").json();
+            assertThat(curve.at("/series/train~1loss")).hasSize(4);
+            // each arm's discrete-only samples are reachable through the API, as a PNG sheet
+            assertThat(decoded).hasSize(2).doesNotHaveDuplicates();
+            JsonNode decodeNode = Http.get(base + "/api/v1/nodes/" + decoded.get(0)).json();
+            Http.Response png = Http.get(base + "/api/v1/artifacts/" + decodeNode.get("artifact_keys").get("grid").asText());
+            assertThat(png.status()).isEqualTo(200);
+            assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.bytes())).getWidth())
+                    .isEqualTo(4 * 33 + 1);
             assertThat(keys.get(0)).isEqualTo(keys.get(1));
             JsonNode node = Http.get(base + "/api/v1/nodes/" + keys.get(0)).json();
             assertThat(node.get("status").asText()).isEqualTo("SUCCEEDED");

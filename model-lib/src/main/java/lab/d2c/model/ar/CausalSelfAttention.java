@@ -35,11 +35,12 @@ public final class CausalSelfAttention extends AbstractBlock {
 
     /**
      * @param x     [B, L, width] at sequence positions start .. start + L - 1
+     * @param rope  the rotation of those positions
      * @param mask  additive mask [L, start + L] (0 or -inf), or null when L is 1 (a new token sees all)
      * @param cache the layer's cache (keys and values of positions before start), or null without one
      * @return [B, L, width], before the residual dropout
      */
-    NDArray attend(ParameterStore store, NDArray x, int start, NDArray mask, RotaryEmbedding2d rope, KvCache cache,
+    NDArray attend(ParameterStore store, NDArray x, NDArray mask, RotaryEmbedding2d.Tables rope, KvCache cache,
             int layer, boolean training) {
         NDManager step = x.getManager();
         Shape shape = x.getShape();
@@ -47,8 +48,8 @@ public final class CausalSelfAttention extends AbstractBlock {
         long length = shape.get(1);
         NDArray qkv = wqkv.forward(store, new NDList(x), training).singletonOrThrow();
         NDList parts = qkv.split(3, 2);
-        NDArray q = rope.apply(parts.get(0).reshape(b, length, heads, headDim), start).transpose(0, 2, 1, 3);
-        NDArray k = rope.apply(parts.get(1).reshape(b, length, heads, headDim), start).transpose(0, 2, 1, 3);
+        NDArray q = RotaryEmbedding2d.apply(parts.get(0).reshape(b, length, heads, headDim), rope).transpose(0, 2, 1, 3);
+        NDArray k = RotaryEmbedding2d.apply(parts.get(1).reshape(b, length, heads, headDim), rope).transpose(0, 2, 1, 3);
         NDArray v = parts.get(2).reshape(b, length, heads, headDim).transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v);

@@ -126,8 +126,9 @@ public final class DiscreteArModel extends AbstractBlock implements TrainableMod
         boolean training = rng != null;
         NDArray h = training ? SeededDropout.apply(x, config.tokenDropout(), rng.seed("stage1/dropout/token")) : x;
         NDArray mask = length > 1 ? CausalSelfAttention.causalMask(x.getManager(), start, length, x.getDataType()) : null;
+        RotaryEmbedding2d.Tables rotation = rope.tables(x.getManager(), start, length, x.getDataType());
         for (LlamaBlock layer : layers) {
-            h = layer.forward(store, h, start, mask, rope, cache, rng);
+            h = layer.forward(store, h, mask, rotation, cache, rng);
         }
         h = norm.forward(store, new NDList(h), training).singletonOrThrow();
         return output.forward(store, new NDList(h), training).singletonOrThrow();

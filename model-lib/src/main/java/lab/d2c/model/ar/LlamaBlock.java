@@ -38,11 +38,11 @@ public final class LlamaBlock extends AbstractBlock {
     }
 
     /** @param rng the step's draws while training (dropout on), null when sampling */
-    NDArray forward(ParameterStore store, NDArray x, int start, NDArray mask, RotaryEmbedding2d rope, KvCache cache,
+    NDArray forward(ParameterStore store, NDArray x, NDArray mask, RotaryEmbedding2d.Tables rope, KvCache cache,
             StepRandom rng) {
         boolean training = rng != null;
         NDArray normed = attentionNorm.forward(store, new NDList(x), training).singletonOrThrow();
-        NDArray attended = attention.attend(store, normed, start, mask, rope, cache, index, training);
+        NDArray attended = attention.attend(store, normed, mask, rope, cache, index, training);
         if (training) {
             attended = SeededDropout.apply(attended, config.residDropout(), rng.seed("stage1/dropout/resid/" + index));
         }

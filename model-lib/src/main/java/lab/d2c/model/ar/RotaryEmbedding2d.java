@@ -1,9 +1,8 @@
 package lab.d2c.model.ar;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -60,26 +59,39 @@ public final class RotaryEmbedding2d {
     }
 
     /**
-     * Rotates x [B, L, H, hd] whose L vectors sit at sequence positions start .. start + L - 1.
-     * The result lives on x's manager.
+     * The rotation of positions start .. start + length - 1, on {@code manager}: cos and sin [1, L, 1, hd]
+     * and the quarter-turn matrix [hd, hd] taking each pair (x0, x1) to (-x1, x0). Made once per
+     * forward pass and shared by every block (fewer small arrays per sampled token).
      */
-    public NDArray apply(NDArray x, int start) {
-        Shape shape = x.getShape();
-        int length = Math.toIntExact(shape.get(1));
+    public Tables tables(NDManager manager, int start, int length, DataType type) {
         if (start < 0 || start + length > positions) {
             throw new IllegalArgumentException("RotaryEmbedding2d: positions " + start + ".." + (start + length - 1)
                     + " outside 0.." + (positions - 1));
         }
-        NDManager m = x.getManager();
         Shape table = new Shape(1, length, 1, headDim);
-        NDArray c = m.create(slice(cos, start, length), table).toType(x.getDataType(), false);
-        NDArray s = m.create(slice(sin, start, length), table).toType(x.getDataType(), false);
-        NDArray pairs = x.reshape(shape.get(0), length, shape.get(2), headDim / 2, 2);
-        NDArray even = pairs.get(":, :, :, :, 0");
-        NDArray odd = pairs.get(":, :, :, :, 1");
-        // (x0, x1) -> (-x1, x0): the quarter turn of each pair, so x cos + turned sin rotates it.
-        NDArray turned = NDArrays.stack(new NDList(odd.neg(), even), 4).reshape(shape);
-        return x.mul(c).add(turned.mul(s));
+        float[] turn = new float[headDim * headDim];
+        for (int pair = 0; pair < headDim / 2; pair++) {
+            int even = 2 * pair;
+            turn[(even + 1) * headDim + even] = -1; // out[even] = -x[even + 1]
+            turn[even * headDim + even + 1] = 1;    // out[even + 1] = x[even]
+        }
+        return new Tables(manager.create(slice(cos, start, length), table).toType(type, false),
+                manager.create(slice(sin, start, length), table).toType(type, false),
+                manager.create(turn, new Shape(headDim, headDim)).toType(type, false));
+    }
+
+    /** cos and sin [1, L, 1, hd] and the quarter turn [hd, hd] of a run of positions. */
+    public record Tables(NDArray cos, NDArray sin, NDArray turn) {
+    }
+
+    /** Rotates x [B, L, H, hd] by precomputed tables: x cos + turn(x) sin. */
+    public static NDArray apply(NDArray x, Tables t) {
+        return x.mul(t.cos()).add(x.matMul(t.turn()).mul(t.sin()));
+    }
+
+    /** Rotates x [B, L, H, hd] whose L vectors sit at sequence positions start .. start + L - 1 (on x's manager). */
+    public NDArray apply(NDArray x, int start) {
+        return apply(x, tables(x.getManager(), start, Math.toIntExact(x.getShape().get(1)), x.getDataType()));
     }
 
     private float[] slice(float[] table, int start, int length) {

@@ -57,7 +57,8 @@ public final class DatasetShards {
                 manifest.classNames());
     }
 
-    private static byte[] verified(ArtifactStore store, String key, String sha256) {
+    /** An object's bytes, after checking them against the sha256 a manifest recorded. */
+    public static byte[] verified(ArtifactStore store, String key, String sha256) {
         byte[] bytes = store.getBytes(key);
         String actual = Sha256.of(bytes);
         if (!actual.equals(sha256)) {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import lab.d2c.workers.dataset.PrepareDatasetExecutor;
 import lab.d2c.workers.pretokenize.PretokenizeExecutor;
+import lab.d2c.workers.stage1.DecodeStage1Executor;
+import lab.d2c.workers.stage1.TrainStage1Executor;
 import lab.d2c.workers.tokenizer.TrainVaeExecutor;
 import lab.d2c.workers.tokenizer.TrainVqExecutor;
 
@@ -25,7 +27,7 @@ public final class NodeExecutors {
     /** Every executor this build has. */
     public static NodeExecutors standard() {
         return new NodeExecutors(List.of(new PrepareDatasetExecutor(), new TrainVqExecutor(), new TrainVaeExecutor(),
-                new PretokenizeExecutor()));
+                new PretokenizeExecutor(), new TrainStage1Executor(), new DecodeStage1Executor()));
     }
 
     public NodeExecutor require(String kind) {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.workers.training.TrainingSettings;
+import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.pretokenize.Pretokenizer;
@@ -42,11 +44,11 @@ public final class PretokenizeExecutor implements NodeExecutor {
 
     @Override
     public NodeOutput execute(NodeContext ctx) throws IOException {
-        int batchSize = TokenizerSettings.integer(ctx, "pretokenize.batch_size");
-        int shardSize = TokenizerSettings.integer(ctx, "pretokenize.shard_size");
+        int batchSize = TrainingSettings.integer(ctx, "pretokenize.batch_size");
+        int shardSize = TrainingSettings.integer(ctx, "pretokenize.shard_size");
         DatasetManifest data = DatasetShards.manifest(ctx.artifacts(), ctx.task().input("dataset").artifact("manifest"));
         ImageSet train = DatasetShards.load(ctx.artifacts(), data, "train", 0);
-        double latentScale = TokenizerWeights.resultNumber(ctx.task().input("vae"), TrainVaeExecutor.LATENT_SCALE);
+        double latentScale = ModelWeights.resultNumber(ctx.task().input("vae"), TrainVaeExecutor.LATENT_SCALE);
         List<TokenManifest.Shard> shards = new ArrayList<>();
         long started = System.nanoTime();
         int grid;

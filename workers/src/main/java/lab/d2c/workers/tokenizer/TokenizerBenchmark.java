@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.workers.training.TrainStepTimer;
+import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.ShapesDataset;
@@ -13,11 +15,8 @@ import lab.d2c.model.pretokenize.Pretokenizer;
 import lab.d2c.model.runtime.Devices;
 import lab.d2c.model.tokenizer.KlVae;
 import lab.d2c.model.tokenizer.VqTokenizer;
-import lab.d2c.model.train.StepReport;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainableModel;
-import lab.d2c.model.train.TrainingListener;
-import lab.d2c.model.train.TrainingLoop;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workflows.node.NodeTask;
@@ -54,12 +53,12 @@ public final class TokenizerBenchmark {
 
         VqTokenizer vq = new VqTokenizer(TokenizerSettings.vq(ctx, data));
         KlVae vae = new KlVae(TokenizerSettings.vae(ctx, data));
-        TrainConfig vqTrain = TokenizerSettings.training(ctx, "vq").withSteps(warmup + steps);
-        TrainConfig vaeTrain = TokenizerSettings.training(ctx, "vae").withSteps(warmup + steps);
+        TrainConfig vqTrain = TrainingSettings.training(ctx, "vq").withSteps(warmup + steps);
+        TrainConfig vaeTrain = TrainingSettings.training(ctx, "vae").withSteps(warmup + steps);
         out.printf("bench tokenizers: %dx%d x%d images, device %s, %d timed steps after %d warmup%n", size, size,
                 channels, ctx.device(), steps, warmup);
-        double vqMs = stepMillis("vq", vq, batches, vqTrain, warmup, out);
-        double vaeMs = stepMillis("vae", vae, batches, vaeTrain, warmup, out);
+        double vqMs = TrainStepTimer.millisPerStep("vq", vq, batches, vqTrain, warmup, out);
+        double vaeMs = TrainStepTimer.millisPerStep("vae", vae, batches, vaeTrain, warmup, out);
 
         int batch = ctx.required("pretokenize.batch_size").asInt();
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {
@@ -81,28 +80,5 @@ public final class TokenizerBenchmark {
 
     private static void initialize(TrainableModel model, NDManager manager) {
         model.block().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, model.initShapes());
-    }
-
-    private static double stepMillis(String name, TrainableModel model, ImageBatches data, TrainConfig config, int warmup,
-            PrintStream out) throws IOException {
-        long[] start = {0};
-        try (TrainingLoop loop = TrainingLoop.builder().setModel(model).setData(data).setConfig(config)
-                .optListener(new TrainingListener() {
-                    @Override
-                    public void onStep(StepReport r) {
-                        if (r.step() + 1 == warmup) {
-                            start[0] = System.nanoTime();
-                        }
-                    }
-                }).build()) {
-            if (warmup == 0) {
-                start[0] = System.nanoTime();
-            }
-            loop.run();
-        }
-        double ms = (System.nanoTime() - start[0]) / 1e6 / (config.steps() - warmup);
-        out.printf("train-%s: %.1f ms/step (batch %d, %.1f images/s)%n", name, ms, config.batchSize(),
-                config.batchSize() * 1000 / ms);
-        return ms;
     }
 }

@@ -1,16 +1,18 @@
 package lab.d2c.workers.tokenizer;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static lab.d2c.workers.training.TrainingSettings.build;
+import static lab.d2c.workers.training.TrainingSettings.integer;
+
 import java.util.ArrayList;
 import java.util.List;
 import lab.d2c.model.tokenizer.KlVaeConfig;
 import lab.d2c.model.tokenizer.VqConfig;
-import lab.d2c.model.train.TrainConfig;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.node.NodeContext;
 
-/** Reads the {@code vq}, {@code vae} and {@code <section>.train} config sections into model-lib's records. */
+
+/** Reads the {@code vq} and {@code vae} config sections into model-lib's records. */
 public final class TokenizerSettings {
 
     private TokenizerSettings() {
@@ -34,31 +36,6 @@ public final class TokenizerSettings {
                 ctx.required("vae.perceptual_loss").asBoolean(), ctx.required("vae.adversarial_loss").asBoolean()));
     }
 
-    /** The training loop's settings of {@code <section>.train}; the seed is {@code <section>.seed}. */
-    public static TrainConfig training(NodeContext ctx, String section) {
-        String p = section + ".train.";
-        return build(section + ".train", () -> TrainConfig.builder()
-                .setSteps(ctx.required(p + "steps").asLong())
-                .setBatchSize(integer(ctx, p + "batch_size"))
-                .setLr(ctx.required(p + "lr").asDouble())
-                .setSeed(ctx.required(section + ".seed").asLong())
-                .optWarmupSteps(ctx.required(p + "warmup_steps").asLong())
-                .optWeightDecay(ctx.required(p + "weight_decay").asDouble())
-                .optClipNorm(ctx.required(p + "clip_norm").asDouble())
-                .optEmaDecay(ctx.required(p + "ema_decay").asDouble())
-                .optCheckpointEvery(ctx.required(p + "checkpoint_every").asLong())
-                .optDevice(ctx.device())
-                .build());
-    }
-
-    public static int integer(NodeContext ctx, String key) {
-        JsonNode v = ctx.required(key);
-        if (!v.canConvertToInt()) {
-            throw new BadNodeInputException(key + ": expected an integer, got " + v);
-        }
-        return v.asInt();
-    }
-
     /** "1,2,4" to [1, 2, 4]; every entry a positive integer. */
     static List<Integer> widths(NodeContext ctx, String key) {
         String text = ctx.required(key).asText();
@@ -76,15 +53,5 @@ public final class TokenizerSettings {
             }
         }
         return out;
-    }
-
-    private static <T> T build(String section, java.util.function.Supplier<T> f) {
-        try {
-            return f.get();
-        } catch (BadNodeInputException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new BadNodeInputException(section + ": " + e.getMessage(), e);
-        }
     }
 }

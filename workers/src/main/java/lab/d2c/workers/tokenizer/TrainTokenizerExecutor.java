@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.workers.training.TrainingSettings;
+import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.train.TrainConfig;
@@ -18,6 +20,7 @@ import lab.d2c.workers.checkpoint.CheckpointStore;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.dataset.DatasetShards;
 import lab.d2c.workers.node.NodeContext;
+import lab.d2c.workers.training.TrainingRun;
 import lab.d2c.workers.node.NodeExecutor;
 import lab.d2c.workers.node.NodeOutput;
 
@@ -51,9 +54,9 @@ abstract class TrainTokenizerExecutor<M extends TrainableModel> implements NodeE
         long started = System.nanoTime();
         DatasetManifest data = DatasetShards.manifest(ctx.artifacts(), ctx.task().input("dataset").artifact("manifest"));
         M model = model(ctx, data);
-        TrainConfig config = TokenizerSettings.training(ctx, section());
-        long logEvery = TokenizerSettings.integer(ctx, section() + ".train.log_every");
-        int evalImages = TokenizerSettings.integer(ctx, section() + ".train.eval_images");
+        TrainConfig config = TrainingSettings.training(ctx, section());
+        long logEvery = TrainingSettings.integer(ctx, section() + ".train.log_every");
+        int evalImages = TrainingSettings.integer(ctx, section() + ".train.eval_images");
         ctx.progress(0, "loading the training images");
         ImageSet train = DatasetShards.load(ctx.artifacts(), data, "train", 0);
         ImageBatches test = new ImageBatches(DatasetShards.load(ctx.artifacts(), data, "test", evalImages));
@@ -67,7 +70,7 @@ abstract class TrainTokenizerExecutor<M extends TrainableModel> implements NodeE
                     ctx.progress(1.0, "evaluating on " + test.size() + " test images");
                     Map<String, Double> figures = new LinkedHashMap<>(evaluate(model, test, loop.manager()));
                     figures.putAll(extras(ctx, model, train, config, loop.manager()));
-                    ArtifactInfo weights = TokenizerWeights.save(ctx, weightsKey, model.block());
+                    ArtifactInfo weights = ModelWeights.save(ctx, weightsKey, model.block());
                     return new Finished(figures, weights);
                 });
 
@@ -82,10 +85,10 @@ abstract class TrainTokenizerExecutor<M extends TrainableModel> implements NodeE
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);
         result.put("eval_images", test.size());
         run.finished().figures().forEach(result::put);
-        result.put(TokenizerWeights.SHA_FIELD, run.finished().weights().sha256());
-        result.set(TokenizerWeights.CONFIG_FIELD, JSON.valueToTree(modelConfig(model)));
+        result.put(ModelWeights.SHA_FIELD, run.finished().weights().sha256());
+        result.set(ModelWeights.CONFIG_FIELD, JSON.valueToTree(modelConfig(model)));
         ctx.progress(1.0, "done: " + summary(run.finished().figures()));
-        return new NodeOutput(Map.of(TokenizerWeights.ROLE, weightsKey,
+        return new NodeOutput(Map.of(ModelWeights.ROLE, weightsKey,
                 "checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey()), result);
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.tokenizer.KlVae;
@@ -56,7 +57,7 @@ public final class TrainVaeExecutor extends TrainTokenizerExecutor<KlVae> {
 
     @Override
     Map<String, Double> extras(NodeContext ctx, KlVae model, ImageSet train, TrainConfig config, NDManager manager) {
-        int n = Math.min(train.count(), TokenizerSettings.integer(ctx, "vae.scale_images"));
+        int n = Math.min(train.count(), TrainingSettings.integer(ctx, "vae.scale_images"));
         try (NDManager scratch = manager.newSubManager()) {
             NDArray images = new ImageBatches(train).images(scratch, 0, n);
             LatentScale scale = LatentScale.estimate(model, images, EVAL_BATCH, new StepRandom(config.seed(), config.steps()));

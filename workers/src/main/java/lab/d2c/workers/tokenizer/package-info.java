@@ -1,7 +1,5 @@
 /**
  * The tokenizer training nodes {@code train-vq} and {@code train-vae}: thin glue between the
- * stores and model-lib. {@link lab.d2c.workers.tokenizer.TrainingRun} is the part every later
- * trainer reuses: resume from the newest verified checkpoint, checkpoints to S3, heartbeats with
- * (step, loss, checkpoint key), metric rows by (node key, name, step).
+ * stores and model-lib, on the shared {@link lab.d2c.workers.training.TrainingRun}.
  */
 package lab.d2c.workers.tokenizer;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.Map;
+import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.Npy;
@@ -42,7 +43,7 @@ class PretokenizeExecutorTest {
         assertThat(manifest.flips()).isEqualTo(2);
         assertThat(manifest.grid()).isEqualTo(4);
         assertThat(manifest.latentChannels()).isEqualTo(4);
-        assertThat(manifest.latentScale()).isEqualTo(TokenizerWeights.resultNumber(vae, TrainVaeExecutor.LATENT_SCALE));
+        assertThat(manifest.latentScale()).isEqualTo(ModelWeights.resultNumber(vae, TrainVaeExecutor.LATENT_SCALE));
         assertThat(manifest.shards()).extracting(TokenManifest.Shard::count).containsExactly(40, 40, 16);
 
         TokenManifest.Shard first = manifest.shards().get(0);

@@ -31,7 +31,8 @@ public final class ConfigSchema {
             ConfigField.integer("data.test_size", 0, 10_000_000, "test images; 0 = all available"),
             ConfigField.nonNegativeInteger("data.seed", "generation seed of shapes; subset seed otherwise"),
             ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard")),
-            vqFields(), trainingFields("vq"), vaeFields(), trainingFields("vae"), pretokenizeFields()));
+            vqFields(), tokenizerTrainingFields("vq"), vaeFields(), tokenizerTrainingFields("vae"), pretokenizeFields(),
+            stage1Fields(), trainingFields("stage1"), stage1SampleFields()));
 
     private final Map<String, ConfigField> fields;
 
@@ -87,8 +88,45 @@ public final class ConfigSchema {
                 ConfigField.number(p + "clip_norm", 0, 1e6, "global gradient-norm limit; 0 = none"),
                 ConfigField.number(p + "ema_decay", 0, 0.999999, "EMA decay of the weights; 0 = none"),
                 ConfigField.integer(p + "checkpoint_every", 1, 100_000_000, "steps between checkpoints"),
-                ConfigField.integer(p + "log_every", 1, 1_000_000, "steps between metric rows"),
-                ConfigField.integer(p + "eval_images", 1, 10_000_000, "test images the final figures use"));
+                ConfigField.integer(p + "log_every", 1, 1_000_000, "steps between metric rows"));
+    }
+
+    /** A tokenizer's training settings: the loop's, and how many test images its final figures use. */
+    private static List<ConfigField> tokenizerTrainingFields(String section) {
+        return concat(trainingFields(section), List.of(ConfigField.integer(section + ".train.eval_images", 1,
+                10_000_000, "test images the final figures use")));
+    }
+
+    /** The stage-one discrete AR model (paper section 4.1; LlamaGen's GPT). */
+    private static List<ConfigField> stage1Fields() {
+        return List.of(
+                ConfigField.nonNegativeInteger("stage1.seed", "seed of stage one's init, data order and dropout"),
+                ConfigField.integer("stage1.width", 4, 8192, "model width (LlamaGen dim; GPT-B 768)"),
+                ConfigField.integer("stage1.depth", 1, 256, "transformer blocks (GPT-B 12)"),
+                ConfigField.integer("stage1.heads", 1, 256,
+                        "attention heads; width / heads must be a multiple of 4 (2D RoPE)"),
+                ConfigField.integer("stage1.class_tokens", 1, 256, "class-embedding tokens before the image tokens"),
+                ConfigField.integer("stage1.ffn_multiple_of", 1, 4096, "SwiGLU hidden width rounded up to this"),
+                ConfigField.number("stage1.norm_eps", 1e-12, 1e-2, "RMSNorm epsilon (1e-5)"),
+                ConfigField.number("stage1.rope_base", 2, 1e9, "RoPE base (10000)"),
+                ConfigField.number("stage1.token_dropout", 0, 0.99, "dropout on the input embeddings"),
+                ConfigField.number("stage1.resid_dropout", 0, 0.99, "dropout on the attention output"),
+                ConfigField.number("stage1.ffn_dropout", 0, 0.99, "dropout on the feed-forward output"),
+                ConfigField.number("stage1.class_dropout", 0, 0.99,
+                        "probability a training label becomes the null class (guidance)"));
+    }
+
+    /** How decode-stage1 samples stage one (LlamaGen's sample arguments); its seed is the run seed. */
+    private static List<ConfigField> stage1SampleFields() {
+        String p = "stage1.sample.";
+        return List.of(
+                ConfigField.integer(p + "count", 1, 1_000_000, "token sequences sampled and decoded"),
+                ConfigField.integer(p + "batch_size", 1, 65_536, "sequences sampled at once"),
+                ConfigField.number(p + "temperature", 1e-3, 100, "logits are divided by this (paper: 0.99)"),
+                ConfigField.integer(p + "top_k", 0, 1 << 24, "keep the k most likely tokens; 0 = all"),
+                ConfigField.number(p + "top_p", 1e-6, 1, "nucleus: keep the most likely tokens up to this mass; 1 = all"),
+                ConfigField.number(p + "guidance_scale", 0, 100, "classifier-free guidance scale; 1 = none"),
+                ConfigField.nonNegativeInteger(p + "guidance_tokens", "guide only the first this-many tokens; 0 = all"));
     }
 
     private static List<ConfigField> pretokenizeFields() {

@@ -155,7 +155,8 @@ class ConfigSchemaTest {
         assertThat(Suggestions.closest("data.imagesize", keys)).contains("data.image_size");
         assertThat(Suggestions.closest("DATA.IMAGE_SIZE", keys)).contains("data.image_size");
         assertThat(Suggestions.closest("shard_size", keys)).contains("data.shard_size");
-        assertThat(Suggestions.closest("model.width", keys)).isEmpty();
+        assertThat(Suggestions.closest("model.width", keys)).contains("stage1.width");
+        assertThat(Suggestions.closest("optimizer.momentum", keys)).isEmpty();
         assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
         assertThat(Suggestions.distance("", "abc")).isEqualTo(3);
     }

@@ -1,4 +1,4 @@
-package lab.d2c.workers.tokenizer;
+package lab.d2c.workers.training;
 
 import java.io.IOException;
 import java.util.ArrayList;

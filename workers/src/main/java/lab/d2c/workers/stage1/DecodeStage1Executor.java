@@ -1,0 +1,123 @@
+package lab.d2c.workers.stage1;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.d2c.model.ar.ArSampler;
+import lab.d2c.model.ar.DiscreteArConfig;
+import lab.d2c.model.ar.DiscreteArModel;
+import lab.d2c.model.ar.SamplingSettings;
+import lab.d2c.model.data.ImageGrid;
+import lab.d2c.model.data.Npy;
+import lab.d2c.model.runtime.Devices;
+import lab.d2c.model.tokenizer.VqTokenizer;
+import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.workers.node.NodeContext;
+import lab.d2c.workers.node.NodeExecutor;
+import lab.d2c.workers.node.NodeOutput;
+import lab.d2c.workers.tokenizer.TokenizerWeights;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.TrainingSettings;
+import lab.d2c.workflows.graph.DecodeStage1Node;
+import lab.d2c.workflows.node.NodeResult;
+
+/**
+ * {@code decode-stage1}: the discrete-only baseline (paper Table 1). Samples {@code stage1.sample.count}
+ * token sequences from the trained stage-one model with the KV cache (labels cycle through the
+ * classes; the run seed fixes the draws), decodes them with the VQ decoder, and writes
+ * {@code samples.png} (a contact sheet, one class per column), {@code samples.npy} (uint8
+ * [n, C, H, W]), {@code tokens.npy} (int32 [n, grid, grid]) and {@code labels.npy} (int32 [n]).
+ * Sampling is deterministic, so a retried attempt simply redoes it.
+ */
+public final class DecodeStage1Executor implements NodeExecutor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DECODE_BATCH = 64;
+
+    @Override
+    public String kind() {
+        return DecodeStage1Node.KIND;
+    }
+
+    @Override
+    public NodeOutput execute(NodeContext ctx) throws IOException {
+        NodeResult stage1 = ctx.task().input("stage1");
+        NodeResult vq = ctx.task().input("vq");
+        SamplingSettings settings = Stage1Settings.sampling(ctx);
+        int count = TrainingSettings.integer(ctx, "stage1.sample.count");
+        int batchSize = TrainingSettings.integer(ctx, "stage1.sample.batch_size");
+        long seed = ctx.required("seed").asLong();
+        DiscreteArConfig config = ModelWeights.config(stage1, DiscreteArConfig.class);
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i % config.numClasses();
+        }
+        int n = config.tokens();
+        int grid = config.grid();
+        Map<String, String> artifacts = new LinkedHashMap<>();
+        ObjectNode result = JSON.createObjectNode();
+        try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {
+            DiscreteArModel model = new DiscreteArModel(config);
+            ModelWeights.load(ctx.artifacts(), stage1, model, manager);
+            VqTokenizer decoder = TokenizerWeights.loadVq(ctx.artifacts(), vq, manager);
+            if (decoder.config().codebookSize() != config.vocabSize() || decoder.config().tokenGrid() != grid) {
+                throw new IllegalStateException("stage one was trained on " + config.vocabSize() + " codes on a "
+                        + grid + "x" + grid + " grid; the VQ tokenizer has " + decoder.config().codebookSize()
+                        + " codes and a " + decoder.config().tokenGrid() + " grid");
+            }
+            long started = System.nanoTime();
+            int[][] tokens = new ArSampler(model).sample(manager, labels, settings, seed, batchSize, true,
+                    (done, total) -> ctx.progress(0.9 * done / total, String.format("sampled %d/%d tokens", done,
+                            total), Map.of("tokens", done, "total", total)));
+            double sampleSeconds = (System.nanoTime() - started) / 1e9;
+
+            int[] flat = new int[count * n];
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(tokens[i], 0, flat, i * n, n);
+            }
+            ctx.progress(0.9, "decoding " + count + " images with the VQ decoder");
+            int channels = decoder.config().imageChannels();
+            int size = decoder.config().imageSize();
+            int perImage = channels * size * size;
+            byte[] pixels = new byte[count * perImage];
+            for (int first = 0; first < count; first += DECODE_BATCH) {
+                int b = Math.min(DECODE_BATCH, count - first);
+                try (NDManager step = manager.newSubManager()) {
+                    int[] ids = new int[b * n];
+                    System.arraycopy(flat, first * n, ids, 0, ids.length);
+                    NDArray images = decoder.decodeIds(step.create(ids, new Shape(b, grid, grid)));
+                    byte[] batch = ImageGrid.toPixels(images.toType(DataType.FLOAT32, false).toFloatArray());
+                    System.arraycopy(batch, 0, pixels, first * perImage, batch.length);
+                }
+            }
+            String prefix = ctx.prefix();
+            ctx.write(prefix + "samples.npy", ArtifactStore.OCTET_STREAM,
+                    out -> Npy.writeUint8(out, pixels, count, channels, size, size));
+            ctx.write(prefix + "tokens.npy", ArtifactStore.OCTET_STREAM, out -> Npy.writeInt32(out, flat, count, grid, grid));
+            ctx.write(prefix + "labels.npy", ArtifactStore.OCTET_STREAM, out -> Npy.writeInt32(out, labels, count));
+            ctx.write(prefix + "samples.png", "image/png",
+                    out -> out.write(ImageGrid.png(pixels, count, channels, size, config.numClasses())));
+            artifacts.put("samples", prefix + "samples.npy");
+            artifacts.put("tokens", prefix + "tokens.npy");
+            artifacts.put("labels", prefix + "labels.npy");
+            artifacts.put("grid", prefix + "samples.png");
+
+            result.put("count", count);
+            result.put("seed", seed);
+            result.set("sampling", JSON.valueToTree(settings));
+            result.put("batch_size", batchSize);
+            result.put("sample_seconds", sampleSeconds);
+            result.put("tokens_per_second", (double) count * n / sampleSeconds);
+            result.put("device", ctx.device());
+        }
+        ctx.progress(1.0, String.format("done: %d images, %.0f tokens/s", count, result.get("tokens_per_second")
+                .asDouble()));
+        return new NodeOutput(artifacts, result);
+    }
+}

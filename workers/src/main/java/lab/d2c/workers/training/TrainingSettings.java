@@ -1,0 +1,50 @@
+package lab.d2c.workers.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Supplier;
+import lab.d2c.model.train.TrainConfig;
+import lab.d2c.workers.node.BadNodeInputException;
+import lab.d2c.workers.node.NodeContext;
+
+/** Reads a trainer's {@code <section>.train} settings and typed config values, naming the key when one is bad. */
+public final class TrainingSettings {
+
+    private TrainingSettings() {
+    }
+
+    /** The training loop's settings of {@code <section>.train}; the seed is {@code <section>.seed}. */
+    public static TrainConfig training(NodeContext ctx, String section) {
+        String p = section + ".train.";
+        return build(section + ".train", () -> TrainConfig.builder()
+                .setSteps(ctx.required(p + "steps").asLong())
+                .setBatchSize(integer(ctx, p + "batch_size"))
+                .setLr(ctx.required(p + "lr").asDouble())
+                .setSeed(ctx.required(section + ".seed").asLong())
+                .optWarmupSteps(ctx.required(p + "warmup_steps").asLong())
+                .optWeightDecay(ctx.required(p + "weight_decay").asDouble())
+                .optClipNorm(ctx.required(p + "clip_norm").asDouble())
+                .optEmaDecay(ctx.required(p + "ema_decay").asDouble())
+                .optCheckpointEvery(ctx.required(p + "checkpoint_every").asLong())
+                .optDevice(ctx.device())
+                .build());
+    }
+
+    public static int integer(NodeContext ctx, String key) {
+        JsonNode v = ctx.required(key);
+        if (!v.canConvertToInt()) {
+            throw new BadNodeInputException(key + ": expected an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    /** Builds a model-lib record; its IllegalArgumentException (naming the field) becomes a bad-input failure of {@code section}. */
+    public static <T> T build(String section, Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (BadNodeInputException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BadNodeInputException(section + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import lab.d2c.workflows.spec.ConfigSchema;
+
+/**
+ * {@code decode-stage1}: samples stage-one token sequences and decodes them with the VQ decoder,
+ * the discrete-only baseline of paper Table 1 (DESIGN.md, "The experiment graph"). Reads the run
+ * seed (the sampling seed) and {@code stage1.sample}.
+ */
+public final class DecodeStage1Node implements NodeType {
+
+    public static final String KIND = "decode-stage1";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return List.of(ConfigSchema.RUN_SEED, "stage1.sample");
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return Map.of("stage1", TrainStage1Node.KIND, "vq", TrainVqNode.KIND);
+    }
+}

@@ -1,0 +1,40 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import lab.d2c.workflows.spec.ConfigSchema;
+
+/**
+ * {@code train-stage1}: the discrete AR model of paper section 4.1 on the pretokenized VQ ids. It
+ * reads the {@code stage1} section except {@code stage1.sample} and its own seed (not the run
+ * seed), so arms that differ only in sampling or in what comes after share one stage-one model,
+ * as the paper shares one pretrained LlamaGen-B.
+ */
+public final class TrainStage1Node implements NodeType {
+
+    public static final String KIND = "train-stage1";
+
+    private static final List<String> PATHS = ConfigSchema.standard().keysUnder("stage1").stream()
+            .filter(p -> !p.startsWith("stage1.sample.")).toList();
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return PATHS;
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return Map.of("tokens", PretokenizeNode.KIND);
+    }
+}
