@@ -46,6 +46,13 @@ class WorkerKillResumeTest {
                 scale_images: 64
                 train: {steps: 10, batch_size: 8, checkpoint_every: 10, log_every: 5, eval_images: 64}
               pretokenize: {batch_size: 64, shard_size: 256}
+              stage1:
+                width: 32
+                depth: 1
+                heads: 2
+                ffn_multiple_of: 8
+                train: {steps: 10, batch_size: 8, checkpoint_every: 10, log_every: 5, warmup_steps: 2}
+                sample: {count: 4, batch_size: 4}
             seeds: [0]
             """;
 

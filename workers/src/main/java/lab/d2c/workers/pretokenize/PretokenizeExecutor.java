@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.workers.training.TrainingSettings;
-import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.pretokenize.Pretokenizer;
@@ -25,6 +23,8 @@ import lab.d2c.workers.node.NodeOutput;
 import lab.d2c.workers.tokenizer.TokenizerSettings;
 import lab.d2c.workers.tokenizer.TokenizerWeights;
 import lab.d2c.workers.tokenizer.TrainVaeExecutor;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.workflows.graph.PretokenizeNode;
 
 /**

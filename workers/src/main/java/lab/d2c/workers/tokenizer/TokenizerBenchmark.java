@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.workers.training.TrainStepTimer;
-import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.ShapesDataset;
@@ -19,6 +17,8 @@ import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainableModel;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.node.NodeContext;
+import lab.d2c.workers.training.TrainStepTimer;
+import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.workflows.node.NodeTask;
 
 /**

@@ -11,7 +11,6 @@ import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.node.NodeContext;
 
-
 /** Reads the {@code vq} and {@code vae} config sections into model-lib's records. */
 public final class TokenizerSettings {
 

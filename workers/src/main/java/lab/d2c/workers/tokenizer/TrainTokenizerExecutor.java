@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.workers.training.TrainingSettings;
-import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.train.TrainConfig;
@@ -20,9 +18,11 @@ import lab.d2c.workers.checkpoint.CheckpointStore;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.dataset.DatasetShards;
 import lab.d2c.workers.node.NodeContext;
-import lab.d2c.workers.training.TrainingRun;
 import lab.d2c.workers.node.NodeExecutor;
 import lab.d2c.workers.node.NodeOutput;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.TrainingRun;
+import lab.d2c.workers.training.TrainingSettings;
 
 /**
  * What {@code train-vq} and {@code train-vae} share: read the prepared dataset, train with

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.tokenizer.KlVae;
@@ -14,6 +13,7 @@ import lab.d2c.model.train.StepRandom;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.node.NodeContext;
+import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.workflows.graph.TrainVaeNode;
 
 /**

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import lab.d2c.model.runtime.SeededDraws;
 import lab.d2c.model.train.TrainableModel;
 import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.store.artifact.ArtifactStore;
@@ -68,7 +69,11 @@ public final class ModelWeights {
         if (!Sha256.of(bytes).equals(expected)) {
             throw new IllegalStateException("weights of " + trained.key() + " do not match their recorded sha256");
         }
-        model.block().initialize(manager, DataType.FLOAT32, model.initShapes());
+        // Initialization draws from libtorch's global generator; holding the lock keeps it from
+        // landing between another thread's seed and draw (a training's dropout masks).
+        synchronized (SeededDraws.LOCK) {
+            model.block().initialize(manager, DataType.FLOAT32, model.initShapes());
+        }
         try {
             model.block().loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
         } catch (IOException | MalformedModelException e) {

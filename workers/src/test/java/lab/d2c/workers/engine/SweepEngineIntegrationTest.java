@@ -18,6 +18,8 @@ import lab.d2c.store.db.SweepRecord;
 import lab.d2c.store.db.SweepRepository;
 import lab.d2c.store.testing.TestStack;
 import lab.d2c.workers.D2cWorker;
+import lab.d2c.workers.stage1.Stage1Nodes;
+import lab.d2c.workers.tokenizer.TokenizerNodes;
 import lab.d2c.workflows.experiment.ExperimentRequest;
 import lab.d2c.workflows.sweep.SweepRequest;
 import lab.d2c.workflows.sweep.SweepWorkflow;
@@ -27,8 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real worker (ledger + node activities) on Temporal's test service, with the real
- * embedded PostgreSQL and S3 server: two arms share prepare-dataset, it runs once, and the
- * second arm records a cache hit; a later sweep recomputes nothing.
+ * embedded PostgreSQL and S3 server: two arms that differ only in the run seed share every node
+ * up to train-stage1 (each runs once, the second arm records a cache hit) and each decodes its own
+ * samples; a later sweep recomputes only its own decode.
  */
 class SweepEngineIntegrationTest {
 
@@ -57,14 +60,15 @@ class SweepEngineIntegrationTest {
         env.close();
     }
 
-    /** Dataset, both tokenizers (a few steps) and pretokenize: every node kind this build has. */
+    /** Dataset, both tokenizers (a few steps), pretokenize and stage one: every node kind this build has. */
     private String config(long seed) {
-        String vq = lab.d2c.workers.tokenizer.TokenizerNodes.vq(4, 2);
-        String vae = lab.d2c.workers.tokenizer.TokenizerNodes.vae(4, 2);
+        String vq = TokenizerNodes.vq(4, 2);
+        String vae = TokenizerNodes.vae(4, 2);
         return "{\"seed\":" + seed + ",\"data\":{\"dataset\":\"shapes\",\"path\":null,\"image_size\":16,\"channels\":1,"
                 + "\"num_classes\":3,\"train_size\":64,\"test_size\":16,\"seed\":1,\"shard_size\":32},"
                 + vq.substring(1, vq.length() - 1) + "," + vae.substring(1, vae.length() - 1)
-                + ",\"pretokenize\":{\"batch_size\":32,\"shard_size\":64}}";
+                + ",\"pretokenize\":{\"batch_size\":32,\"shard_size\":64},"
+                + Stage1Nodes.section(4, 2, 2) + "}";
     }
 
     private String runSweep(String sweepId, long... seeds) {
@@ -90,19 +94,23 @@ class SweepEngineIntegrationTest {
         NodeRepository nodes = new NodeRepository(db.dataSource());
         List<LinkedNode> a0 = nodes.listByExperiment("it-1-a0");
         List<LinkedNode> a1 = nodes.listByExperiment("it-1-a1");
-        // dataset, both tokenizers and pretokenize: none reads the run seed, so both arms share all four
         assertThat(a0).extracting(l -> l.node().kind()).containsExactlyInAnyOrder("prepare-dataset", "train-vq",
-                "train-vae", "pretokenize");
-        assertThat(a1).extracting(l -> l.node().key()).containsExactlyInAnyOrderElementsOf(
-                a0.stream().map(l -> l.node().key()).toList());
+                "train-vae", "pretokenize", "train-stage1", "decode-stage1");
+        // only decode-stage1 reads the run seed: the arms share the other five nodes
+        List<String> a1Keys = a1.stream().map(l -> l.node().key()).toList();
         for (LinkedNode l : a0) {
-            var shared = l.node();
-            assertThat(shared.status()).as(shared.kind()).isEqualTo(Status.SUCCEEDED);
-            assertThat(shared.attempts()).as("one execution of " + shared.kind()).isEqualTo(1);
-            assertThat(shared.worker()).isEqualTo("it-worker");
-            boolean otherHit = a1.stream().filter(o -> o.node().key().equals(shared.key())).findFirst().orElseThrow()
+            var own = l.node();
+            assertThat(own.status()).as(own.kind()).isEqualTo(Status.SUCCEEDED);
+            assertThat(own.attempts()).as("one execution of " + own.kind()).isEqualTo(1);
+            assertThat(own.worker()).isEqualTo("it-worker");
+            if (own.kind().equals("decode-stage1")) {
+                assertThat(a1Keys).as("each arm decodes with its own seed").doesNotContain(own.key());
+                assertThat(l.cacheHit()).isFalse();
+                continue;
+            }
+            boolean otherHit = a1.stream().filter(o -> o.node().key().equals(own.key())).findFirst().orElseThrow()
                     .cacheHit();
-            assertThat(List.of(l.cacheHit(), otherHit)).as(shared.kind()).containsExactlyInAnyOrder(true, false);
+            assertThat(List.of(l.cacheHit(), otherHit)).as(own.kind()).containsExactlyInAnyOrder(true, false);
         }
         var node = a0.stream().filter(l -> l.node().kind().equals("prepare-dataset")).findFirst().orElseThrow().node();
         assertThat(store.exists(node.artifactKeys().get("manifest"))).isTrue();
@@ -113,10 +121,11 @@ class SweepEngineIntegrationTest {
         assertThat(new SweepRepository(db.dataSource()).find("it-1").orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
         assertThat(new ExperimentRepository(db.dataSource()).find("it-1-a1").orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
 
-        // A later sweep asking for the same dataset gets it from the cache: nothing reruns.
+        // A later sweep with another seed takes everything but its decode from the cache.
         assertThat(runSweep("it-2", 7)).isEqualTo("SUCCEEDED");
         assertThat(nodes.find(node.key()).orElseThrow().attempts()).isEqualTo(1);
-        assertThat(nodes.listByExperiment("it-2-a0")).allSatisfy(l -> assertThat(l.cacheHit()).isTrue());
+        assertThat(nodes.listByExperiment("it-2-a0")).allSatisfy(l -> assertThat(l.cacheHit())
+                .as(l.node().kind()).isEqualTo(!l.node().kind().equals("decode-stage1")));
     }
 
     @Test

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.Map;
-import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.model.data.ImageBatches;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.Npy;
@@ -19,6 +18,7 @@ import lab.d2c.workers.tokenizer.TokenizerNodes;
 import lab.d2c.workers.tokenizer.TokenizerWeights;
 import lab.d2c.workers.tokenizer.TrainVaeExecutor;
 import lab.d2c.workers.tokenizer.TrainVqExecutor;
+import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.workflows.node.NodeResult;
 import org.junit.jupiter.api.Test;
 

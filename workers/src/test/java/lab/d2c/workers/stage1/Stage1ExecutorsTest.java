@@ -55,16 +55,9 @@ class Stage1ExecutorsTest {
                 Map.of("dataset", dataset, "vq", vq, "vae", vae), (f, m, d) -> { });
     }
 
-    /** A small stage-one section with dropout on (its masks must resume exactly). */
+    /** A small stage-one config (run seed 2) with dropout on: its masks must resume exactly. */
     static String stage1(long steps, long checkpointEvery, int heads) {
-        return "{\"seed\":2,\"stage1\":{\"seed\":9,\"width\":32,\"depth\":2,\"heads\":" + heads + ",\"class_tokens\":1,"
-                + "\"ffn_multiple_of\":8,\"norm_eps\":1e-5,\"rope_base\":10000,\"token_dropout\":0.1,"
-                + "\"resid_dropout\":0.1,\"ffn_dropout\":0.1,\"class_dropout\":0.1,"
-                + "\"train\":{\"steps\":" + steps + ",\"batch_size\":16,\"lr\":0.003,\"warmup_steps\":2,"
-                + "\"weight_decay\":0.05,\"clip_norm\":1.0,\"ema_decay\":0.0,\"checkpoint_every\":" + checkpointEvery
-                + ",\"log_every\":2},"
-                + "\"sample\":{\"count\":6,\"batch_size\":4,\"temperature\":1.0,\"top_k\":0,\"top_p\":1.0,"
-                + "\"guidance_scale\":2.0,\"guidance_tokens\":0}}}";
+        return "{\"seed\":2," + Stage1Nodes.section(steps, checkpointEvery, heads) + "}";
     }
 
     @Test

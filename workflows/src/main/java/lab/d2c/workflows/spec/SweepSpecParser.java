@@ -60,11 +60,26 @@ public final class SweepSpecParser {
 
     /**
      * Parses and validates a spec, without a cap on its arms beyond what an {@code int} counts.
+     * The rules tying keys together ({@link ArmRules}) are checked when the grid has at most
+     * {@link #DEFAULT_MAX_ARMS} arms; submissions use {@link #parse(String, int)}, which always checks them.
      *
      * @throws SpecException listing every problem found
      */
     public static SweepSpec parse(String text) {
-        return parse(text, Integer.MAX_VALUE);
+        SweepSpec spec = new SweepSpecParser().read(text == null ? "" : text);
+        spec.requireWithinCap(Integer.MAX_VALUE);
+        if (spec.armCount() <= DEFAULT_MAX_ARMS) {
+            checkArms(spec, DEFAULT_MAX_ARMS);
+        }
+        return spec;
+    }
+
+    /** The rules tying keys together ({@link ArmRules}), on every arm. */
+    private static void checkArms(SweepSpec spec, int maxArms) {
+        List<FieldError> inconsistent = ArmRules.check(spec.expand(maxArms), spec.parameters());
+        if (!inconsistent.isEmpty()) {
+            throw new SpecException(inconsistent);
+        }
     }
 
     /**
@@ -78,6 +93,7 @@ public final class SweepSpecParser {
         }
         SweepSpec spec = new SweepSpecParser().read(text == null ? "" : text);
         spec.requireWithinCap(maxArms);
+        checkArms(spec, maxArms);
         return spec;
     }
 

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class PresetsAndBundledSweepsTest {
 
@@ -79,11 +79,22 @@ class PresetsAndBundledSweepsTest {
             // the README's figures use the preset's full tokenizer schedule, untouched
             assertThat(arms.get(0).config().get("vq")).isEqualTo(Presets.load("tiny").get("vq"));
             assertThat(arms.get(0).config().get("vae")).isEqualTo(Presets.load("tiny").get("vae"));
+            assertThat(arms.get(0).config().get("stage1")).isEqualTo(Presets.load("tiny").get("stage1"));
+            return;
+        }
+        if (name.equals("stage1")) {
+            assertThat(arms).hasSize(1);
+            // reuses the demo's data and tokenizers, so after a demo only stage one runs
+            ObjectNode demo = SweepSpecParser.parse(BundledSweeps.read("demo")).config();
+            for (String shared : List.of("data", "vq", "vae", "pretokenize")) {
+                assertThat(arms.get(0).config().get(shared)).as("shares the demo's " + shared)
+                        .isEqualTo(demo.get(shared));
+            }
             return;
         }
         assertThat(arms).extracting(Arm::seed).containsExactly(0L, 1L);
         assertThat(arms).extracting(Arm::name).containsExactly(name + "/seed=0", name + "/seed=1");
-        for (String shared : List.of("data", "vq", "vae", "pretokenize")) {
+        for (String shared : List.of("data", "vq", "vae", "pretokenize", "stage1")) {
             assertThat(arms.get(0).config().get(shared)).as("both arms share " + shared)
                     .isEqualTo(arms.get(1).config().get(shared));
         }

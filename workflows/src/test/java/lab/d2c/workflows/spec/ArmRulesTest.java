@@ -1,0 +1,43 @@
+package lab.d2c.workflows.spec;
+
+import static lab.d2c.workflows.spec.Specs.errorsOf;
+import static lab.d2c.workflows.spec.Specs.minimal;
+import static lab.d2c.workflows.spec.Specs.onlyErrorOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Keys that must agree with each other are checked on every arm before anything launches. */
+class ArmRulesTest {
+
+    @Test
+    void headDimensionMustSuit2dRope() {
+        FieldError e = onlyErrorOf(minimal("config:\n  stage1.width: 40\n  stage1.heads: 4\n"));
+        assertThat(e.path()).isEqualTo("config.stage1.heads");
+        assertThat(e.reason()).contains("stage1.width 40 / stage1.heads 4", "multiple of 4", "arm ok/seed=0");
+    }
+
+    @Test
+    void aSweptKeyIsNamedUnderParametersAndOnlyBadArmsCount() {
+        List<FieldError> errors = errorsOf(minimal("parameters:\n  stage1.heads: {values: [4, 8, 5]}\n"));
+        assertThat(errors).extracting(FieldError::path).containsExactly("parameters.stage1.heads");
+        assertThat(errors.get(0).reason()).contains("stage1.heads 5", "arm ok/stage1.heads=5/seed=0");
+    }
+
+    @Test
+    void tokenizerStridesMustMatchAndDivideTheImage() {
+        List<FieldError> errors = errorsOf(minimal(
+                "config:\n  vae.width_multipliers: \"1,2\"\n  data.image_size: 36\n  vq.width_multipliers: \"1,2,4,4\"\n"));
+        assertThat(errors).extracting(FieldError::path)
+                .containsExactlyInAnyOrder("config.vae.width_multipliers", "config.data.image_size");
+        assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("same stride", "4 levels", "2"));
+        assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("36", "stride 8"));
+    }
+
+    @Test
+    void consistentSpecsPass() {
+        assertThat(SweepSpecParser.parse(minimal("config:\n  stage1.width: 64\n  stage1.heads: 2\n")).armCount())
+                .isEqualTo(1);
+    }
+}
