@@ -1,0 +1,88 @@
+package lab.d2c.model.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import lab.d2c.model.nn.Dense;
+
+/**
+ * The small denoising MLP of the diffusion loss (MAR's {@code SimpleMLPAdaLN}, paper section 3,
+ * Eq. 2): eps_theta(x_t | t, z) = Final(ResBlocks(Linear(x_t), y), y) with y = TimeEmbed(t) +
+ * Linear(z). It predicts the noise only (fixed variances), so its output has the token's channels.
+ *
+ * <p>Forward inputs: x_t [N, channels], the timestep sinusoid [N, 256]
+ * ({@link TimestepEmbedder#sinusoid}), the condition z [N, conditionWidth]; output [N, channels].
+ */
+public final class DiffusionHead extends AbstractBlock {
+
+    private final int channels;
+    private final int width;
+    private final Linear inputProjection;
+    private final TimestepEmbedder timeEmbedding;
+    private final Linear conditionProjection;
+    private final AdaLnResBlock[] blocks;
+    private final AdaLnFinalLayer finalLayer;
+
+    /**
+     * @param channels the token's channels (the VAE's latent channels)
+     * @param width    the MLP width (MAR's {@code diffloss_w})
+     * @param depth    residual blocks (MAR's {@code diffloss_d})
+     */
+    public DiffusionHead(int channels, int width, int depth) {
+        if (channels < 1 || width < 1 || depth < 1) {
+            throw new IllegalArgumentException("DiffusionHead: channels, width and depth must be >= 1, got "
+                    + channels + ", " + width + ", " + depth);
+        }
+        this.channels = channels;
+        this.width = width;
+        this.inputProjection = addChildBlock("input_proj", Dense.xavier(width));
+        this.timeEmbedding = addChildBlock("time_embed", new TimestepEmbedder(width));
+        this.conditionProjection = addChildBlock("cond_embed", Dense.xavier(width));
+        this.blocks = new AdaLnResBlock[depth];
+        for (int i = 0; i < depth; i++) {
+            blocks[i] = addChildBlock("res_blocks_" + i, new AdaLnResBlock(width));
+        }
+        this.finalLayer = addChildBlock("final_layer", new AdaLnFinalLayer(width, channels));
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputProjection.forward(store, new NDList(inputs.get(0)), training).singletonOrThrow();
+        NDArray t = timeEmbedding.forward(store, new NDList(inputs.get(1)), training).singletonOrThrow();
+        NDArray c = conditionProjection.forward(store, new NDList(inputs.get(2)), training).singletonOrThrow();
+        NDArray y = t.add(c);
+        for (AdaLnResBlock block : blocks) {
+            x = block.forward(store, new NDList(x, y), training).singletonOrThrow();
+        }
+        return finalLayer.forward(store, new NDList(x, y), training);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long n = inputShapes[0].get(0);
+        Shape rows = new Shape(n, width);
+        inputProjection.initialize(manager, dataType, inputShapes[0]);
+        timeEmbedding.initialize(manager, dataType, inputShapes[1]);
+        conditionProjection.initialize(manager, dataType, inputShapes[2]);
+        for (AdaLnResBlock block : blocks) {
+            block.initialize(manager, dataType, rows, rows);
+        }
+        finalLayer.initialize(manager, dataType, rows, rows);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), channels)};
+    }
+}

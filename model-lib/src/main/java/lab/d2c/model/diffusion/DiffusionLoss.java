@@ -1,0 +1,178 @@
+package lab.d2c.model.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import lab.d2c.model.nn.StepArrays;
+import lab.d2c.model.train.StepRandom;
+
+/**
+ * The per-token diffusion loss and its sampler (MAR's {@code DiffLoss}; paper Eq. 2): training
+ * draws t uniformly from the T steps and eps ~ N(0, I), forms x_t = sqrt(alphaBar_t) x_0 +
+ * sqrt(1 - alphaBar_t) eps and regresses the head's output on eps (MSE per token, averaged over the
+ * tokens the mask selects). Sampling runs the DDPM reverse process over a {@link RespacedSchedule}
+ * from x ~ N(0, I), MAR's temperature scaling the noise added at each step (not the start), and
+ * classifier-free guidance on eps: eps_u + w (eps_c - eps_u) (paper section 5.1).
+ */
+public final class DiffusionLoss extends AbstractBlock {
+
+    private final DiffusionHead head;
+    private final NoiseSchedule schedule;
+    private final RespacedSchedule sampling;
+
+    /**
+     * @param schedule      the training schedule (T steps)
+     * @param samplingSteps reverse steps when sampling (MAR's {@code num_sampling_steps}, 100)
+     */
+    public DiffusionLoss(DiffusionHead head, NoiseSchedule schedule, int samplingSteps) {
+        this.head = addChildBlock("net", head);
+        this.schedule = schedule;
+        this.sampling = schedule.respaced(samplingSteps);
+    }
+
+    public DiffusionHead head() {
+        return head;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    public RespacedSchedule sampling() {
+        return sampling;
+    }
+
+    /**
+     * x_t = sqrt(alphaBar_t) x0 + sqrt(1 - alphaBar_t) eps, row by row (q(x_t | x_0), DDPM Eq. 4).
+     *
+     * @param x0  clean tokens [N, C]
+     * @param t   one step per row
+     * @param eps noise [N, C]
+     */
+    public NDArray diffuse(NDArray x0, int[] t, NDArray eps) {
+        float[] signal = new float[t.length];
+        float[] noise = new float[t.length];
+        for (int i = 0; i < t.length; i++) {
+            signal[i] = (float) Math.sqrt(schedule.alphaBar(t[i]));
+            noise[i] = (float) Math.sqrt(1 - schedule.alphaBar(t[i]));
+        }
+        NDManager m = x0.getManager();
+        NDArray a = m.create(signal, new Shape(t.length, 1)).toDevice(x0.getDevice(), false);
+        NDArray b = m.create(noise, new Shape(t.length, 1)).toDevice(x0.getDevice(), false);
+        return x0.mul(a).add(eps.mul(b));
+    }
+
+    /**
+     * The training loss: mean over the selected rows of mean_c (eps - eps_theta(x_t | t, z))^2.
+     *
+     * @param target clean tokens [N, C]
+     * @param z      conditions [N, Cz]
+     * @param mask   1 for rows that count, 0 otherwise ([N]), or null for all rows
+     * @param rng    the step's draws (t and eps come from it)
+     */
+    public NDArray loss(ParameterStore store, NDArray target, NDArray z, NDArray mask, StepRandom rng) {
+        int rows = Math.toIntExact(target.getShape().get(0));
+        NDManager m = target.getManager();
+        SplittableRandom steps = rng.generator("diffusion/t");
+        int[] t = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            t[i] = steps.nextInt(schedule.steps());
+        }
+        NDArray eps = rng.normal(m, target.getShape(), "diffusion/eps").toDevice(target.getDevice(), false);
+        NDArray xt = diffuse(target, t, eps);
+        NDArray tFeatures = TimestepEmbedder.sinusoid(m, t).toDevice(target.getDevice(), false);
+        NDArray predicted = head.forward(store, new NDList(xt, tFeatures, z), true).singletonOrThrow();
+        NDArray diff = eps.sub(predicted);
+        NDArray perRow = diff.mul(diff).mean(new int[] {1});
+        if (mask == null) {
+            return perRow.mean();
+        }
+        return perRow.mul(mask).sum().div(mask.sum());
+    }
+
+    /**
+     * Samples one token per row of the condition.
+     *
+     * @param z           conditions [N, Cz]; with guidance (scale != 1) the first N/2 rows are
+     *                    conditional and the last N/2 the unconditional partners of the same rows
+     * @param temperature scales the noise of each reverse step (MAR's temperature)
+     * @param scale       guidance scale w; 1 means none
+     * @param x0Clip      clips the predicted x_0 to [-x0Clip, x0Clip] at each step; 0 for none
+     *                    (see {@link RespacedSchedule} for why)
+     * @param rowRandom   per output row, the generator its Gaussian draws come from (rows of one
+     *                    image may share one; draws are taken in row order), length N or N/2
+     * @return tokens [N or N/2, C]: with guidance, only the conditional rows
+     */
+    public NDArray sample(ParameterStore store, NDArray z, double temperature, double scale, double x0Clip,
+            SplittableRandom[] rowRandom) {
+        boolean guided = scale != 1.0;
+        int rows = Math.toIntExact(z.getShape().get(0));
+        int out = guided ? rows / 2 : rows;
+        if (rowRandom.length != out) {
+            throw new IllegalArgumentException("sample: " + rowRandom.length + " generators for " + out + " rows");
+        }
+        int c = head.channels();
+        NDManager m = z.getManager();
+        NDArray x = gaussian(m, rowRandom, c, 1.0).toDevice(z.getDevice(), false);
+        for (int i = sampling.count() - 1; i >= 0; i--) {
+            int[] t = new int[rows];
+            Arrays.fill(t, sampling.timestep(i));
+            NDArray tFeatures = TimestepEmbedder.sinusoid(m, t).toDevice(z.getDevice(), false);
+            NDArray input = guided ? NDArrays.concat(new NDList(x, x), 0) : x;
+            NDArray eps = head.forward(store, new NDList(input, tFeatures, z), false).singletonOrThrow();
+            if (guided) {
+                NDArray conditional = eps.get(":{}", out);
+                NDArray unconditional = eps.get("{}:", out);
+                eps = unconditional.add(conditional.sub(unconditional).mul(StepArrays.scalar(eps, scale)));
+            }
+            NDArray x0 = x.mul(StepArrays.scalar(x, sampling.x0FromX(i)))
+                    .add(eps.mul(StepArrays.scalar(eps, sampling.x0FromEps(i))));
+            if (x0Clip > 0) {
+                x0 = x0.clip(-x0Clip, x0Clip);
+            }
+            NDArray next = x0.mul(StepArrays.scalar(x0, sampling.meanX0(i)))
+                    .add(x.mul(StepArrays.scalar(x, sampling.meanX(i))));
+            if (i > 0) {
+                double std = temperature * sampling.sigma(i);
+                next = next.add(gaussian(m, rowRandom, c, std).toDevice(z.getDevice(), false));
+            }
+            x = next;
+        }
+        return x;
+    }
+
+    /** [rows, channels] draws of N(0, std^2), row r from rowRandom[r], in row order. */
+    static NDArray gaussian(NDManager manager, SplittableRandom[] rowRandom, int channels, double std) {
+        float[] v = new float[rowRandom.length * channels];
+        for (int r = 0; r < rowRandom.length; r++) {
+            for (int k = 0; k < channels; k++) {
+                v[r * channels + k] = (float) (std * Gaussians.next(rowRandom[r]));
+            }
+        }
+        return manager.create(v, new Shape(rowRandom.length, channels));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        return head.forward(store, inputs, training);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        head.initialize(manager, dataType, inputShapes);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return head.getOutputShapes(inputShapes);
+    }
+}

@@ -1,0 +1,68 @@
+package lab.d2c.model.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import lab.d2c.model.nn.Dense;
+import lab.d2c.model.nn.Silu;
+
+/**
+ * Timesteps to vectors (MAR's / DiT's {@code TimestepEmbedder}): the sinusoidal features
+ * [cos(t f_k), sin(t f_k)], f_k = 10000^(-k / half), then Linear, SiLU, Linear. The sinusoid is
+ * computed in Java from the integer steps (no gradient flows into it).
+ */
+public final class TimestepEmbedder extends AbstractBlock {
+
+    /** The sinusoid's width (DiT's {@code frequency_embedding_size}). */
+    public static final int FREQUENCIES = 256;
+
+    private static final double MAX_PERIOD = 10000;
+
+    private final Linear first;
+    private final Linear second;
+
+    public TimestepEmbedder(int width) {
+        this.first = addChildBlock("mlp_0", Dense.normal(width, 0.02f));
+        this.second = addChildBlock("mlp_2", Dense.normal(width, 0.02f));
+    }
+
+    /** The sinusoidal features [N, {@value #FREQUENCIES}] of steps t, created on {@code manager}. */
+    public static NDArray sinusoid(NDManager manager, int[] t) {
+        int half = FREQUENCIES / 2;
+        float[] v = new float[t.length * FREQUENCIES];
+        for (int n = 0; n < t.length; n++) {
+            for (int k = 0; k < half; k++) {
+                double freq = Math.exp(-Math.log(MAX_PERIOD) * k / half);
+                double arg = t[n] * (double) (float) freq;
+                v[n * FREQUENCIES + k] = (float) Math.cos(arg);
+                v[n * FREQUENCIES + half + k] = (float) Math.sin(arg);
+            }
+        }
+        return manager.create(v, new Shape(t.length, FREQUENCIES));
+    }
+
+    /** Input: the sinusoid [N, {@value #FREQUENCIES}]; output [N, width]. */
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray h = first.forward(store, inputs, training).singletonOrThrow();
+        return second.forward(store, new NDList(Silu.apply(h)), training);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        first.initialize(manager, dataType, inputShapes[0]);
+        second.initialize(manager, dataType, first.getOutputShapes(inputShapes)[0]);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return second.getOutputShapes(first.getOutputShapes(inputShapes));
+    }
+}
