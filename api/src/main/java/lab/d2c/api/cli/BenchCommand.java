@@ -3,19 +3,21 @@ package lab.d2c.api.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import lab.d2c.workers.stage1.Stage1Benchmark;
+import lab.d2c.workers.stage2.Stage2Benchmark;
 import lab.d2c.workers.tokenizer.TokenizerBenchmark;
 import lab.d2c.workflows.spec.Presets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (they print figures, they assert nothing).",
-        subcommands = {BenchCommand.Tokenizers.class, BenchCommand.Stage1.class})
+        subcommands = {BenchCommand.Tokenizers.class, BenchCommand.Stage1.class, BenchCommand.Stage2.class})
 public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("Usage: d2c bench tokenizers|stage1 [--preset tiny] [--device cpu] ... (see d2c bench <name> --help)");
+        System.out.println("Usage: d2c bench tokenizers|stage1|stage2 [--preset tiny] [--device cpu] ... (see d2c bench <name> --help)");
     }
 
     @Command(name = "tokenizers", mixinStandardHelpOptions = true,
@@ -23,11 +25,8 @@ public final class BenchCommand implements Runnable {
                     "at a preset's sizes, on procedural images of the preset's resolution."})
     static final class Tokenizers implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "tiny", description = "Preset whose sizes to use (default ${DEFAULT-VALUE}).")
-        String preset;
-
-        @Option(names = "--device", defaultValue = "${env:D2C_DEVICE:-cpu}", description = "cpu or gpu:N (default ${DEFAULT-VALUE}).")
-        String device;
+        @Mixin
+        PresetAndDevice setup;
 
         @Option(names = "--steps", defaultValue = "10", description = "Timed training steps per tokenizer (default ${DEFAULT-VALUE}).")
         int steps;
@@ -44,12 +43,11 @@ public final class BenchCommand implements Runnable {
                 System.err.println("d2c bench tokenizers: --steps and --images must be >= 1, --warmup >= 0");
                 return 2;
             }
-            if (!Presets.exists(preset)) {
-                System.err.println("d2c bench tokenizers: --preset: no preset '" + preset + "'; known: " + Presets.names());
+            ObjectNode preset = setup.preset("tokenizers");
+            if (preset == null) {
                 return 2;
             }
-            ObjectNode config = Presets.load(preset);
-            TokenizerBenchmark.run(config, device, steps, warmup, images, System.out);
+            TokenizerBenchmark.run(preset, setup.device, steps, warmup, images, System.out);
             System.out.println(machine());
             return 0;
         }
@@ -60,11 +58,8 @@ public final class BenchCommand implements Runnable {
                     "the KV cache (issue goal: the cache >= 5x faster at 64 tokens, batch 64)."})
     static final class Stage1 implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "tiny", description = "Preset whose sizes to use (default ${DEFAULT-VALUE}).")
-        String preset;
-
-        @Option(names = "--device", defaultValue = "${env:D2C_DEVICE:-cpu}", description = "cpu or gpu:N (default ${DEFAULT-VALUE}).")
-        String device;
+        @Mixin
+        PresetAndDevice setup;
 
         @Option(names = "--steps", defaultValue = "10", description = "Timed training steps (default ${DEFAULT-VALUE}).")
         int steps;
@@ -81,13 +76,70 @@ public final class BenchCommand implements Runnable {
                 System.err.println("d2c bench stage1: --steps and --batch must be >= 1, --warmup >= 0");
                 return 2;
             }
-            if (!Presets.exists(preset)) {
-                System.err.println("d2c bench stage1: --preset: no preset '" + preset + "'; known: " + Presets.names());
+            ObjectNode preset = setup.preset("stage1");
+            if (preset == null) {
                 return 2;
             }
-            Stage1Benchmark.run(Presets.load(preset), device, steps, warmup, batch, System.out);
+            Stage1Benchmark.run(preset, setup.device, steps, warmup, batch, System.out);
             System.out.println(machine());
             return 0;
+        }
+    }
+
+    @Command(name = "stage2", mixinStandardHelpOptions = true,
+            description = {"Seconds per image of D2C (stage one + stage two at 16/64/256 AR steps) and of the MAR",
+                    "baseline (fusion none, same widths) at 64/256 steps, in one run; and stage two's train-step time.",
+                    "Paper section 5.2: D2C at 64 steps about 3.5x faster than MAR at 256."})
+    static final class Stage2 implements Callable<Integer> {
+
+        @Mixin
+        PresetAndDevice setup;
+
+        @Option(names = "--grid", defaultValue = "16", description = "Tokens per side; 16 gives 256 tokens (default ${DEFAULT-VALUE}).")
+        int grid;
+
+        @Option(names = "--images", defaultValue = "16", description = "Images generated at once (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--steps", defaultValue = "5", description = "Timed training steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "Untimed training steps first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Override
+        public Integer call() throws Exception {
+            if (grid < 1 || images < 1 || steps < 1 || warmup < 0) {
+                System.err.println("d2c bench stage2: --grid, --images and --steps must be >= 1, --warmup >= 0");
+                return 2;
+            }
+            ObjectNode preset = setup.preset("stage2");
+            if (preset == null) {
+                return 2;
+            }
+            Stage2Benchmark.run(preset, setup.device, grid, images, steps, warmup, System.out);
+            System.out.println(machine());
+            return 0;
+        }
+    }
+
+    /** The options every benchmark has: which preset's sizes, on which device. */
+    static final class PresetAndDevice {
+
+        @Option(names = "--preset", defaultValue = "tiny", description = "Preset whose sizes to use (default ${DEFAULT-VALUE}).")
+        String preset;
+
+        @Option(names = "--device", defaultValue = "${env:D2C_DEVICE:-cpu}", description = "cpu or gpu:N (default ${DEFAULT-VALUE}).")
+        String device;
+
+        /** The preset's config, or null after saying on stderr that there is no such preset. */
+        ObjectNode preset(String bench) {
+            if (!Presets.exists(preset)) {
+                System.err.println("d2c bench " + bench + ": --preset: no preset '" + preset + "'; known: "
+                        + Presets.names());
+                return null;
+            }
+            return Presets.load(preset);
         }
     }
 

@@ -19,7 +19,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST, quick), smoke (shapes), tokenizers (the full tiny schedule, over an hour on 2 cores) or stage1 (the README stage-one figures, ~15 min after a demo).")
+    @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST, quick), smoke (shapes), tokenizers (the full tiny schedule, over an hour on 2 cores), stage1 (the README stage-one figures, ~15 min after a demo) or fusions (the five fusion kinds on stage1's tokens, ~35 min after stage1).")
     String sweep;
 
     @Option(names = "--exit", description = "Stop the stack and exit when the sweep ends (default: stay up for browsing).")

@@ -41,13 +41,15 @@ class LocalModeEndToEndTest {
                 assertThat(arm.get("status").asText()).isEqualTo("SUCCEEDED");
                 hits += arm.get("cache_hits").asInt();
             }
-            // dataset, two tokenizers, pretokenize and train-stage1 do not read the run seed: the
-            // second arm's requests for all five are cache hits (decode-stage1 samples with the seed)
-            assertThat(hits).as("one cache hit per shared node").isEqualTo(5);
+            // dataset, two tokenizers, pretokenize and both trainings do not read the run seed: the
+            // second arm's requests for all six are cache hits (decode-stage1 and sample use the seed)
+            assertThat(hits).as("one cache hit per shared node").isEqualTo(6);
 
             List<String> keys = new ArrayList<>();
             List<String> decoded = new ArrayList<>();
+            List<String> sampled = new ArrayList<>();
             String stage1 = null;
+            String stage2 = null;
             for (JsonNode arm : sweep.get("experiments")) {
                 JsonNode exp = Http.get(base + "/api/v1/experiments/" + arm.get("id").asText()).json();
                 for (JsonNode n : exp.get("nodes")) {
@@ -55,6 +57,8 @@ class LocalModeEndToEndTest {
                         case "prepare-dataset" -> keys.add(n.get("key").asText());
                         case "decode-stage1" -> decoded.add(n.get("key").asText());
                         case "train-stage1" -> stage1 = n.get("key").asText();
+                        case "train-stage2" -> stage2 = n.get("key").asText();
+                        case "sample" -> sampled.add(n.get("key").asText());
                         default -> { }
                     }
                 }
@@ -68,6 +72,16 @@ class LocalModeEndToEndTest {
             Http.Response png = Http.get(base + "/api/v1/artifacts/" + decodeNode.get("artifact_keys").get("grid").asText());
             assertThat(png.status()).isEqualTo(200);
             assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.bytes())).getWidth())
+                    .isEqualTo(4 * 33 + 1);
+            // and so are stage two's loss curve and each arm's D2C samples
+            JsonNode curve2 = Http.get(base + "/api/v1/runs/" + stage2 + "/metrics?name=train/loss").json();
+            assertThat(curve2.at("/series/train~1loss")).hasSize(4);
+            assertThat(sampled).hasSize(2).doesNotHaveDuplicates();
+            JsonNode sampleNode = Http.get(base + "/api/v1/nodes/" + sampled.get(1)).json();
+            Http.Response sheet = Http.get(base + "/api/v1/artifacts/" + sampleNode.get("artifact_keys").get("grid")
+                    .asText());
+            assertThat(sheet.status()).isEqualTo(200);
+            assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(sheet.bytes())).getWidth())
                     .isEqualTo(4 * 33 + 1);
             assertThat(keys.get(0)).isEqualTo(keys.get(1));
             JsonNode node = Http.get(base + "/api/v1/nodes/" + keys.get(0)).json();

@@ -37,6 +37,7 @@ class WorkerKillResumeTest {
             preset: tiny
             method: grid
             config:
+              targets: decode-stage1
               data: {dataset: shapes, image_size: 32, num_classes: 4, train_size: 256, test_size: 64, shard_size: 256}
               vq:
                 base_width: 8

@@ -38,7 +38,9 @@ import lab.d2c.model.train.TrainableModel;
  * with {@code discreteDropout}; one uniform draw decides both, so with equal probabilities a dropped
  * sample is fully unconditional, as the guidance's unconditional branch is (section 5.1).
  *
- * <p>Batches: continuous tokens [B, N, C] float, discrete ids [B, N], labels [B].
+ * <p>Batches: continuous tokens [B, N, C] float, discrete ids [B, N], labels [B], and optionally the
+ * posterior's standard deviations [B, N, C]: then the first array holds the means and the tokens are
+ * drawn as mean + std * eps from the step's draws ({@link HybridTokens}).
  */
 public final class HybridModel extends AbstractBlock implements TrainableModel {
 
@@ -252,6 +254,10 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
     @Override
     public StepLoss loss(NDManager step, NDList batch, StepRandom rng) {
         NDArray tokens = batch.get(0);
+        if (batch.size() > 3) {
+            NDArray eps = rng.normal(step, tokens.getShape(), "stage2/posterior").toDevice(tokens.getDevice(), false);
+            tokens = tokens.add(batch.get(3).mul(eps));
+        }
         NDArray ids = batch.get(1);
         int[] labels = batch.get(2).toType(DataType.INT32, false).toIntArray();
         int b = labels.length;

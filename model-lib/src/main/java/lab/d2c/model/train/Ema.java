@@ -51,11 +51,17 @@ public final class Ema {
         return decay;
     }
 
-    /** Moves the shadow toward the current parameters. */
+    /**
+     * Moves the shadow toward the current parameters. A frozen parameter keeps its shadow (a copy
+     * taken when the EMA started): averaging a constant would only add rounding.
+     */
     public void update(NDManager step) {
         NDArray keep = null;
         NDArray take = null;
         for (int i = 0; i < shadow.length; i++) {
+            if (!parameters.get(i).parameter().requiresGradient()) {
+                continue;
+            }
             NDArray s = Views.detached(step, shadow[i]);
             NDArray p = Views.detached(step, parameters.get(i).array());
             if (keep == null || keep.getDataType() != s.getDataType()) {

@@ -61,6 +61,7 @@ public final class TrainingLoop implements AutoCloseable {
     private final List<TrainingListener> listeners;
     private final CheckpointSink sink;
     private final InputStream resumeFrom;
+    private final java.util.function.Consumer<Block> afterInitialize;
     private final BooleanSupplier stopSignal;
     private final LearningRate schedule;
     private final AdamW.DecayRule decayRule;
@@ -83,6 +84,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.listeners = List.copyOf(b.listeners);
         this.sink = b.sink;
         this.resumeFrom = b.resumeFrom;
+        this.afterInitialize = b.afterInitialize;
         this.stopSignal = b.stopSignal;
         this.schedule = b.schedule != null ? b.schedule
                 : LearningRate.warmupThenConstant(config.lr(), config.warmupSteps());
@@ -216,6 +218,7 @@ public final class TrainingLoop implements AutoCloseable {
                 block.initialize(manager, DataType.FLOAT32, model.initShapes());
             }
         }
+        afterInitialize.accept(block);
         Checkpoint checkpoint = resumeFrom != null ? Checkpoint.read(resumeFrom) : null;
         if (checkpoint != null) {
             checkCompatible(checkpoint.header());
@@ -381,6 +384,7 @@ public final class TrainingLoop implements AutoCloseable {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private CheckpointSink sink;
         private InputStream resumeFrom;
+        private java.util.function.Consumer<Block> afterInitialize = b -> { };
         private BooleanSupplier stopSignal = () -> false;
         private LearningRate schedule;
         private AdamW.DecayRule decayRule = AdamW.DecayRule.matricesOnly();
@@ -421,6 +425,15 @@ public final class TrainingLoop implements AutoCloseable {
         }
 
         /** A checkpoint stream to continue from; read to its end and verified before anything loads. */
+        /**
+         * Runs after the parameters are initialized and before a checkpoint is loaded and the
+         * optimizer built: copy pretrained tables in, freeze parameters (stage two's discrete embedding).
+         */
+        public Builder optAfterInitialize(java.util.function.Consumer<Block> hook) {
+            this.afterInitialize = hook;
+            return this;
+        }
+
         public Builder optResumeFrom(InputStream checkpoint) {
             this.resumeFrom = checkpoint;
             return this;

@@ -8,6 +8,8 @@ import lab.d2c.workers.dataset.PrepareDatasetExecutor;
 import lab.d2c.workers.pretokenize.PretokenizeExecutor;
 import lab.d2c.workers.stage1.DecodeStage1Executor;
 import lab.d2c.workers.stage1.TrainStage1Executor;
+import lab.d2c.workers.stage2.SampleExecutor;
+import lab.d2c.workers.stage2.TrainStage2Executor;
 import lab.d2c.workers.tokenizer.TrainVaeExecutor;
 import lab.d2c.workers.tokenizer.TrainVqExecutor;
 
@@ -27,7 +29,8 @@ public final class NodeExecutors {
     /** Every executor this build has. */
     public static NodeExecutors standard() {
         return new NodeExecutors(List.of(new PrepareDatasetExecutor(), new TrainVqExecutor(), new TrainVaeExecutor(),
-                new PretokenizeExecutor(), new TrainStage1Executor(), new DecodeStage1Executor()));
+                new PretokenizeExecutor(), new TrainStage1Executor(), new DecodeStage1Executor(),
+                new TrainStage2Executor(), new SampleExecutor()));
     }
 
     public NodeExecutor require(String kind) {

@@ -41,6 +41,13 @@ public final class TrainingRun {
 
     public static <T> Outcome<T> run(NodeContext ctx, TrainableModel model, BatchSource data, TrainConfig config,
             long logEvery, Finish<T> finish) throws IOException {
+        return run(ctx, model, data, config, logEvery, block -> { }, finish);
+    }
+
+    /** As above, with a hook that runs once the parameters exist (TrainingLoop.optAfterInitialize). */
+    public static <T> Outcome<T> run(NodeContext ctx, TrainableModel model, BatchSource data, TrainConfig config,
+            long logEvery, java.util.function.Consumer<ai.djl.nn.Block> afterInitialize, Finish<T> finish)
+            throws IOException {
         CheckpointStore checkpoints = new CheckpointStore(ctx.artifacts(), ctx.key());
         Optional<CheckpointStore.Loaded> latest = checkpoints.openLatestValid();
         long resumedFrom = latest.map(l -> l.entry().step()).orElse(0L);
@@ -68,6 +75,7 @@ public final class TrainingRun {
         };
         TrainingLoop.Builder builder = TrainingLoop.builder().setModel(model).setData(data).setConfig(config)
                 .optListener(listener)
+                .optAfterInitialize(afterInitialize)
                 .optCheckpointSink((step, writer) -> {
                     CheckpointPointer.Entry e = checkpoints.save(step, writer::writeTo);
                     latestKey[0] = e.key();

@@ -19,6 +19,7 @@ import lab.d2c.store.db.SweepRepository;
 import lab.d2c.store.testing.TestStack;
 import lab.d2c.workers.D2cWorker;
 import lab.d2c.workers.stage1.Stage1Nodes;
+import lab.d2c.workers.stage2.Stage2Nodes;
 import lab.d2c.workers.tokenizer.TokenizerNodes;
 import lab.d2c.workflows.experiment.ExperimentRequest;
 import lab.d2c.workflows.sweep.SweepRequest;
@@ -29,9 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real worker (ledger + node activities) on Temporal's test service, with the real
- * embedded PostgreSQL and S3 server: two arms that differ only in the run seed share every node
- * up to train-stage1 (each runs once, the second arm records a cache hit) and each decodes its own
- * samples; a later sweep recomputes only its own decode.
+ * embedded PostgreSQL and S3 server: two arms that differ only in the run seed share every
+ * training node (each runs once, the second arm records a cache hit) and each samples with its own
+ * seed; a later sweep recomputes only its own sampling nodes.
  */
 class SweepEngineIntegrationTest {
 
@@ -60,7 +61,7 @@ class SweepEngineIntegrationTest {
         env.close();
     }
 
-    /** Dataset, both tokenizers (a few steps), pretokenize and stage one: every node kind this build has. */
+    /** Dataset, both tokenizers (a few steps), pretokenize and both stages: every node kind this build has. */
     private String config(long seed) {
         String vq = TokenizerNodes.vq(4, 2);
         String vae = TokenizerNodes.vae(4, 2);
@@ -68,7 +69,7 @@ class SweepEngineIntegrationTest {
                 + "\"num_classes\":3,\"train_size\":64,\"test_size\":16,\"seed\":1,\"shard_size\":32},"
                 + vq.substring(1, vq.length() - 1) + "," + vae.substring(1, vae.length() - 1)
                 + ",\"pretokenize\":{\"batch_size\":32,\"shard_size\":64},"
-                + Stage1Nodes.section(4, 2, 2) + "}";
+                + Stage1Nodes.section(4, 2, 2) + "," + Stage2Nodes.section("q-former", 4, 2) + "}";
     }
 
     private String runSweep(String sweepId, long... seeds) {
@@ -95,15 +96,15 @@ class SweepEngineIntegrationTest {
         List<LinkedNode> a0 = nodes.listByExperiment("it-1-a0");
         List<LinkedNode> a1 = nodes.listByExperiment("it-1-a1");
         assertThat(a0).extracting(l -> l.node().kind()).containsExactlyInAnyOrder("prepare-dataset", "train-vq",
-                "train-vae", "pretokenize", "train-stage1", "decode-stage1");
-        // only decode-stage1 reads the run seed: the arms share the other five nodes
+                "train-vae", "pretokenize", "train-stage1", "decode-stage1", "train-stage2", "sample");
+        // only decode-stage1 and sample read the run seed: the arms share the other six nodes
         List<String> a1Keys = a1.stream().map(l -> l.node().key()).toList();
         for (LinkedNode l : a0) {
             var own = l.node();
             assertThat(own.status()).as(own.kind()).isEqualTo(Status.SUCCEEDED);
             assertThat(own.attempts()).as("one execution of " + own.kind()).isEqualTo(1);
             assertThat(own.worker()).isEqualTo("it-worker");
-            if (own.kind().equals("decode-stage1")) {
+            if (readsRunSeed(own.kind())) {
                 assertThat(a1Keys).as("each arm decodes with its own seed").doesNotContain(own.key());
                 assertThat(l.cacheHit()).isFalse();
                 continue;
@@ -125,7 +126,11 @@ class SweepEngineIntegrationTest {
         assertThat(runSweep("it-2", 7)).isEqualTo("SUCCEEDED");
         assertThat(nodes.find(node.key()).orElseThrow().attempts()).isEqualTo(1);
         assertThat(nodes.listByExperiment("it-2-a0")).allSatisfy(l -> assertThat(l.cacheHit())
-                .as(l.node().kind()).isEqualTo(!l.node().kind().equals("decode-stage1")));
+                .as(l.node().kind()).isEqualTo(!readsRunSeed(l.node().kind())));
+    }
+
+    private static boolean readsRunSeed(String kind) {
+        return kind.equals("decode-stage1") || kind.equals("sample");
     }
 
     @Test

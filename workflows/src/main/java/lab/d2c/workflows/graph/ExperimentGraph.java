@@ -1,13 +1,18 @@
 package lab.d2c.workflows.graph;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.workflows.spec.ConfigSchema;
 
-/** An arm's graph: every applicable node, keyed, in an order where inputs come first. */
+/**
+ * An arm's graph: every applicable node (or only the {@code targets} and their inputs), keyed, in an
+ * order where inputs come first.
+ */
 public record ExperimentGraph(List<GraphNode> nodes) {
 
     /** Plans the graph of an arm from its full config using the registered node types. */
@@ -24,10 +29,31 @@ public record ExperimentGraph(List<GraphNode> nodes) {
             }
         }
         Map<String, GraphNode> planned = new LinkedHashMap<>();
-        for (String kind : byKind.keySet()) {
+        for (String kind : targets(config, byKind)) {
             visit(kind, config, byKind, planned, new ArrayList<>());
         }
         return new ExperimentGraph(List.copyOf(planned.values()));
+    }
+
+    /**
+     * The kinds to plan: those named by {@code targets} (each must apply to this config), or every
+     * applicable kind.
+     */
+    static List<String> targets(ObjectNode config, Map<String, NodeType> applicable) {
+        JsonNode t = config.get(ConfigSchema.TARGETS);
+        if (t == null || t.isNull() || t.asText().isBlank()) {
+            return new ArrayList<>(applicable.keySet());
+        }
+        List<String> kinds = new ArrayList<>();
+        for (String part : t.asText().split(",")) {
+            String kind = part.trim();
+            if (!applicable.containsKey(kind)) {
+                throw new IllegalArgumentException("targets: '" + kind + "' is not a node kind of this config; "
+                        + "kinds: " + String.join(", ", applicable.keySet()));
+            }
+            kinds.add(kind);
+        }
+        return kinds;
     }
 
     private static GraphNode visit(String kind, ObjectNode config, Map<String, NodeType> byKind,

@@ -54,7 +54,45 @@ final class ArmRules {
             out.add(new String[] {"data.image_size", "data.image_size " + size.asInt()
                     + " is not a multiple of the tokenizer stride " + (1 << (vqLevels - 1))});
         }
+        stage2(config, out);
+        JsonNode targets = config.get(ConfigSchema.TARGETS);
+        if (targets != null && targets.isTextual()) {
+            try {
+                lab.d2c.workflows.graph.ExperimentGraph.plan(config);
+            } catch (IllegalArgumentException e) {
+                out.add(new String[] {ConfigSchema.TARGETS, e.getMessage()});
+            }
+        }
         return out;
+    }
+
+    private static final java.util.regex.Pattern SCHEDULE =
+            java.util.regex.Pattern.compile("linear|cosine|sin|pow\\((0?\\.[0-9]*[1-9][0-9]*)\\)");
+
+    /** Stage two: heads divide widths, the Q-Former's queries fit the buffer, the schedule is known. */
+    private static void stage2(ObjectNode config, List<String[]> out) {
+        for (String part : new String[] {"encoder", "decoder"}) {
+            JsonNode width = config.at("/stage2/" + part + "_width");
+            JsonNode heads = config.at("/stage2/" + part + "_heads");
+            if (width.canConvertToInt() && heads.canConvertToInt() && heads.asInt() > 0
+                    && width.asInt() % heads.asInt() != 0) {
+                out.add(new String[] {"stage2." + part + "_heads", "stage2." + part + "_width " + width.asInt()
+                        + " is not a multiple of stage2." + part + "_heads " + heads.asInt()});
+            }
+        }
+        String fusion = config.at("/stage2/fusion").asText("");
+        JsonNode queries = config.at("/stage2/queries");
+        JsonNode buffer = config.at("/stage2/buffer_size");
+        if (fusion.startsWith("q-former") && queries.canConvertToInt() && buffer.canConvertToInt()
+                && queries.asInt() > buffer.asInt()) {
+            out.add(new String[] {"stage2.queries", "stage2.queries " + queries.asInt() + " exceeds stage2.buffer_size "
+                    + buffer.asInt() + " (the Q-Former's outputs take buffer slots, paper section 5.3)"});
+        }
+        JsonNode schedule = config.at("/stage2/noise_schedule");
+        if (schedule.isTextual() && !SCHEDULE.matcher(schedule.asText()).matches()) {
+            out.add(new String[] {"stage2.noise_schedule", "stage2.noise_schedule '" + schedule.asText()
+                    + "' is not one of linear, cosine, sin, pow(phi) with 0 < phi < 1, e.g. pow(0.75)"});
+        }
     }
 
     private static int levels(JsonNode multipliers) {

@@ -18,9 +18,18 @@ public final class ConfigSchema {
     /** The run seed's key. It is set from a sweep's {@code seeds}, never by config or parameters. */
     public static final String RUN_SEED = "seed";
 
+    /** The key that limits an arm's graph to some node kinds and their inputs (like dvc repro's targets). */
+    public static final String TARGETS = "targets";
+
+    /** The fusion kinds of paper section 4.3 (model-lib's FusionKind). */
+    public static final List<String> FUSION_KINDS = List.of("none", "cross-attention", "q-former", "q-former-decoder",
+            "discon");
+
     /** Add a field here (one line) to make a new config key known everywhere. */
     private static final ConfigSchema STANDARD = new ConfigSchema(concat(List.of(
             ConfigField.nonNegativeInteger(RUN_SEED, "the run seed; set from the sweep's seeds list"),
+            ConfigField.string(TARGETS, "comma-separated node kinds to run (with what they need); "
+                    + "null = every node the config defines").orNull(),
             ConfigField.enumeration("data.dataset", List.of("shapes", "fashion-mnist"), "which dataset to prepare"),
             ConfigField.string("data.path",
                     "folder of the Fashion-MNIST IDX .gz files; null = /usr/share/datasets/fashion-mnist").orNull(),
@@ -32,7 +41,8 @@ public final class ConfigSchema {
             ConfigField.nonNegativeInteger("data.seed", "generation seed of shapes; subset seed otherwise"),
             ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard")),
             vqFields(), tokenizerTrainingFields("vq"), vaeFields(), tokenizerTrainingFields("vae"), pretokenizeFields(),
-            stage1Fields(), trainingFields("stage1"), stage1SampleFields()));
+            stage1Fields(), trainingFields("stage1"), stage1SampleFields(), stage2Fields(), trainingFields("stage2"),
+            stage2SampleFields()));
 
     private final Map<String, ConfigField> fields;
 
@@ -127,6 +137,52 @@ public final class ConfigSchema {
                 ConfigField.number(p + "top_p", 1e-6, 1, "nucleus: keep the most likely tokens up to this mass; 1 = all"),
                 ConfigField.number(p + "guidance_scale", 0, 100, "classifier-free guidance scale; 1 = none"),
                 ConfigField.nonNegativeInteger(p + "guidance_tokens", "guide only the first this-many tokens; 0 = all"));
+    }
+
+    /** The stage-two hybrid model (paper sections 4.2, 4.3, 5.1; MAR's MAE and diffusion loss). */
+    private static List<ConfigField> stage2Fields() {
+        String p = "stage2.";
+        return List.of(
+                ConfigField.nonNegativeInteger(p + "seed", "seed of stage two's init, data order, masks and dropout"),
+                ConfigField.enumeration(p + "fusion", FUSION_KINDS,
+                        "how the discrete tokens enter: none is the MAR baseline"),
+                ConfigField.integer(p + "queries", 1, 4096, "Q-Former queries L (they take L buffer slots)"),
+                ConfigField.integer(p + "qformer_depth", 1, 64, "Q-Former blocks in its encoder and in its decoder"),
+                ConfigField.integer(p + "encoder_width", 4, 8192, "MAE encoder width (MAR-B 768)"),
+                ConfigField.integer(p + "encoder_depth", 1, 256, "MAE encoder blocks"),
+                ConfigField.integer(p + "encoder_heads", 1, 256, "MAE encoder heads; must divide encoder_width"),
+                ConfigField.integer(p + "decoder_width", 4, 8192, "MAE decoder width"),
+                ConfigField.integer(p + "decoder_depth", 1, 256, "MAE decoder blocks"),
+                ConfigField.integer(p + "decoder_heads", 1, 256, "MAE decoder heads; must divide decoder_width"),
+                ConfigField.number(p + "mlp_ratio", 0.25, 16, "feed-forward width over block width (4)"),
+                ConfigField.integer(p + "buffer_size", 1, 4096, "class-token slots before the sequence (64)"),
+                ConfigField.bool(p + "init_discrete_from_stage1",
+                        "start the discrete embedding from stage one's table (section 5.1)"),
+                ConfigField.bool(p + "freeze_discrete_embedding", "keep the discrete embedding fixed while training"),
+                ConfigField.number(p + "mask_ratio_min", 0.01, 0.99, "lower bound of the training mask ratio (0.7)"),
+                ConfigField.number(p + "class_dropout", 0, 0.99, "class to the fake class, for guidance (0.1)"),
+                ConfigField.number(p + "discrete_dropout", 0, 0.99, "discrete tokens to the fake tokens (0.1)"),
+                ConfigField.number(p + "attention_dropout", 0, 0.99, "dropout on attention weights"),
+                ConfigField.number(p + "projection_dropout", 0, 0.99, "dropout after projections"),
+                ConfigField.integer(p + "head_width", 1, 8192, "diffusion head width (MAR-B 1024)"),
+                ConfigField.integer(p + "head_depth", 1, 64, "diffusion head residual blocks (MAR-B 6)"),
+                ConfigField.integer(p + "diffusion_batch_mul", 1, 64, "(t, eps) draws per token per step (4)"),
+                ConfigField.string(p + "noise_schedule", "linear, cosine, sin or pow(phi) with 0 < phi < 1"),
+                ConfigField.integer(p + "sampling_steps", 1, 1000, "diffusion steps when sampling (100)"));
+    }
+
+    /** How the sample node generates: stage one's tokens (stage1.sample), then stage two's. */
+    private static List<ConfigField> stage2SampleFields() {
+        String p = "stage2.sample.";
+        return List.of(
+                ConfigField.integer(p + "count", 1, 1_000_000, "images generated"),
+                ConfigField.integer(p + "batch_size", 1, 65_536, "images generated at once"),
+                ConfigField.integer(p + "steps", 1, 4096, "generation (AR) steps over the tokens (paper 64)"),
+                ConfigField.number(p + "guidance_scale", 1, 100, "guidance on the head's noise; 1 = none (4.0)"),
+                ConfigField.enumeration(p + "guidance_schedule", List.of("linear", "constant"),
+                        "guidance grows with the revealed share (linear) or stays"),
+                ConfigField.number(p + "temperature", 1e-3, 100, "temperature of the diffusion sampler's noise"),
+                ConfigField.number(p + "x0_clip", 0, 1e6, "clip of the predicted x_0 while denoising; 0 = none"));
     }
 
     private static List<ConfigField> pretokenizeFields() {

@@ -76,6 +76,35 @@ class ExperimentGraphTest {
     }
 
     @Test
+    void stageTwoNodesApplyWithAStage2SectionAndReadStageOneUnlessFusionIsNone() throws Exception {
+        ExperimentGraph without = ExperimentGraph.plan(config(BASE));
+        assertThat(without.node(TrainStage2Node.KIND)).isEmpty();
+        ExperimentGraph qformer = ExperimentGraph.plan(config(BASE.replace("}}", "},\"stage2\":{\"fusion\":\"q-former\"}}")));
+        assertThat(qformer.node(TrainStage2Node.KIND).orElseThrow().inputKeys()).containsOnlyKeys("tokens", "stage1");
+        assertThat(qformer.node(SampleNode.KIND).orElseThrow().inputKeys()).containsOnlyKeys("stage2", "stage1", "vae");
+        ExperimentGraph mar = ExperimentGraph.plan(config(BASE.replace("}}", "},\"stage2\":{\"fusion\":\"none\"}}")));
+        assertThat(mar.node(TrainStage2Node.KIND).orElseThrow().inputKeys()).containsOnlyKeys("tokens");
+        assertThat(mar.node(SampleNode.KIND).orElseThrow().inputKeys()).containsOnlyKeys("stage2", "vae");
+        // stage one still trains for the arm's discrete-only baseline, but not as an input of stage two
+        assertThat(mar.node(TrainStage1Node.KIND)).isPresent();
+    }
+
+    @Test
+    void targetsLimitTheGraphToThoseKindsAndTheirInputs() throws Exception {
+        String withStage2 = BASE.replace("}}", "},\"stage2\":{\"fusion\":\"none\"}}");
+        ExperimentGraph g = ExperimentGraph.plan(config(withStage2.replace("{\"seed\":0,",
+                "{\"seed\":0,\"targets\":\"decode-stage1\",")));
+        assertThat(g.nodes()).extracting(GraphNode::kind).containsExactlyInAnyOrder(PrepareDatasetNode.KIND,
+                TrainVqNode.KIND, TrainVaeNode.KIND, PretokenizeNode.KIND, TrainStage1Node.KIND, DecodeStage1Node.KIND);
+        ExperimentGraph sample = ExperimentGraph.plan(config(withStage2.replace("{\"seed\":0,",
+                "{\"seed\":0,\"targets\":\"sample\",")));
+        assertThat(sample.node(TrainStage1Node.KIND)).as("MAR's sampling needs no stage one").isEmpty();
+        assertThatThrownBy(() -> ExperimentGraph.plan(config(BASE.replace("{\"seed\":0,",
+                "{\"seed\":0,\"targets\":\"sample\","))))
+                .hasMessageStartingWith("targets: 'sample' is not a node kind of this config");
+    }
+
+    @Test
     void missingInputKindIsAClearError() throws Exception {
         List<NodeType> broken = List.of(TestNodeTypes.type("train", List.of("train"), Map.of("tokens", "tok")));
         assertThatThrownBy(() -> ExperimentGraph.plan(config(BASE), broken)).hasMessageContaining("needs tok");

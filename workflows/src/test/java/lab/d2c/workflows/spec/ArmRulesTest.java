@@ -36,6 +36,26 @@ class ArmRulesTest {
     }
 
     @Test
+    void stageTwoKeysAreCheckedTogether() {
+        List<FieldError> errors = errorsOf(minimal("config:\n  stage2.encoder_heads: 3\n  stage2.queries: 20\n"
+                + "  stage2.noise_schedule: pow(2)\n"));
+        assertThat(errors).extracting(FieldError::path).containsExactlyInAnyOrder("config.stage2.encoder_heads",
+                "config.stage2.queries", "config.stage2.noise_schedule");
+        assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("stage2.encoder_width 64", "heads 3"));
+        assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("stage2.queries 20", "buffer_size 16"));
+        assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("'pow(2)'", "pow(0.75)"));
+        assertThat(SweepSpecParser.parse(minimal("config:\n  stage2.noise_schedule: pow(0.75)\n")).armCount())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void targetsMustNameNodeKindsOfTheArm() {
+        FieldError e = onlyErrorOf(minimal("config:\n  targets: decode-stage2\n"));
+        assertThat(e.path()).isEqualTo("config.targets");
+        assertThat(e.reason()).contains("'decode-stage2' is not a node kind", "decode-stage1", "sample");
+    }
+
+    @Test
     void consistentSpecsPass() {
         assertThat(SweepSpecParser.parse(minimal("config:\n  stage1.width: 64\n  stage1.heads: 2\n")).armCount())
                 .isEqualTo(1);

@@ -24,7 +24,7 @@ class ConfigSchemaTest {
 
     @Test
     void standardSchemaHasExactlyTheDocumentedKeys() {
-        assertThat(SCHEMA.paths()).startsWith("seed", "data.dataset", "data.path", "data.image_size",
+        assertThat(SCHEMA.paths()).startsWith("seed", "targets", "data.dataset", "data.path", "data.image_size",
                 "data.channels", "data.num_classes", "data.train_size", "data.test_size", "data.seed",
                 "data.shard_size");
         assertThat(SCHEMA.keysUnder("vq")).contains("vq.seed", "vq.codebook_size", "vq.code_dim", "vq.commitment_beta",
@@ -38,7 +38,7 @@ class ConfigSchemaTest {
         assertThat(field("data.dataset").allowed()).containsExactly("shapes", "fashion-mnist");
         assertThat(field("data.path").nullable()).isTrue();
         assertThat(SCHEMA.fields().stream().filter(ConfigField::nullable)).extracting(ConfigField::path)
-                .containsExactly("data.path");
+                .containsExactly("targets", "data.path");
         assertThat(SCHEMA.isSection("data")).isTrue();
         assertThat(SCHEMA.isSection("data.image_size")).isFalse();
         assertThat(SCHEMA.isSection("dat")).isFalse();

@@ -73,6 +73,18 @@ class PresetsAndBundledSweepsTest {
         SweepSpec spec = SweepSpecParser.parse(BundledSweeps.read(name), SweepSpecParser.DEFAULT_MAX_ARMS);
         assertThat(spec.name()).isEqualTo(name);
         List<Arm> arms = spec.expand(SweepSpecParser.DEFAULT_MAX_ARMS);
+        if (name.equals("fusions")) {
+            assertThat(arms).extracting(a -> a.config().at("/stage2/fusion").asText())
+                    .containsExactly("none", "cross-attention", "q-former", "q-former-decoder", "discon");
+            assertThat(arms.get(0).name()).isEqualTo("fusions/stage2.fusion=none/seed=0");
+            // everything before stage two is the stage1 sweep's, so only stage two runs after it
+            ObjectNode stage1 = SweepSpecParser.parse(BundledSweeps.read("stage1")).config();
+            for (String shared : List.of("data", "vq", "vae", "pretokenize", "stage1")) {
+                assertThat(arms.get(0).config().get(shared)).as("shares the stage1 sweep's " + shared)
+                        .isEqualTo(stage1.get(shared));
+            }
+            return;
+        }
         assertThat(arms.get(0).name()).isEqualTo(name + "/seed=0");
         if (name.equals("tokenizers")) {
             assertThat(arms).hasSize(1);

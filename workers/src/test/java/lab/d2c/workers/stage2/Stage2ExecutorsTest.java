@@ -1,0 +1,133 @@
+package lab.d2c.workers.stage2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Map;
+import lab.d2c.model.data.Npy;
+import lab.d2c.model.hybrid.HybridConfig;
+import lab.d2c.model.hybrid.HybridModel;
+import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.db.MetricPoint;
+import lab.d2c.store.testing.TestStack;
+import lab.d2c.workers.node.BadNodeInputException;
+import lab.d2c.workers.pretokenize.PretokenizeExecutor;
+import lab.d2c.workers.stage1.Stage1Nodes;
+import lab.d2c.workers.stage1.TrainStage1Executor;
+import lab.d2c.workers.tokenizer.TokenizerNodes;
+import lab.d2c.workers.tokenizer.TrainVaeExecutor;
+import lab.d2c.workers.tokenizer.TrainVqExecutor;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workflows.node.NodeResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * train-stage2 and sample on the real stores, on tokens of tiny tokenizers and a tiny stage one:
+ * a lost attempt resumes bit-identical, the discrete embedding is stage one's and stays frozen,
+ * samples decode to images deterministically, and {@code none} needs no stage one.
+ */
+class Stage2ExecutorsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ArtifactStore store;
+    private static NodeResult vae;
+    private static NodeResult tokens;
+    private static NodeResult stage1;
+
+    @BeforeAll
+    static void tokenizeAndTrainStageOne() throws Exception {
+        store = TestStack.get().artifactStore("stage2");
+        NodeResult dataset = TokenizerNodes.prepared(store, "prepare-dataset-s2");
+        NodeResult vq = TokenizerNodes.run(store, new TrainVqExecutor(), "train-vq-s2", TokenizerNodes.vq(4, 4),
+                Map.of("dataset", dataset), (f, m, d) -> { });
+        vae = TokenizerNodes.run(store, new TrainVaeExecutor(), "train-vae-s2", TokenizerNodes.vae(4, 4),
+                Map.of("dataset", dataset), (f, m, d) -> { });
+        tokens = TokenizerNodes.run(store, new PretokenizeExecutor(), "pretokenize-s2",
+                "{\"pretokenize\":{\"batch_size\":32,\"shard_size\":64}}",
+                Map.of("dataset", dataset, "vq", vq, "vae", vae), (f, m, d) -> { });
+        stage1 = TokenizerNodes.run(store, new TrainStage1Executor(), "train-stage1-s2",
+                "{\"seed\":2," + Stage1Nodes.section(4, 4, 2) + "}", Map.of("tokens", tokens), (f, m, d) -> { });
+    }
+
+    private static String config(long seed, String fusion, long steps, long checkpointEvery) {
+        return "{\"seed\":" + seed + "," + Stage1Nodes.section(4, 4, 2) + "," + Stage2Nodes.section(fusion, steps,
+                checkpointEvery) + "}";
+    }
+
+    @Test
+    void aLostAttemptResumesBitIdenticalAndTheDiscreteEmbeddingIsStageOnesFrozen() throws Exception {
+        String config = config(0, "q-former", 6, 3);
+        Map<String, NodeResult> inputs = Map.of("tokens", tokens, "stage1", stage1);
+        NodeResult straight = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-straight", config,
+                inputs, (f, m, d) -> { });
+        assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-lost", config,
+                inputs, (f, m, d) -> {
+                    if (m.startsWith("step 5/")) {
+                        throw new IllegalStateException("worker lost");
+                    }
+                })).hasMessageContaining("worker lost");
+        NodeResult resumed = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-lost", config, inputs,
+                (f, m, d) -> { });
+        assertThat(JSON.readTree(resumed.resultJson()).get("resumed_from_step").asLong()).isEqualTo(3);
+        assertThat(store.getBytes(resumed.artifact("weights"))).isEqualTo(store.getBytes(straight.artifact("weights")));
+        List<MetricPoint> lost = TokenizerNodes.metrics().series("train-stage2-lost", "train/loss");
+        List<MetricPoint> clean = TokenizerNodes.metrics().series("train-stage2-straight", "train/loss");
+        assertThat(lost).extracting(MetricPoint::step).containsExactlyElementsOf(
+                clean.stream().map(MetricPoint::step).toList());
+        assertThat(lost).extracting(MetricPoint::value).containsExactlyElementsOf(
+                clean.stream().map(MetricPoint::value).toList());
+        assertThat(TokenizerNodes.metrics().names("train-stage2-lost")).contains("train/mask_ratio");
+        assertThat(JSON.readTree(straight.resultJson()).get("discrete_embedding").asText())
+                .isEqualTo("stage one, frozen");
+
+        float[] stageOneTable = Npy.read(new ByteArrayInputStream(store.getBytes(stage1.artifact("token_embedding"))))
+                .asFloats();
+        try (NDManager m = NDManager.newBaseManager()) {
+            HybridModel model = new HybridModel(ModelWeights.config(straight, HybridConfig.class));
+            ModelWeights.load(store, straight, model, m);
+            assertThat(model.discreteEmbedding().table(m).toFloatArray()).containsExactly(stageOneTable);
+        }
+    }
+
+    @Test
+    void sampleDecodesDeterministicallyAndNoneNeedsNoStageOne() throws Exception {
+        for (String fusion : new String[] {"cross-attention", "none"}) {
+            String config = config(0, fusion, 4, 4);
+            Map<String, NodeResult> trainInputs = fusion.equals("none") ? Map.of("tokens", tokens)
+                    : Map.of("tokens", tokens, "stage1", stage1);
+            NodeResult trained = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-" + fusion,
+                    config, trainInputs, (f, m, d) -> { });
+            Map<String, NodeResult> inputs = fusion.equals("none") ? Map.of("stage2", trained, "vae", vae)
+                    : Map.of("stage2", trained, "vae", vae, "stage1", stage1);
+            NodeResult a = TokenizerNodes.run(store, new SampleExecutor(), "sample-a-" + fusion, config, inputs,
+                    (f, m, d) -> { });
+            NodeResult b = TokenizerNodes.run(store, new SampleExecutor(), "sample-b-" + fusion, config, inputs,
+                    (f, m, d) -> { });
+            assertThat(store.getBytes(a.artifact("samples"))).isEqualTo(store.getBytes(b.artifact("samples")));
+            Npy.Array samples = Npy.read(new ByteArrayInputStream(store.getBytes(a.artifact("samples"))));
+            assertThat(samples.shape()).containsExactly(4, 1, 16, 16);
+            Npy.Array latents = Npy.read(new ByteArrayInputStream(store.getBytes(a.artifact("latents"))));
+            assertThat(latents.shape()).containsExactly(4, 16, 4);
+            assertThat(store.stat(a.artifact("grid")).orElseThrow().contentType()).isEqualTo("image/png");
+            assertThat(a.artifacts().containsKey("tokens")).isEqualTo(!fusion.equals("none"));
+            assertThat(JSON.readTree(a.resultJson()).get("seconds_per_image").asDouble()).isPositive();
+            NodeResult c = TokenizerNodes.run(store, new SampleExecutor(), "sample-c-" + fusion,
+                    config.replace("{\"seed\":0,", "{\"seed\":1,"), inputs, (f, m, d) -> { });
+            assertThat(store.getBytes(c.artifact("latents"))).isNotEqualTo(store.getBytes(a.artifact("latents")));
+        }
+    }
+
+    @Test
+    void badSettingsNameTheKey() {
+        String tooManyQueries = config(0, "q-former", 2, 2).replace("\"queries\":2", "\"queries\":9");
+        assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-bad",
+                tooManyQueries, Map.of("tokens", tokens, "stage1", stage1), (f, m, d) -> { }))
+                .isInstanceOf(BadNodeInputException.class).hasMessageStartingWith("stage2: ")
+                .hasMessageContaining("stage2.queries");
+    }
+}

@@ -1,0 +1,52 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import lab.d2c.workflows.spec.ConfigSchema;
+
+/**
+ * {@code train-stage2}: the hybrid MAE with its fusion module and diffusion head (paper sections
+ * 4.2, 4.3, 5.1) on the pretokenized continuous latents and VQ ids. Reads the {@code stage2}
+ * section except {@code stage2.sample}, with its own seed. Every fusion but {@code none} also
+ * takes stage one, whose token embedding starts (and may freeze) its discrete embedding. Applies
+ * to arms whose config has a {@code stage2} section.
+ */
+public final class TrainStage2Node implements NodeType {
+
+    public static final String KIND = "train-stage2";
+
+    private static final List<String> PATHS = ConfigSchema.standard().keysUnder("stage2").stream()
+            .filter(p -> !p.startsWith("stage2.sample.")).toList();
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return PATHS;
+    }
+
+    @Override
+    public boolean appliesTo(ObjectNode config) {
+        return config.has("stage2");
+    }
+
+    /** Whether the arm's stage two reads discrete tokens (every fusion but none). */
+    static boolean usesStage1(ObjectNode config) {
+        return !config.at("/stage2/fusion").asText("none").equals("none");
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return usesStage1(config) ? Map.of("tokens", PretokenizeNode.KIND, "stage1", TrainStage1Node.KIND)
+                : Map.of("tokens", PretokenizeNode.KIND);
+    }
+}
