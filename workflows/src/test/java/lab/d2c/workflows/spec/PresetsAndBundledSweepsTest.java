@@ -75,8 +75,8 @@ class PresetsAndBundledSweepsTest {
         List<Arm> arms = spec.expand(SweepSpecParser.DEFAULT_MAX_ARMS);
         if (name.equals("fusions")) {
             assertThat(arms).extracting(a -> a.config().at("/stage2/fusion").asText())
-                    .containsExactly("none", "cross-attention", "q-former", "q-former-decoder", "discon");
-            assertThat(arms.get(0).name()).isEqualTo("fusions/stage2.fusion=none/seed=0");
+                    .containsExactly("q-former", "none", "cross-attention", "q-former-decoder", "discon");
+            assertThat(arms.get(0).name()).isEqualTo("fusions/stage2.fusion=q-former/seed=0");
             // everything before stage two is the stage1 sweep's, so only stage two runs after it
             ObjectNode stage1 = SweepSpecParser.parse(BundledSweeps.read("stage1")).config();
             for (String shared : List.of("data", "vq", "vae", "pretokenize", "stage1")) {
