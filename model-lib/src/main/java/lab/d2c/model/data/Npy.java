@@ -43,6 +43,12 @@ public final class Npy {
             ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
             return out;
         }
+
+        public double[] asDoubles() {
+            double[] out = new double[(int) elements()];
+            ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+            return out;
+        }
     }
 
     private Npy() {
@@ -62,6 +68,12 @@ public final class Npy {
         ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(data);
         write(out, "<f4", shape, b.array());
+    }
+
+    public static void writeFloat64(OutputStream out, double[] data, int... shape) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asDoubleBuffer().put(data);
+        write(out, "<f8", shape, b.array());
     }
 
     /** Size in bytes of the file {@link #write} produces. */
@@ -109,6 +121,7 @@ public final class Npy {
         int width = switch (dtype) {
             case "|u1", "<u1" -> 1;
             case "<i4", "<f4" -> 4;
+            case "<f8" -> 8;
             default -> throw new IOException("unsupported dtype " + dtype);
         };
         long n = 1;
