@@ -28,6 +28,11 @@ public final class MetricsRepository {
         this.jdbc = new Jdbc(dataSource, "metrics");
     }
 
+    /** The database this repository writes to (for the other repositories a node needs). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     public void upsert(String runId, String name, long step, double value) {
         upsertBatch(List.of(new MetricPoint(runId, name, step, value)));
     }

@@ -77,6 +77,11 @@ public final class NodeContext {
         return artifacts;
     }
 
+    /** The evaluations table, on the metrics' database. */
+    public lab.d2c.store.db.EvaluationRepository evaluations() {
+        return new lab.d2c.store.db.EvaluationRepository(metrics.dataSource());
+    }
+
     public MetricsRepository metrics() {
         return metrics;
     }

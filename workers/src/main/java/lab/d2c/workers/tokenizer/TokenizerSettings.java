@@ -36,7 +36,7 @@ public final class TokenizerSettings {
     }
 
     /** "1,2,4" to [1, 2, 4]; every entry a positive integer. */
-    static List<Integer> widths(NodeContext ctx, String key) {
+    public static List<Integer> widths(NodeContext ctx, String key) {
         String text = ctx.required(key).asText();
         List<Integer> out = new ArrayList<>();
         for (String part : text.split(",")) {

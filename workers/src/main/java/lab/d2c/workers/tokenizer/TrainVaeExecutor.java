@@ -1,5 +1,7 @@
 package lab.d2c.workers.tokenizer;
 
+import lab.d2c.workers.training.TrainOnImagesExecutor;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ import lab.d2c.workflows.graph.TrainVaeNode;
  * factor (1 / std of posterior samples of {@code vae.scale_images} training images), as MAR
  * scales latents to unit variance.
  */
-public final class TrainVaeExecutor extends TrainTokenizerExecutor<KlVae> {
+public final class TrainVaeExecutor extends TrainOnImagesExecutor<KlVae> {
 
     public static final String LATENT_SCALE = "latent_scale";
 
@@ -31,22 +33,22 @@ public final class TrainVaeExecutor extends TrainTokenizerExecutor<KlVae> {
     }
 
     @Override
-    String section() {
+    protected String section() {
         return "vae";
     }
 
     @Override
-    KlVae model(NodeContext ctx, DatasetManifest data) {
+    protected KlVae model(NodeContext ctx, DatasetManifest data) {
         return new KlVae(TokenizerSettings.vae(ctx, data));
     }
 
     @Override
-    Object modelConfig(KlVae model) {
+    protected Object modelConfig(KlVae model) {
         return model.config();
     }
 
     @Override
-    Map<String, Double> evaluate(KlVae model, ImageBatches test, NDManager manager) {
+    protected Map<String, Double> evaluate(KlVae model, ImageBatches test, NDManager manager) {
         TokenizerEvaluation.VaeReport r = TokenizerEvaluation.vae(model, test, EVAL_BATCH, manager);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("mse", r.mse());
@@ -56,7 +58,7 @@ public final class TrainVaeExecutor extends TrainTokenizerExecutor<KlVae> {
     }
 
     @Override
-    Map<String, Double> extras(NodeContext ctx, KlVae model, ImageSet train, TrainConfig config, NDManager manager) {
+    protected Map<String, Double> extras(NodeContext ctx, KlVae model, ImageSet train, TrainConfig config, NDManager manager) {
         int n = Math.min(train.count(), TrainingSettings.integer(ctx, "vae.scale_images"));
         try (NDManager scratch = manager.newSubManager()) {
             NDArray images = new ImageBatches(train).images(scratch, 0, n);

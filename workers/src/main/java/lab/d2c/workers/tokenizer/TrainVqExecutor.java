@@ -1,5 +1,7 @@
 package lab.d2c.workers.tokenizer;
 
+import lab.d2c.workers.training.TrainOnImagesExecutor;
+
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +13,7 @@ import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workflows.graph.TrainVqNode;
 
 /** {@code train-vq}: the discrete tokenizer; reports test PSNR, codebook usage and perplexity. */
-public final class TrainVqExecutor extends TrainTokenizerExecutor<VqTokenizer> {
+public final class TrainVqExecutor extends TrainOnImagesExecutor<VqTokenizer> {
 
     @Override
     public String kind() {
@@ -19,22 +21,22 @@ public final class TrainVqExecutor extends TrainTokenizerExecutor<VqTokenizer> {
     }
 
     @Override
-    String section() {
+    protected String section() {
         return "vq";
     }
 
     @Override
-    VqTokenizer model(NodeContext ctx, DatasetManifest data) {
+    protected VqTokenizer model(NodeContext ctx, DatasetManifest data) {
         return new VqTokenizer(TokenizerSettings.vq(ctx, data));
     }
 
     @Override
-    Object modelConfig(VqTokenizer model) {
+    protected Object modelConfig(VqTokenizer model) {
         return model.config();
     }
 
     @Override
-    Map<String, Double> evaluate(VqTokenizer model, ImageBatches test, NDManager manager) {
+    protected Map<String, Double> evaluate(VqTokenizer model, ImageBatches test, NDManager manager) {
         TokenizerEvaluation.VqReport r = TokenizerEvaluation.vq(model, test, EVAL_BATCH, manager);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("mse", r.mse());

@@ -55,6 +55,11 @@ final class ArmRules {
                     + " is not a multiple of the tokenizer stride " + (1 << (vqLevels - 1))});
         }
         stage2(config, out);
+        if (config.at("/eval/extractor").asText("").equals("inception") && absent(config.at("/eval/inception_file"))
+                && absent(config.at("/eval/inception_key"))) {
+            out.add(new String[] {"eval.extractor", "eval.extractor is inception but neither eval.inception_file nor "
+                    + "eval.inception_key names the TorchScript file (nothing is downloaded)"});
+        }
         JsonNode targets = config.get(ConfigSchema.TARGETS);
         if (targets != null && targets.isTextual()) {
             try {
@@ -93,6 +98,10 @@ final class ArmRules {
             out.add(new String[] {"stage2.noise_schedule", "stage2.noise_schedule '" + schedule.asText()
                     + "' is not one of linear, cosine, sin, pow(phi) with 0 < phi < 1, e.g. pow(0.75)"});
         }
+    }
+
+    private static boolean absent(JsonNode node) {
+        return node.isNull() || node.isMissingNode();
     }
 
     private static int levels(JsonNode multipliers) {

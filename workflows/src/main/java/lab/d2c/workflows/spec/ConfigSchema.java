@@ -25,6 +25,9 @@ public final class ConfigSchema {
     public static final List<String> FUSION_KINDS = List.of("none", "cross-attention", "q-former", "q-former-decoder",
             "discon");
 
+    /** The feature extractors of the metrics. */
+    public static final List<String> EXTRACTORS = List.of("classifier", "inception");
+
     /** Add a field here (one line) to make a new config key known everywhere. */
     private static final ConfigSchema STANDARD = new ConfigSchema(concat(List.of(
             ConfigField.nonNegativeInteger(RUN_SEED, "the run seed; set from the sweep's seeds list"),
@@ -42,7 +45,7 @@ public final class ConfigSchema {
             ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard")),
             vqFields(), tokenizerTrainingFields("vq"), vaeFields(), tokenizerTrainingFields("vae"), pretokenizeFields(),
             stage1Fields(), trainingFields("stage1"), stage1SampleFields(), stage2Fields(), trainingFields("stage2"),
-            stage2SampleFields()));
+            stage2SampleFields(), classifierFields(), tokenizerTrainingFields("classifier"), evalFields()));
 
     private final Map<String, ConfigField> fields;
 
@@ -183,6 +186,38 @@ public final class ConfigSchema {
                         "guidance grows with the revealed share (linear) or stays"),
                 ConfigField.number(p + "temperature", 1e-3, 100, "temperature of the diffusion sampler's noise"),
                 ConfigField.number(p + "x0_clip", 0, 1e6, "clip of the predicted x_0 while denoising; 0 = none"));
+    }
+
+    /** The dataset classifier whose features define the metrics when there is no Inception (DESIGN.md). */
+    private static List<ConfigField> classifierFields() {
+        String p = "classifier.";
+        return List.of(
+                ConfigField.nonNegativeInteger(p + "seed", "seed of the classifier's init and data order"),
+                ConfigField.integer(p + "base_width", 1, 1024, "first convolutional width"),
+                ConfigField.string(p + "width_multipliers", "comma-separated width multipliers per level, e.g. '1,2,4'"),
+                ConfigField.integer(p + "res_blocks", 1, 8, "residual blocks per level"),
+                ConfigField.integer(p + "feature_dim", 2, 8192, "penultimate width: the metrics' feature dimension"));
+    }
+
+    /** How samples are scored: reference-stats and evaluate (paper section 5; FID, IS, precision, recall). */
+    private static List<ConfigField> evalFields() {
+        String p = "eval.";
+        return List.of(
+                ConfigField.enumeration(p + "extractor", EXTRACTORS,
+                        "classifier = the dataset classifier (fid-<dataset>-cls); inception = a TorchScript Inception"),
+                ConfigField.string(p + "inception_file", "path of the Inception TorchScript file on the worker").orNull(),
+                ConfigField.string(p + "inception_key", "object key of the Inception TorchScript file in the "
+                        + "artifact bucket").orNull(),
+                ConfigField.enumeration(p + "inception_input_range", List.of("-1..1", "0..255"),
+                        "pixel range the TorchScript Inception expects"),
+                ConfigField.enumeration(p + "reference_split", List.of("train", "test"),
+                        "dataset split the reference statistics are computed on"),
+                ConfigField.integer(p + "reference_images", 0, 10_000_000, "reference images; 0 = the whole split"),
+                ConfigField.enumeration(p + "images", List.of("sample", "decode-stage1"),
+                        "which images to score: D2C/MAR samples or the discrete-only baseline"),
+                ConfigField.integer(p + "is_splits", 1, 100, "Inception Score splits (10 in the literature)"),
+                ConfigField.integer(p + "pr_k", 1, 100, "neighbours of the precision/recall manifolds (3)"),
+                ConfigField.integer(p + "batch_size", 1, 65_536, "images through the extractor at once"));
     }
 
     private static List<ConfigField> pretokenizeFields() {

@@ -1,4 +1,4 @@
-package lab.d2c.workers.tokenizer;
+package lab.d2c.workers.training;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,32 +20,29 @@ import lab.d2c.workers.dataset.DatasetShards;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeExecutor;
 import lab.d2c.workers.node.NodeOutput;
-import lab.d2c.workers.training.ModelWeights;
-import lab.d2c.workers.training.TrainingRun;
-import lab.d2c.workers.training.TrainingSettings;
 
 /**
- * What {@code train-vq} and {@code train-vae} share: read the prepared dataset, train with
+ * What {@code train-vq}, {@code train-vae} and {@code train-classifier} share: read the prepared dataset, train with
  * {@link TrainingRun} (resume, checkpoints, heartbeats, metrics), then export the final weights
  * (the EMA's when there is one) and evaluate them on held-out test images.
  */
-abstract class TrainTokenizerExecutor<M extends TrainableModel> implements NodeExecutor {
+public abstract class TrainOnImagesExecutor<M extends TrainableModel> implements NodeExecutor {
 
-    static final int EVAL_BATCH = 256;
+    public static final int EVAL_BATCH = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The config section, {@code vq} or {@code vae}. */
-    abstract String section();
+    protected abstract String section();
 
-    abstract M model(NodeContext ctx, DatasetManifest data);
+    protected abstract M model(NodeContext ctx, DatasetManifest data);
 
-    abstract Object modelConfig(M model);
+    protected abstract Object modelConfig(M model);
 
     /** Figures of the trained model on held-out images, by name (e.g. psnr). */
-    abstract Map<String, Double> evaluate(M model, ImageBatches test, NDManager manager);
+    protected abstract Map<String, Double> evaluate(M model, ImageBatches test, NDManager manager);
 
     /** Extra figures computed from the training images (e.g. the latent scale). */
-    Map<String, Double> extras(NodeContext ctx, M model, ImageSet train, TrainConfig config, NDManager manager) {
+    protected Map<String, Double> extras(NodeContext ctx, M model, ImageSet train, TrainConfig config, NDManager manager) {
         return Map.of();
     }
 

@@ -1,0 +1,7 @@
+/**
+ * The scoring nodes (paper section 5; DESIGN.md, "Evaluation"): {@code train-classifier} (the
+ * dataset classifier whose features define {@code fid-<dataset>-cls}), {@code reference-stats}
+ * (features and Gaussian fit of a dataset split, once per dataset, split and extractor) and
+ * {@code evaluate} (FID, IS, precision and recall of a node's images into the evaluations table).
+ */
+package lab.d2c.workers.eval;

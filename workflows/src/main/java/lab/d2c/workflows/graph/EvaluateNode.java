@@ -1,0 +1,50 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code evaluate}: FID, Inception Score, precision and recall of the images of {@code sample}
+ * (D2C or MAR) or of {@code decode-stage1} (the discrete-only baseline), chosen by
+ * {@code eval.images}, against {@code reference-stats}; rows into the evaluations table.
+ */
+public final class EvaluateNode implements NodeType {
+
+    public static final String KIND = "evaluate";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
+                List.of("eval.images", "eval.is_splits", "eval.pr_k"));
+    }
+
+    @Override
+    public boolean appliesTo(ObjectNode config) {
+        return new ReferenceStatsNode().appliesTo(config)
+                && (!imagesKind(config).equals(SampleNode.KIND) || config.has("stage2"));
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return ReferenceStatsNode.usesClassifier(config)
+                ? Map.of("images", imagesKind(config), "reference", ReferenceStatsNode.KIND,
+                        "classifier", TrainClassifierNode.KIND)
+                : Map.of("images", imagesKind(config), "reference", ReferenceStatsNode.KIND);
+    }
+
+    /** The node kind whose images are scored: sample or decode-stage1. */
+    public static String imagesKind(ObjectNode config) {
+        return config.at("/eval/images").asText(SampleNode.KIND);
+    }
+}

@@ -1,0 +1,40 @@
+package lab.d2c.workflows.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code train-classifier}: the dataset classifier whose penultimate features define the metrics
+ * of a dataset without a standard Inception network (DESIGN.md, "Evaluation"). Reads the
+ * {@code classifier} section and the prepared dataset, so every arm on the same data shares it.
+ */
+public final class TrainClassifierNode implements NodeType {
+
+    public static final String KIND = "train-classifier";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int codeVersion() {
+        return 1;
+    }
+
+    @Override
+    public List<String> configPaths() {
+        return List.of("classifier");
+    }
+
+    @Override
+    public boolean appliesTo(ObjectNode config) {
+        return config.has("classifier");
+    }
+
+    @Override
+    public Map<String, String> inputs(ObjectNode config) {
+        return Map.of("dataset", PrepareDatasetNode.KIND);
+    }
+}
