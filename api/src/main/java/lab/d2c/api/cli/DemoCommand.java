@@ -1,5 +1,8 @@
 package lab.d2c.api.cli;
 
+import lab.d2c.api.report.ReportTable;
+import lab.d2c.api.report.SweepReport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
@@ -19,14 +22,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST, quick), smoke (shapes), tokenizers (the full tiny schedule, over an hour on 2 cores), stage1 (the README stage-one figures, ~15 min after a demo) or fusions (the five fusion kinds on stage1's tokens, ~35 min after stage1).")
+    @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST, quick), smoke (shapes), tokenizers (the full tiny schedule, over an hour on 2 cores), stage1 (the README stage-one figures, ~15 min after a demo), fusions (the five fusion kinds on stage1's tokens, ~35 min after stage1) or full (the fusion x queries x schedule x 3 seeds ablation, ~14 h on 2 cores).")
     String sweep;
 
     @Option(names = "--exit", description = "Stop the stack and exit when the sweep ends (default: stay up for browsing).")
     boolean exit;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
         String name = sweep;
         if (name == null) {
             name = Files.isDirectory(FashionMnist.DEBIAN_DIR) ? "demo" : "smoke";
@@ -43,8 +49,13 @@ public final class DemoCommand implements Callable<Integer> {
             JsonNode end = SweepWatch.follow(api, s.sweepId(), System.out);
             SweepWatch.printSummary(end, System.out);
             String base = rt.api().baseUrl() + "/api/v1";
+            JsonNode report = api.get("/api/v1/sweeps/" + s.sweepId() + "/report");
+            System.out.println();
+            System.out.println("Ablation table (mean ± std over seeds; metrics named after their feature extractor):");
+            System.out.print(ReportTable.render(JSON.treeToValue(report, SweepReport.class)));
             System.out.println();
             System.out.println("Where to look:");
+            System.out.println("  curl " + base + "/sweeps/" + s.sweepId() + "/report      (and /report.csv)");
             System.out.println("  curl " + base + "/sweeps/" + s.sweepId());
             System.out.println("  curl " + base + "/experiments/" + s.experimentIds().get(0));
             System.out.println("  ./d2c sweep status " + s.sweepId());

@@ -31,6 +31,7 @@ final class Routes {
     private final ExperimentRepository experiments;
     private final NodeRepository nodes;
     private final MetricsRepository metrics;
+    private final lab.d2c.api.report.ReportService reports;
 
     Routes(Platform platform, SweepService sweepService) {
         this.platform = platform;
@@ -40,6 +41,7 @@ final class Routes {
         this.experiments = new ExperimentRepository(ds);
         this.nodes = new NodeRepository(ds);
         this.metrics = new MetricsRepository(ds);
+        this.reports = new lab.d2c.api.report.ReportService(ds);
     }
 
     void register(Javalin app) {
@@ -47,6 +49,8 @@ final class Routes {
         app.post("/api/v1/sweeps", this::createSweep);
         app.get("/api/v1/sweeps", this::listSweeps);
         app.get("/api/v1/sweeps/{id}", this::getSweep);
+        app.get("/api/v1/sweeps/{id}/report", this::getReport);
+        app.get("/api/v1/sweeps/{id}/report.csv", this::getReportCsv);
         app.get("/api/v1/experiments/{id}", this::getExperiment);
         app.get("/api/v1/nodes/{key}", this::getNode);
         app.get("/api/v1/runs/{id}/metrics", this::getMetrics);
@@ -114,6 +118,20 @@ final class Routes {
             arms.add(Views.experiment(e, nodes.listByExperiment(e.id()), false));
         }
         ctx.json(Views.sweep(s, arms));
+    }
+
+    private void getReport(Context ctx) {
+        String id = id(ctx, "id");
+        sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
+        ctx.json(reports.report(id));
+    }
+
+    private void getReportCsv(Context ctx) {
+        String id = id(ctx, "id");
+        sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + "-report.csv\"");
+        ctx.result(lab.d2c.api.report.ReportCsv.render(reports.report(id)));
     }
 
     private void getExperiment(Context ctx) {

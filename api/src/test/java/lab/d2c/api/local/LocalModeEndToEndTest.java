@@ -41,9 +41,22 @@ class LocalModeEndToEndTest {
                 assertThat(arm.get("status").asText()).isEqualTo("SUCCEEDED");
                 hits += arm.get("cache_hits").asInt();
             }
-            // dataset, two tokenizers, pretokenize and both trainings do not read the run seed: the
-            // second arm's requests for all six are cache hits (decode-stage1 and sample use the seed)
-            assertThat(hits).as("one cache hit per shared node").isEqualTo(6);
+            // dataset, two tokenizers, pretokenize, both trainings, the classifier and the reference
+            // statistics do not read the run seed: the second arm's requests for all eight are cache
+            // hits (decode-stage1 and sample use the seed, evaluate scores the seed's samples)
+            assertThat(hits).as("one cache hit per shared node").isEqualTo(8);
+            // the report pools the two seeds of the one arm; the CSV has the same table
+            JsonNode report = Http.get(base + "/api/v1/sweeps/" + sweepId + "/report").json();
+            assertThat(report.get("rows")).hasSize(1);
+            assertThat(report.at("/rows/0/seeds").toString()).isEqualTo("[0,1]");
+            assertThat(report.at("/rows/0/values/fid-shapes-cls/n").asInt()).isEqualTo(2);
+            assertThat(report.at("/rows/0/values/fid-shapes-cls/mean").asDouble()).isPositive();
+            assertThat(report.get("metrics").toString()).contains("fid-shapes-cls", "is-shapes-cls",
+                    "precision-shapes-cls", "recall-shapes-cls");
+            Http.Response csv = Http.get(base + "/api/v1/sweeps/" + sweepId + "/report.csv");
+            assertThat(csv.status()).isEqualTo(200);
+            assertThat(new String(csv.bytes())).startsWith("arm,seeds,done,fid-shapes-cls_mean,fid-shapes-cls_std");
+            assertThat(Http.get(base + "/api/v1/sweeps/nope-123/report").status()).isEqualTo(404);
 
             List<String> keys = new ArrayList<>();
             List<String> decoded = new ArrayList<>();

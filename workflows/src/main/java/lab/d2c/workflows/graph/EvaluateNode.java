@@ -26,7 +26,7 @@ public final class EvaluateNode implements NodeType {
     @Override
     public List<String> configPaths() {
         return ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
-                List.of("eval.images", "eval.is_splits", "eval.pr_k"));
+                List.of("eval.images", "eval.is_splits", "eval.pr_k", "eval.batch_size"));
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class ReferenceStatsNode implements NodeType {
 
     @Override
     public List<String> configPaths() {
-        return concat(EXTRACTOR_PATHS, List.of("eval.reference_split", "eval.reference_images"));
+        return concat(EXTRACTOR_PATHS, List.of("eval.reference_split", "eval.reference_images", "eval.batch_size"));
     }
 
     @Override

@@ -19,11 +19,23 @@ final class ArmRules {
 
     /** The errors of all arms, one per (key, reason); empty when every arm is consistent. */
     static List<FieldError> check(List<Arm> arms, Map<String, List<JsonNode>> parameters) {
+        return check(arms, parameters, List.of());
+    }
+
+    /** As above; a key an arms-list entry sets is reported under {@code arms[i]}. */
+    static List<FieldError> check(List<Arm> arms, Map<String, List<JsonNode>> parameters,
+            List<SweepSpec.Variant> variants) {
         Map<String, FieldError> errors = new LinkedHashMap<>();
         for (Arm arm : arms) {
             for (String[] problem : problems(arm.config())) {
                 String key = problem[0];
                 String where = parameters.containsKey(key) ? "parameters." : "config.";
+                JsonNode entry = arm.params().get(SweepSpec.ARM_PARAM);
+                for (int i = 0; entry != null && i < variants.size(); i++) {
+                    if (variants.get(i).name().equals(entry.asText()) && variants.get(i).overrides().containsKey(key)) {
+                        where = "arms[" + i + "].";
+                    }
+                }
                 errors.putIfAbsent(key + problem[1], new FieldError(where + key, problem[1] + " (arm " + arm.name() + ")"));
             }
         }

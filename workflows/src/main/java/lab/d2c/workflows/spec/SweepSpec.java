@@ -26,7 +26,33 @@ import java.util.stream.Collectors;
  * @param seeds       the run seeds, in file order, without duplicates
  */
 public record SweepSpec(String name, String description, String preset, String method, ObjectNode config,
-        LinkedHashMap<String, List<JsonNode>> parameters, List<Long> seeds) {
+        LinkedHashMap<String, List<JsonNode>> parameters, List<Long> seeds, List<Variant> variants) {
+
+    /**
+     * One entry of the spec's {@code arms} list: a named set of config overrides, for ablations that
+     * are a list of arms rather than a grid (a baseline next to variants that change several keys).
+     *
+     * @param name      the entry's name, part of the arm names
+     * @param overrides dotted config key to value, in file order
+     */
+    public record Variant(String name, LinkedHashMap<String, JsonNode> overrides) {
+
+        public Variant {
+            Objects.requireNonNull(name, "name");
+            LinkedHashMap<String, JsonNode> copy = new LinkedHashMap<>();
+            overrides.forEach((k, v) -> copy.put(k, v.deepCopy()));
+            overrides = copy;
+        }
+    }
+
+    /** A grid without an arms list. */
+    public SweepSpec(String name, String description, String preset, String method, ObjectNode config,
+            LinkedHashMap<String, List<JsonNode>> parameters, List<Long> seeds) {
+        this(name, description, preset, method, config, parameters, seeds, List.of());
+    }
+
+    /** The params key that holds an arm's entry name when the spec has an arms list. */
+    public static final String ARM_PARAM = "arm";
 
     public SweepSpec {
         Objects.requireNonNull(name, "name");
@@ -36,6 +62,7 @@ public record SweepSpec(String name, String description, String preset, String m
         config = config.deepCopy();
         parameters = copy(parameters);
         seeds = List.copyOf(seeds);
+        variants = List.copyOf(variants);
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one seed");
         }
@@ -64,8 +91,9 @@ public record SweepSpec(String name, String description, String preset, String m
     }
 
     /**
-     * The arms: the cartesian product of the parameter values in file order (the last
-     * parameter varies fastest), times the seeds (which vary fastest of all).
+     * The arms: the entries of the {@code arms} list (slowest; one unnamed entry when there is
+     * none), times the cartesian product of the parameter values in file order (the last parameter
+     * varies fastest), times the seeds (which vary fastest of all).
      *
      * @param maxArms the most arms allowed
      * @throws SpecException at path {@code parameters} when there are more than {@code maxArms}
@@ -84,7 +112,7 @@ public record SweepSpec(String name, String description, String preset, String m
                 point[k] = values.get(rest % values.size());
                 rest /= values.size();
             }
-            arms.add(arm(index, keys, point, seed));
+            arms.add(arm(index, variants.isEmpty() ? null : variants.get(rest), keys, point, seed));
         }
         return arms;
     }
@@ -100,17 +128,26 @@ public record SweepSpec(String name, String description, String preset, String m
         if (arms.compareTo(BigInteger.valueOf(maxArms)) > 0) {
             String factors = parameters.values().stream().map(v -> String.valueOf(v.size()))
                     .collect(Collectors.joining(" x "));
-            String shape = (factors.isEmpty() ? "" : factors + " values x ") + seeds.size()
+            String shape = (variants.isEmpty() ? "" : variants.size() + " arms entries x ")
+                    + (factors.isEmpty() ? "" : factors + " values x ") + seeds.size()
                     + (seeds.size() == 1 ? " seed" : " seeds");
             throw new SpecException("parameters", "the grid has " + arms + " arms (" + shape + "); the cap is "
                     + maxArms + " arms");
         }
     }
 
-    private Arm arm(int index, List<String> keys, JsonNode[] point, long seed) {
+    private Arm arm(int index, Variant variant, List<String> keys, JsonNode[] point, long seed) {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         ObjectNode armConfig = config.deepCopy();
         StringBuilder armName = new StringBuilder(name);
+        if (variant != null) {
+            params.put(ARM_PARAM, variant.name());
+            armName.append('/').append(variant.name());
+            variant.overrides().forEach((key, value) -> {
+                params.set(key, value.deepCopy());
+                ConfigTree.put(armConfig, key, value.deepCopy());
+            });
+        }
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);
             params.set(key, point[k]);
@@ -125,7 +162,7 @@ public record SweepSpec(String name, String description, String preset, String m
     }
 
     private BigInteger exactArmCount() {
-        BigInteger product = BigInteger.valueOf(seeds.size());
+        BigInteger product = BigInteger.valueOf(seeds.size()).multiply(BigInteger.valueOf(Math.max(1, variants.size())));
         for (List<JsonNode> values : parameters.values()) {
             product = product.multiply(BigInteger.valueOf(values.size()));
         }

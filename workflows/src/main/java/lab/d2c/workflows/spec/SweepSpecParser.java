@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
  *     values: [1000, 2000]    # a non-empty list
  *   data.seed:
  *     value: 3                # one fixed value
+ * arms:                       # optional list of named arms (times the grid, times the seeds)
+ *   - name: mar               # required; [a-z0-9][a-z0-9.-]{0,62}, unique
+ *     stage2.fusion: none     # dotted config keys set in this arm only
+ *   - name: q-former-16
+ *     stage2.fusion: q-former
+ *     stage2.queries: 16
  * seeds: [0, 1, 2]            # optional run seeds; default [0]
  * </pre>
  *
@@ -47,7 +53,8 @@ public final class SweepSpecParser {
     private static final String GRID = "grid";
     private static final List<Long> DEFAULT_SEEDS = List.of(0L);
     private static final List<String> TOP_LEVEL_KEYS =
-            List.of("name", "description", "preset", "method", "config", "parameters", "seeds");
+            List.of("name", "description", "preset", "method", "config", "parameters", "arms", "seeds");
+    private static final Pattern ARM_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}");
     private static final List<String> PARAMETER_KEYS = List.of("values", "value");
     private static final String USE_SEEDS =
             "the run seed is set by the top-level seeds list (e.g. seeds: [0, 1, 2]); use seeds instead";
@@ -76,7 +83,7 @@ public final class SweepSpecParser {
 
     /** The rules tying keys together ({@link ArmRules}), on every arm. */
     private static void checkArms(SweepSpec spec, int maxArms) {
-        List<FieldError> inconsistent = ArmRules.check(spec.expand(maxArms), spec.parameters());
+        List<FieldError> inconsistent = ArmRules.check(spec.expand(maxArms), spec.parameters(), spec.variants());
         if (!inconsistent.isEmpty()) {
             throw new SpecException(inconsistent);
         }
@@ -118,13 +125,15 @@ public final class SweepSpecParser {
         String method = method(spec.get("method"));
         Map<String, JsonNode> overrides = config(spec.get("config"));
         LinkedHashMap<String, List<JsonNode>> parameters = parameters(spec.get("parameters"), overrides);
+        List<SweepSpec.Variant> variants = arms(spec.get("arms"), parameters);
         List<Long> seeds = seeds(spec.get("seeds"));
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
         Map<String, JsonNode> resolved = new LinkedHashMap<>(Presets.flat(preset));
         resolved.putAll(overrides);
-        return new SweepSpec(name, description, preset, method, ConfigTree.nest(resolved, schema), parameters, seeds);
+        return new SweepSpec(name, description, preset, method, ConfigTree.nest(resolved, schema), parameters, seeds,
+                variants);
     }
 
     private String name(JsonNode node) {
@@ -287,6 +296,66 @@ public final class SweepSpecParser {
 
     private Optional<JsonNode> check(JsonNode value, String path, Optional<ConfigField> field) {
         return field.map(f -> f.check(value, path, errors));
+    }
+
+    /** The arms list: each entry a name and dotted config keys with one value each. */
+    private List<SweepSpec.Variant> arms(JsonNode node, Map<String, List<JsonNode>> parameters) {
+        List<SweepSpec.Variant> out = new ArrayList<>();
+        if (absent(node)) {
+            return out;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            error("arms", "expected a non-empty list of mappings such as [{name: mar, stage2.fusion: none}], got "
+                    + Describe.kindAndValue(node));
+            return out;
+        }
+        Map<String, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "arms[" + i + "]";
+            if (!(node.get(i) instanceof ObjectNode entry)) {
+                error(path, "expected a mapping with a name and config keys, got " + Describe.kindAndValue(node.get(i)));
+                continue;
+            }
+            JsonNode name = entry.get("name");
+            String armName = null;
+            if (absent(name) || !name.isTextual() || !ARM_NAME.matcher(name.asText()).matches()) {
+                error(path + ".name", "required; lowercase letters, digits, '.' and '-' (" + ARM_NAME.pattern()
+                        + "), got " + Describe.kindAndValue(name));
+            } else {
+                armName = name.asText();
+                Integer earlier = firstIndex.putIfAbsent(armName, i);
+                if (earlier != null) {
+                    error(path + ".name", "duplicate arm name '" + armName + "' (also at arms[" + earlier + "])");
+                }
+            }
+            LinkedHashMap<String, JsonNode> overrides = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : entry.properties()) {
+                String key = e.getKey();
+                if (key.equals("name")) {
+                    continue;
+                }
+                String keyPath = path + "." + key;
+                if (key.equals(ConfigSchema.RUN_SEED)) {
+                    error(keyPath, USE_SEEDS);
+                    continue;
+                }
+                Optional<ConfigField> field = schema.field(key);
+                if (field.isEmpty()) {
+                    error(keyPath, schema.isSection(key) ? "'" + key + "' is a section; name full dotted keys such as "
+                            + schema.keysUnder(key).get(0) : schema.unknownKeyReason(key, List.of(ConfigSchema.RUN_SEED)));
+                    continue;
+                }
+                if (parameters.containsKey(key)) {
+                    error(keyPath, "ambiguous: " + key + " is also a grid parameter; set it in one place");
+                    continue;
+                }
+                check(e.getValue(), keyPath, field).ifPresent(v -> overrides.put(key, v));
+            }
+            if (armName != null) {
+                out.add(new SweepSpec.Variant(armName, overrides));
+            }
+        }
+        return out;
     }
 
     private List<Long> seeds(JsonNode node) {

@@ -38,7 +38,10 @@ class ConfigSchemaTest {
         assertThat(field("data.dataset").allowed()).containsExactly("shapes", "fashion-mnist");
         assertThat(field("data.path").nullable()).isTrue();
         assertThat(SCHEMA.fields().stream().filter(ConfigField::nullable)).extracting(ConfigField::path)
-                .containsExactly("targets", "data.path");
+                .containsExactly("targets", "data.path", "eval.inception_file", "eval.inception_key");
+        assertThat(SCHEMA.keysUnder("classifier.train").stream().map(k -> k.substring(10)))
+                .containsExactlyElementsOf(SCHEMA.keysUnder("vq.train").stream().map(k -> k.substring(2)).toList());
+        assertThat(field("eval.extractor").allowed()).containsExactly("classifier", "inception");
         assertThat(SCHEMA.isSection("data")).isTrue();
         assertThat(SCHEMA.isSection("data.image_size")).isFalse();
         assertThat(SCHEMA.isSection("dat")).isFalse();

@@ -85,6 +85,28 @@ class PresetsAndBundledSweepsTest {
             }
             return;
         }
+        if (name.equals("demo") || name.equals("full")) {
+            // the arms; every arm shares the data, tokenizers, tokens, stage one and the scorer
+            if (name.equals("demo")) {
+                assertThat(arms).extracting(Arm::name).containsExactly("demo/mar/seed=0", "demo/cross-attention/seed=0",
+                        "demo/q-former-16/seed=0", "demo/discrete-only/seed=0");
+                assertThat(arms.get(2).config().at("/stage2/queries").asInt()).isEqualTo(16);
+                assertThat(arms.get(3).config().at("/eval/images").asText()).isEqualTo("decode-stage1");
+            } else {
+                assertThat(arms).hasSize(7 * 3 * 3);
+            }
+            java.util.Set<String> sharedKeys = new java.util.HashSet<>();
+            for (Arm arm : arms) {
+                lab.d2c.workflows.graph.ExperimentGraph graph = lab.d2c.workflows.graph.ExperimentGraph.plan(arm.config());
+                assertThat(graph.node("evaluate")).isPresent();
+                for (String kind : List.of("prepare-dataset", "train-vq", "pretokenize", "train-stage1",
+                        "train-classifier", "reference-stats")) {
+                    graph.node(kind).ifPresent(n -> sharedKeys.add(kind + "=" + n.key()));
+                }
+            }
+            assertThat(sharedKeys).as("one node of each shared kind across all arms").hasSize(6);
+            return;
+        }
         assertThat(arms.get(0).name()).isEqualTo(name + "/seed=0");
         if (name.equals("tokenizers")) {
             assertThat(arms).hasSize(1);

@@ -1,0 +1,16 @@
+package lab.d2c.api.report;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/**
+ * What one experiment contributes to a report.
+ *
+ * @param label   the arm without its seed (e.g. {@code stage2.fusion=none}); seeds of one arm share it
+ * @param params  the arm's grid point and arms-list overrides (never the seed)
+ * @param seed    the run seed
+ * @param status  the experiment's status
+ * @param metrics metric name to value, from its evaluate node; empty until it has run
+ */
+public record ArmScores(String label, ObjectNode params, long seed, String status, Map<String, Double> metrics) {
+}
