@@ -117,7 +117,8 @@ public final class TorchScriptInception implements FeatureExtractor {
             x = JniUtils.interpolate((PtNDArray) x, new long[] {SIDE, SIDE}, BILINEAR, false);
         }
         if (range == InputRange.ZERO_TO_255) {
-            x = x.add(1f).mul(127.5f);
+            x = lab.d2c.model.runtime.Scalars.mul(images.getManager(),
+                    lab.d2c.model.runtime.Scalars.add(images.getManager(), x, 1.0), 127.5);
         }
         Block block = model.getBlock();
         NDList out = block.forward(new ParameterStore(images.getManager(), false), new NDList(x), false);

@@ -1,7 +1,5 @@
 package lab.d2c.store.db;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -20,41 +18,21 @@ public final class EvaluationRepository {
             + " VALUES (?, ?, ?, ?::jsonb) ON CONFLICT (node_key, metric) DO UPDATE SET value = EXCLUDED.value,"
             + " settings = EXCLUDED.settings, created_at = now()";
 
-    private final DataSource dataSource;
     private final Jdbc jdbc;
 
     public EvaluationRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource, "evaluations");
     }
 
     /** Upserts all rows in one transaction: a node's metrics appear together or not at all. */
     public void upsertAll(List<Evaluation> rows) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        String what = "upsert " + rows.size() + " evaluation(s) of node '" + rows.get(0).nodeKey() + "'";
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                for (Evaluation e : rows) {
-                    ps.setString(1, e.nodeKey());
-                    ps.setString(2, e.metric());
-                    ps.setDouble(3, e.value());
-                    ps.setString(4, e.settingsJson());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw jdbc.failure(what, e);
-        }
+        String what = rows.isEmpty() ? "" : "upsert " + rows.size() + " evaluation(s) of node '" + rows.get(0).nodeKey() + "'";
+        jdbc.batchInTransaction(what, UPSERT, rows, (ps, e) -> {
+            ps.setString(1, e.nodeKey());
+            ps.setString(2, e.metric());
+            ps.setDouble(3, e.value());
+            ps.setString(4, e.settingsJson());
+        });
     }
 
     /** The rows of the given nodes, by node then metric. */

@@ -60,6 +60,37 @@ final class Jdbc {
         return query(what, sql, binder, mapper).stream().findFirst();
     }
 
+    /** Binds one item's row. */
+    @FunctionalInterface
+    interface ItemBinder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
+    }
+
+    /** Runs {@code sql} once per item as one batch in one transaction: all rows or none. */
+    <T> void batchInTransaction(String what, String sql, List<T> items, ItemBinder<T> binder) {
+        if (items.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (T item : items) {
+                    binder.bind(ps, item);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
     int update(String what, String sql, Binder binder) {
         try (Connection c = dataSource.getConnection()) {
             return update(c, what, sql, binder);

@@ -1,7 +1,5 @@
 package lab.d2c.store.db;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -39,31 +37,13 @@ public final class MetricsRepository {
 
     /** Upserts all points in one transaction. */
     public void upsertBatch(List<MetricPoint> points) {
-        if (points.isEmpty()) {
-            return;
-        }
-        String what = "upsert " + points.size() + " point(s) of run '" + points.get(0).runId() + "'";
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                for (MetricPoint p : points) {
-                    ps.setString(1, p.runId());
-                    ps.setString(2, p.name());
-                    ps.setLong(3, p.step());
-                    ps.setDouble(4, p.value());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw jdbc.failure(what, e);
-        }
+        String what = points.isEmpty() ? "" : "upsert " + points.size() + " point(s) of run '" + points.get(0).runId() + "'";
+        jdbc.batchInTransaction(what, UPSERT, points, (ps, p) -> {
+            ps.setString(1, p.runId());
+            ps.setString(2, p.name());
+            ps.setLong(3, p.step());
+            ps.setDouble(4, p.value());
+        });
     }
 
     /** Every series of a run: name (sorted) to points by step. */
