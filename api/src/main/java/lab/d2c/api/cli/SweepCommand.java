@@ -1,17 +1,24 @@
 package lab.d2c.api.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import lab.d2c.api.report.ReportCsv;
+import lab.d2c.api.report.ReportTable;
+import lab.d2c.api.report.SweepReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true, description = "Launch and follow sweeps through the API.",
-        subcommands = {SweepCommand.Run.class, SweepCommand.StatusCmd.class})
+        subcommands = {SweepCommand.Run.class, SweepCommand.StatusCmd.class, SweepCommand.ReportCmd.class})
 public final class SweepCommand implements Runnable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -90,6 +97,50 @@ public final class SweepCommand implements Runnable {
                 return 0;
             } catch (ApiClient.ApiCallException e) {
                 System.err.println("d2c sweep status: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = {"Print a sweep's ablation table: rows = arms, metrics as mean +- std over seeds.",
+                    "Works while the sweep runs (arms not yet scored show '-')."})
+    static final class ReportCmd implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ID", description = "The sweep id.")
+        String id;
+
+        @Option(names = "--api", description = "API base URL (default $D2C_API_URL or http://127.0.0.1:7070).")
+        String api = defaultApi();
+
+        @Option(names = "--json", description = "Print the API's JSON (with the FID curves) instead of a table.")
+        boolean json;
+
+        @Option(names = "--csv", description = "Print the table as CSV (as GET /sweeps/{id}/report.csv).")
+        boolean csv;
+
+        @Override
+        public Integer call() {
+            if (json && csv) {
+                System.err.println("d2c sweep report: choose one of --json and --csv");
+                return 2;
+            }
+            try {
+                JsonNode report = new ApiClient(api).get("/api/v1/sweeps/" + id + "/report");
+                SweepReport parsed = JSON.treeToValue(report, SweepReport.class);
+                if (json) {
+                    System.out.println(report.toPrettyString());
+                } else if (csv) {
+                    System.out.print(ReportCsv.render(parsed));
+                } else {
+                    System.out.print(ReportTable.render(parsed));
+                }
+                return 0;
+            } catch (ApiClient.ApiCallException e) {
+                System.err.println("d2c sweep report: " + e.getMessage());
+                return 1;
+            } catch (JsonProcessingException e) {
+                System.err.println("d2c sweep report: unexpected report from the API: " + e.getOriginalMessage());
                 return 1;
             }
         }

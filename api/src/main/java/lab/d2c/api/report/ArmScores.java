@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * What one experiment contributes to a report.
  *
- * @param label   the arm without its seed (e.g. {@code stage2.fusion=none}); seeds of one arm share it
- * @param params  the arm's grid point and arms-list overrides (never the seed)
+ * @param label   the arm without its seed (e.g. {@code mar/stage2.sample.steps=16}); seeds of one arm share it
+ * @param params  the arm's grid point and arms-list name; the named arm's own overrides are left out, its
+ *                name stands for them (never the seed)
  * @param seed    the run seed
  * @param status  the experiment's status
  * @param metrics metric name to value, from its evaluate node; empty until it has run

@@ -75,6 +75,18 @@ class CliProcessTest {
             Result status = run(Map.of(), "sweep", "status", id, "--api", api);
             assertThat(status.exit()).isZero();
             assertThat(status.output()).contains("smoke/seed=1", "SUCCEEDED");
+
+            // the ablation table: one row (the two seeds pooled) with mean +- std of every metric
+            Result table = run(Map.of(), "sweep", "report", id, "--api", api);
+            assertThat(table.exit()).as(table.output()).isZero();
+            assertThat(table.output().lines().findFirst().orElseThrow()).startsWith("arm").contains("fid-shapes-cls");
+            assertThat(table.output().lines().skip(1).findFirst().orElseThrow()).contains("±");
+            Result csv = run(Map.of(), "sweep", "report", id, "--csv", "--api", api);
+            assertThat(csv.exit()).as(csv.output()).isZero();
+            assertThat(csv.output()).startsWith("arm,seeds,done,").contains("fid-shapes-cls_mean");
+            Result missing = run(Map.of(), "sweep", "report", "nope-123", "--api", api);
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.output()).contains("HTTP 404");
             assertThat(new lab.d2c.store.db.SweepRepository(rt.platform().database().dataSource()).count()).isEqualTo(1);
         }
     }

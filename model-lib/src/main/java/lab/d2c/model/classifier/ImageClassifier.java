@@ -6,35 +6,37 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lab.d2c.model.nn.ConvEncoder;
 import lab.d2c.model.nn.Dense;
 import lab.d2c.model.train.StepLoss;
 import lab.d2c.model.train.StepRandom;
 import lab.d2c.model.train.TrainableModel;
 
 /**
- * A small image classifier: the autoencoders' convolutional trunk ({@link ConvEncoder}, ending in
- * {@code featureDim} channels) -> global average pooling -> the features -> a linear layer to the
- * class logits. Cross-entropy loss; metric {@code accuracy}. The features (the penultimate layer)
- * are what the FID of a dataset without Inception is computed on.
+ * A small image classifier: a {@link ConvPoolTrunk} (conv -> GroupNorm -> ReLU, max pooling per
+ * level) -> flatten -> linear to {@code featureDim} -> ReLU (the features) -> linear to the class
+ * logits. Cross-entropy loss; metric {@code accuracy}. The features (the penultimate layer, non-negative
+ * like Inception's pool features) are what the FID of a dataset without Inception is computed on.
  *
  * <p>The forward pass returns (features [B, featureDim], logits [B, classes]).
  */
 public final class ImageClassifier extends AbstractBlock implements TrainableModel {
 
     private final ClassifierConfig config;
-    private final ConvEncoder trunk;
+    private final ConvPoolTrunk trunk;
+    private final Linear features;
     private final Linear head;
 
     public ImageClassifier(ClassifierConfig config) {
         this.config = config;
-        this.trunk = addChildBlock("trunk", new ConvEncoder(config.imageChannels(), config.baseWidth(),
-                config.widthMultipliers(), config.resBlocks(), config.featureDim()));
+        this.trunk = addChildBlock("trunk", new ConvPoolTrunk(config.baseWidth(), config.widthMultipliers(),
+                config.convsPerLevel()));
+        this.features = addChildBlock("features", Dense.xavier(config.featureDim()));
         this.head = addChildBlock("head", Dense.xavier(config.numClasses()));
     }
 
@@ -56,9 +58,10 @@ public final class ImageClassifier extends AbstractBlock implements TrainableMod
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray map = trunk.forward(store, new NDList(inputs.get(0)), training).singletonOrThrow();
-        NDArray features = map.mean(new int[] {3}).mean(new int[] {2});
-        NDArray logits = head.forward(store, new NDList(features), training).singletonOrThrow();
-        return new NDList(features, logits);
+        NDArray flat = map.reshape(map.getShape().get(0), -1);
+        NDArray feats = Activation.relu(features.forward(store, new NDList(flat), training).singletonOrThrow());
+        NDArray logits = head.forward(store, new NDList(feats), training).singletonOrThrow();
+        return new NDList(feats, logits);
     }
 
     @Override
@@ -87,6 +90,8 @@ public final class ImageClassifier extends AbstractBlock implements TrainableMod
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         trunk.initialize(manager, dataType, inputShapes[0]);
+        long flat = (long) config.finalWidth() * config.finalSide() * config.finalSide();
+        features.initialize(manager, dataType, new Shape(inputShapes[0].get(0), flat));
         head.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.featureDim()));
     }
 

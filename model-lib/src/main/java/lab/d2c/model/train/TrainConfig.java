@@ -10,6 +10,7 @@ import lab.d2c.model.runtime.Devices;
  * @param batchSize       items per step
  * @param lr              base learning rate
  * @param warmupSteps     linear warmup length; 0 = none
+ * @param lrSchedule      what follows the warmup: constant, or cosine decay to 0 at the last step
  * @param weightDecay     decoupled weight decay of rank &gt;= 2 parameters (AdamW)
  * @param beta1           first-moment decay, usually 0.9
  * @param beta2           second-moment decay, usually 0.95
@@ -21,7 +22,8 @@ import lab.d2c.model.runtime.Devices;
  * @param logEvery        steps between log lines of the loop; 0 = none (listeners see every step)
  * @param device          {@code cpu} or {@code gpu:N}
  */
-public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps, double weightDecay, double beta1,
+public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps, LrSchedule lrSchedule,
+        double weightDecay, double beta1,
         double beta2, double eps, double clipNorm, double emaDecay, long seed, long checkpointEvery, long logEvery,
         String device) {
 
@@ -30,6 +32,9 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
         require(batchSize > 0, "batchSize", "must be > 0", batchSize);
         require(lr > 0 && Double.isFinite(lr), "lr", "must be a finite number > 0", lr);
         require(warmupSteps >= 0, "warmupSteps", "must be >= 0", warmupSteps);
+        require(lrSchedule != null, "lrSchedule", "is required", null);
+        require(lrSchedule != LrSchedule.COSINE || steps > warmupSteps, "steps",
+                "must exceed warmupSteps (" + warmupSteps + ") for a cosine schedule", steps);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", "must be a finite number >= 0",
                 weightDecay);
         require(beta1 >= 0 && beta1 < 1, "beta1", "must be in [0, 1)", beta1);
@@ -62,22 +67,26 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
 
     /**
      * The settings a checkpoint must agree with to resume exactly. Leaves out what may change
-     * between attempts without changing the numbers: total steps, checkpoint and log cadence, device.
+     * between attempts without changing the numbers: checkpoint and log cadence, device, and total
+     * steps under the constant schedule (a cosine schedule's every rate depends on them).
      */
     public String fingerprint() {
-        return "batchSize=" + batchSize + ";lr=" + lr + ";warmupSteps=" + warmupSteps + ";weightDecay=" + weightDecay
-                + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps + ";clipNorm=" + clipNorm + ";emaDecay="
-                + emaDecay + ";seed=" + seed;
+        String base = "batchSize=" + batchSize + ";lr=" + lr + ";warmupSteps=" + warmupSteps + ";weightDecay="
+                + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps + ";clipNorm=" + clipNorm
+                + ";emaDecay=" + emaDecay + ";seed=" + seed;
+        // constant runs keep the fingerprint they had before schedules were configurable
+        return lrSchedule == LrSchedule.CONSTANT ? base : base + ";lrSchedule=" + lrSchedule.configName()
+                + ";steps=" + steps;
     }
 
     public TrainConfig withSteps(long newSteps) {
-        return new TrainConfig(newSteps, batchSize, lr, warmupSteps, weightDecay, beta1, beta2, eps, clipNorm,
-                emaDecay, seed, checkpointEvery, logEvery, device);
+        return new TrainConfig(newSteps, batchSize, lr, warmupSteps, lrSchedule, weightDecay, beta1, beta2, eps,
+                clipNorm, emaDecay, seed, checkpointEvery, logEvery, device);
     }
 
     public TrainConfig withDevice(String newDevice) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
-                seed, checkpointEvery, logEvery, newDevice);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, lrSchedule, weightDecay, beta1, beta2, eps,
+                clipNorm, emaDecay, seed, checkpointEvery, logEvery, newDevice);
     }
 
     public static Builder builder() {
@@ -91,6 +100,7 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
         private Double lr;
         private Long seed;
         private long warmupSteps;
+        private LrSchedule lrSchedule = LrSchedule.CONSTANT;
         private double weightDecay;
         private double beta1 = 0.9;
         private double beta2 = 0.95;
@@ -126,6 +136,12 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
 
         public Builder optWarmupSteps(long warmupSteps) {
             this.warmupSteps = warmupSteps;
+            return this;
+        }
+
+        /** Default {@link LrSchedule#CONSTANT}. */
+        public Builder optLrSchedule(LrSchedule lrSchedule) {
+            this.lrSchedule = lrSchedule;
             return this;
         }
 
@@ -178,8 +194,8 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
             missing(batchSize, "batchSize");
             missing(lr, "lr");
             missing(seed, "seed");
-            return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, beta1, beta2, eps, clipNorm,
-                    emaDecay, seed, checkpointEvery, logEvery, device);
+            return new TrainConfig(steps, batchSize, lr, warmupSteps, lrSchedule, weightDecay, beta1, beta2, eps,
+                    clipNorm, emaDecay, seed, checkpointEvery, logEvery, device);
         }
 
         private static void missing(Object value, String field) {

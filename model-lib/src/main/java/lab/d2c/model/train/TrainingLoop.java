@@ -86,8 +86,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.resumeFrom = b.resumeFrom;
         this.afterInitialize = b.afterInitialize;
         this.stopSignal = b.stopSignal;
-        this.schedule = b.schedule != null ? b.schedule
-                : LearningRate.warmupThenConstant(config.lr(), config.warmupSteps());
+        this.schedule = b.schedule != null ? b.schedule : config.lrSchedule().rate(config);
         this.decayRule = b.decayRule;
         this.device = Devices.parse(config.device());
         this.manager = b.manager != null ? b.manager.newSubManager(device) : NDManager.newBaseManager(device);
@@ -445,7 +444,7 @@ public final class TrainingLoop implements AutoCloseable {
             return this;
         }
 
-        /** Default {@code LearningRate.warmupThenConstant(config.lr(), config.warmupSteps())}. */
+        /** Default: the config's {@link LrSchedule}. */
         public Builder optLearningRate(LearningRate schedule) {
             this.schedule = schedule;
             return this;

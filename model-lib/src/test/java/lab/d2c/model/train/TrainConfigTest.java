@@ -50,4 +50,14 @@ class TrainConfigTest {
         assertThat(valid().setLr(2e-3).build().fingerprint()).isNotEqualTo(a.fingerprint());
         assertThat(valid().setSeed(1).build().fingerprint()).isNotEqualTo(a.fingerprint());
     }
+
+    @Test
+    void aCosineRunsLengthIsPartOfItsFingerprint() {
+        TrainConfig cosine = valid().setSteps(100).optLrSchedule(LrSchedule.COSINE).build();
+        assertThat(cosine.fingerprint()).isNotEqualTo(valid().setSteps(100).build().fingerprint());
+        // every rate depends on the length, so a checkpoint of a 100-step run cannot resume a 200-step one
+        assertThat(cosine.withSteps(200).fingerprint()).isNotEqualTo(cosine.fingerprint());
+        assertThatThrownBy(() -> valid().setSteps(10).optWarmupSteps(10).optLrSchedule(LrSchedule.COSINE).build())
+                .hasMessageStartingWith("TrainConfig.steps");
+    }
 }

@@ -37,7 +37,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code evaluate}: features of the images of its {@code images} input ({@code samples.npy} of
  * sample or decode-stage1) through the extractor; then against {@code reference-stats}: FID
  * ({@code fid-<extractor>}), Inception Score mean and spread over {@code eval.is_splits}
- * ({@code is-<extractor>}, {@code is_std-<extractor>}; only with logits), precision and recall with
+ * ({@code is-<extractor>}, {@code is_std-<extractor>} when splits > 1; only with logits), precision and recall with
  * {@code eval.pr_k} neighbours. The rows go to the evaluations table in one transaction with the
  * images' sampling settings; the features to {@code features.npy}.
  */
@@ -94,7 +94,9 @@ public final class EvaluateExecutor implements NodeExecutor {
             if (features.probabilities() != null) {
                 InceptionScore.Result is = InceptionScore.of(features.probabilities(), splits);
                 metrics.put("is-" + name, is.mean());
-                metrics.put("is_std-" + name, is.std());
+                if (splits > 1) { // one split has no spread: a column of zeros would read as a measurement
+                    metrics.put("is_std-" + name, is.std());
+                }
             }
             ctx.progress(0.9, "precision and recall (k = " + k + ")");
             DMatrixRMaj realFeatures;

@@ -37,7 +37,7 @@ public final class TrainClassifierExecutor extends TrainOnImagesExecutor<ImageCl
         return new ImageClassifier(TrainingSettings.build("classifier", () -> new ClassifierConfig(data.imageSize(),
                 data.channels(), data.classNames().size(), TrainingSettings.integer(ctx, "classifier.base_width"),
                 TokenizerSettings.widths(ctx, "classifier.width_multipliers"),
-                TrainingSettings.integer(ctx, "classifier.res_blocks"),
+                TrainingSettings.integer(ctx, "classifier.convs_per_level"),
                 TrainingSettings.integer(ctx, "classifier.feature_dim"))));
     }
 

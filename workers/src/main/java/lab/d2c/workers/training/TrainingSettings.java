@@ -2,6 +2,7 @@ package lab.d2c.workers.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.Supplier;
+import lab.d2c.model.train.LrSchedule;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.node.NodeContext;
@@ -21,6 +22,7 @@ public final class TrainingSettings {
                 .setLr(ctx.required(p + "lr").asDouble())
                 .setSeed(ctx.required(section + ".seed").asLong())
                 .optWarmupSteps(ctx.required(p + "warmup_steps").asLong())
+                .optLrSchedule(LrSchedule.parse(ctx.required(p + "lr_schedule").asText()))
                 .optWeightDecay(ctx.required(p + "weight_decay").asDouble())
                 .optClipNorm(ctx.required(p + "clip_norm").asDouble())
                 .optEmaDecay(ctx.required(p + "ema_decay").asDouble())

@@ -8,9 +8,9 @@ public final class EvalNodes {
 
     /** The {@code "classifier":{...}} member: widths 8/16, 16 features. */
     public static String classifier(long steps) {
-        return "\"classifier\":{\"seed\":1,\"base_width\":8,\"width_multipliers\":\"1,2\",\"res_blocks\":1,"
+        return "\"classifier\":{\"seed\":1,\"base_width\":8,\"width_multipliers\":\"1,2\",\"convs_per_level\":1,"
                 + "\"feature_dim\":16,\"train\":{\"steps\":" + steps + ",\"batch_size\":16,\"lr\":0.003,"
-                + "\"warmup_steps\":5,\"weight_decay\":0.0,\"clip_norm\":1.0,\"ema_decay\":0.0,\"checkpoint_every\":"
+                + "\"warmup_steps\":5,\"lr_schedule\":\"cosine\",\"weight_decay\":0.0,\"clip_norm\":1.0,\"ema_decay\":0.0,\"checkpoint_every\":"
                 + steps + ",\"log_every\":5,\"eval_images\":32}}";
     }
 

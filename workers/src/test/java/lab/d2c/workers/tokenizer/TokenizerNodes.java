@@ -40,7 +40,7 @@ public final class TokenizerNodes {
     }
 
     private static String train(long steps, long checkpointEvery) {
-        return "\"train\":{\"steps\":" + steps + ",\"batch_size\":8,\"lr\":0.002,\"warmup_steps\":2,\"weight_decay\":0.0,"
+        return "\"train\":{\"steps\":" + steps + ",\"batch_size\":8,\"lr\":0.002,\"warmup_steps\":2,\"lr_schedule\":\"constant\",\"weight_decay\":0.0,"
                 + "\"clip_norm\":1.0,\"ema_decay\":0.0,\"checkpoint_every\":" + checkpointEvery + ",\"log_every\":2,"
                 + "\"eval_images\":32}";
     }

@@ -20,7 +20,7 @@ public final class TrainClassifierNode implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 1;
+        return 2; // 2: conv-pool trunk with a flattened head (was the autoencoders' encoder, average-pooled)
     }
 
     @Override

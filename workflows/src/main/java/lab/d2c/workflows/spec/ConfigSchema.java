@@ -97,6 +97,8 @@ public final class ConfigSchema {
                 ConfigField.integer(p + "batch_size", 1, 65_536, "images per step"),
                 ConfigField.number(p + "lr", 1e-8, 1, "learning rate after warmup"),
                 ConfigField.nonNegativeInteger(p + "warmup_steps", "linear warmup steps"),
+                ConfigField.enumeration(p + "lr_schedule", List.of("constant", "cosine"),
+                        "after warmup: constant (MAR, LlamaGen) or cosine decay to 0 at the last step"),
                 ConfigField.number(p + "weight_decay", 0, 10, "decoupled weight decay (not on biases and norms)"),
                 ConfigField.number(p + "clip_norm", 0, 1e6, "global gradient-norm limit; 0 = none"),
                 ConfigField.number(p + "ema_decay", 0, 0.999999, "EMA decay of the weights; 0 = none"),
@@ -195,7 +197,8 @@ public final class ConfigSchema {
                 ConfigField.nonNegativeInteger(p + "seed", "seed of the classifier's init and data order"),
                 ConfigField.integer(p + "base_width", 1, 1024, "first convolutional width"),
                 ConfigField.string(p + "width_multipliers", "comma-separated width multipliers per level, e.g. '1,2,4'"),
-                ConfigField.integer(p + "res_blocks", 1, 8, "residual blocks per level"),
+                ConfigField.integer(p + "convs_per_level", 1, 8,
+                        "3x3 convolutions per level; every level ends in 2x2 max pooling"),
                 ConfigField.integer(p + "feature_dim", 2, 8192, "penultimate width: the metrics' feature dimension"));
     }
 
