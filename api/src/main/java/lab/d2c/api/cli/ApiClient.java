@@ -16,10 +16,17 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiClient(String base) {
+        this(base, null);
+    }
+
+    /** @param token the bearer token mutating calls send; null = none (reads need none) */
+    ApiClient(String base, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token;
     }
 
     JsonNode get(String path) {
@@ -27,9 +34,13 @@ final class ApiClient {
     }
 
     JsonNode post(String path, String body, String contentType) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
     }
 
     private JsonNode send(HttpRequest request) {

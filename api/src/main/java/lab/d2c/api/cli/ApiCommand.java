@@ -2,6 +2,7 @@ package lab.d2c.api.cli;
 
 import java.util.concurrent.Callable;
 import lab.d2c.api.http.ApiServer;
+import lab.d2c.api.http.ApiToken;
 import lab.d2c.api.platform.Endpoints;
 import lab.d2c.api.platform.Platform;
 import lab.d2c.api.sweep.SweepService;
@@ -20,10 +21,13 @@ public final class ApiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         D2cConfig cfg = Endpoints.withLocalDefaults(config.load());
+        ApiToken token = ApiToken.resolve(cfg);
         Platform platform = Platform.connect(cfg);
         ApiServer api = ApiServer.start(platform, new SweepService(platform.database(), platform.client(), cfg.taskQueue()),
-                cfg.apiHost(), cfg.apiPort());
+                cfg.apiHost(), cfg.apiPort(), token);
         System.out.println("d2c api on " + api.baseUrl() + "/api/v1. Ctrl-C stops it.");
+        System.out.println(token.created() ? "  api token " + token.value() + " (new; kept in " + token.file() + ", mode 0600)"
+                : "  api token " + (token.file() == null ? "from D2C_API_TOKEN" : "in " + token.file()));
         LocalCommand.awaitShutdown(() -> {
             api.close();
             platform.close();

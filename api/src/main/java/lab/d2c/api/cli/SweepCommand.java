@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import lab.d2c.api.http.ApiToken;
 import lab.d2c.api.report.ReportCsv;
 import lab.d2c.api.report.ReportTable;
 import lab.d2c.api.report.SweepReport;
@@ -47,13 +48,21 @@ public final class SweepCommand implements Runnable {
         @Option(names = "--detach", description = "Return once launched instead of following the sweep.")
         boolean detach;
 
+        @Option(names = "--token", description = "The API's bearer token (default $D2C_API_TOKEN, or the api-token"
+                + " file of the data dir).")
+        String token;
+
+        @picocli.CommandLine.Mixin
+        ConfigOptions config;
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             if (!Files.isRegularFile(file)) {
                 System.err.println("d2c sweep run: no such file: " + file);
                 return 2;
             }
-            ApiClient client = new ApiClient(api);
+            ApiClient client = new ApiClient(api, token != null ? token
+                    : ApiToken.forClient(config.load()).orElse(null));
             String text = Files.readString(file);
             try {
                 JsonNode launched = client.post("/api/v1/sweeps", text, file.toString().endsWith(".json")

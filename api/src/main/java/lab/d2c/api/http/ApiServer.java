@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import lab.d2c.api.platform.Platform;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.workflows.spec.SpecException;
@@ -36,12 +39,23 @@ public final class ApiServer implements AutoCloseable {
         this.host = host;
     }
 
-    public static ApiServer start(Platform platform, SweepService sweeps, String host, int port) {
+    /** Methods that change state: they need the bearer token. */
+    private static final Set<HandlerType> MUTATING = EnumSet.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+            HandlerType.DELETE);
+
+    public static ApiServer start(Platform platform, SweepService sweeps, String host, int port, ApiToken token) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jsonMapper(new JavalinJackson(JSON, false));
             cfg.router.ignoreTrailingSlashes = true;
+        });
+        app.before(ctx -> {
+            if (MUTATING.contains(ctx.method()) && !token.accepts(ctx.header("Authorization"))) {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"d2c\"");
+                throw new ApiError(401, "unauthorized", ctx.method() + " needs Authorization: Bearer <token> (the token"
+                        + " is D2C_API_TOKEN, or the file " + ApiToken.FILE_NAME + " in the server's data dir)");
+            }
         });
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
         app.exception(SpecException.class, (e, ctx) -> {

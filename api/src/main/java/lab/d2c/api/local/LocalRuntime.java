@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import lab.d2c.api.http.ApiServer;
+import lab.d2c.api.http.ApiToken;
 import lab.d2c.api.platform.Platform;
 import lab.d2c.api.sweep.SweepRecovery;
 import lab.d2c.api.sweep.SweepService;
@@ -19,6 +20,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private Platform platform;
     private ApiServer api;
+    private ApiToken token;
     private SweepService sweeps;
 
     private LocalRuntime() {
@@ -60,9 +62,16 @@ public final class LocalRuntime implements AutoCloseable {
         } else {
             out.println("  worker     none in this process (start one with ./d2c worker)");
         }
-        api = ApiServer.start(platform, sweeps, stack.config().apiHost(), stack.config().apiPort());
+        token = ApiToken.resolve(stack.config());
+        api = ApiServer.start(platform, sweeps, stack.config().apiHost(), stack.config().apiPort(), token);
         parts.add(api);
         out.println("  api        " + api.baseUrl() + "/api/v1");
+        if (token.created()) {
+            // printed once, at creation; later starts only say where it is
+            out.println("  api token  " + token.value() + "   (new; kept in " + token.file() + ", mode 0600)");
+        } else {
+            out.println("  api token  " + (token.file() == null ? "from D2C_API_TOKEN" : "in " + token.file()));
+        }
         int resumed = new SweepRecovery(platform.database(), platform.client(), sweeps).resumeUnfinished();
         if (resumed > 0) {
             out.println("  resumed    " + resumed + " unfinished sweep(s) from PostgreSQL");
@@ -75,6 +84,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public ApiServer api() {
         return api;
+    }
+
+    /** The bearer token of the API's mutating routes. */
+    public ApiToken apiToken() {
+        return token;
     }
 
     public SweepService sweeps() {

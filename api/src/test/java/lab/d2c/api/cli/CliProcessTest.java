@@ -61,12 +61,17 @@ class CliProcessTest {
             String api = rt.api().baseUrl();
             Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "specs-");
             Path bad = Files.writeString(dir.resolve("bad.yaml"), "name: Bad Name\npreset: tiny\nseeds: [1, 1]\n");
-            Result r = run(Map.of(), "sweep", "run", bad.toString(), "--api", api);
+            Map<String, String> auth = Map.of("D2C_API_TOKEN", rt.apiToken().value());
+            Result r = run(auth, "sweep", "run", bad.toString(), "--api", api);
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.output()).contains("HTTP 400", "name:", "seeds[1]: duplicate seed 1");
 
             Path good = Files.writeString(dir.resolve("good.yaml"), BundledSweeps.read("smoke"));
-            Result ok = run(Map.of(), "sweep", "run", good.toString(), "--api", api);
+            Result refused = run(Map.of("D2C_API_TOKEN", "not-the-token-of-this-server"), "sweep", "run",
+                    good.toString(), "--api", api);
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.output()).contains("HTTP 401", "Authorization: Bearer");
+            Result ok = run(auth, "sweep", "run", good.toString(), "--api", api);
             assertThat(ok.exit()).as(ok.output()).isZero();
             assertThat(ok.output()).contains("SUCCEEDED (2 arms)");
 

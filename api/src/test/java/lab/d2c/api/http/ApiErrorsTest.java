@@ -59,7 +59,7 @@ class ApiErrorsTest {
                 "- just\n- a list\n");
         List<String> paths = new ArrayList<>();
         for (String body : bad) {
-            Http.Response r = Http.post(base + "/sweeps", body, "application/yaml");
+            Http.Response r = Http.post(base + "/sweeps", body, "application/yaml", rt.apiToken().value());
             assertErrorShape(r, 400);
             assertThat(r.json().get("error").get("fields")).as(body).isNotEmpty();
             r.json().get("error").get("fields").forEach(f -> paths.add(f.get("path").asText()));
@@ -77,7 +77,7 @@ class ApiErrorsTest {
                 spec.append(i).append(i < 10 ? ", " : "]\n");
             }
         }
-        Http.Response r = Http.post(base + "/sweeps", spec.toString(), "application/yaml");
+        Http.Response r = Http.post(base + "/sweeps", spec.toString(), "application/yaml", rt.apiToken().value());
         assertErrorShape(r, 400);
         assertThat(r.json().toString()).contains("1000");
     }

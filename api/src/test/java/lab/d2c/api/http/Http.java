@@ -26,9 +26,26 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
     }
 
-    public static Response post(String url, String body, String type) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    /** A POST with the bearer token ({@code null}: none, to test that it is refused). */
+    public static Response post(String url, String body, String type, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return send(req.build());
+    }
+
+    /** Any method, with optional token and body. */
+    public static Response send(String method, String url, String body, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return send(req.build());
     }
 
     private static Response send(HttpRequest req) throws IOException, InterruptedException {

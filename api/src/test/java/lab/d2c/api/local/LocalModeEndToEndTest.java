@@ -28,7 +28,8 @@ class LocalModeEndToEndTest {
         byte[] manifest;
         try (LocalRuntime rt = LocalRuntime.start(cfg, true, 1, LocalStackFixture.quiet())) {
             String base = rt.api().baseUrl();
-            Http.Response created = Http.post(base + "/api/v1/sweeps", BundledSweeps.read("smoke"), "application/yaml");
+            Http.Response created = Http.post(base + "/api/v1/sweeps", BundledSweeps.read("smoke"), "application/yaml",
+                    rt.apiToken().value());
             assertThat(created.status()).isEqualTo(201);
             sweepId = created.json().get("id").asText();
             assertThat(created.json().get("arm_count").asInt()).isEqualTo(2);
@@ -122,7 +123,7 @@ class LocalModeEndToEndTest {
         String sweepId;
         try (LocalRuntime noWorker = LocalRuntime.start(cfg, false, 1, LocalStackFixture.quiet())) {
             sweepId = Http.post(noWorker.api().baseUrl() + "/api/v1/sweeps", BundledSweeps.read("smoke"),
-                    "application/yaml").json().get("id").asText();
+                    "application/yaml", noWorker.apiToken().value()).json().get("id").asText();
             Thread.sleep(500);
             JsonNode pending = Http.get(noWorker.api().baseUrl() + "/api/v1/sweeps/" + sweepId).json();
             assertThat(pending.get("status").asText()).isIn("PENDING", "RUNNING");

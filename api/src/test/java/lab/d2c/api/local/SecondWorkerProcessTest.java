@@ -35,7 +35,8 @@ class SecondWorkerProcessTest {
             Process worker = pb.start();
             try {
                 String base = rt.api().baseUrl();
-                String id = Http.post(base + "/api/v1/sweeps", BundledSweeps.read("smoke"), "application/yaml")
+                String id = Http.post(base + "/api/v1/sweeps", BundledSweeps.read("smoke"), "application/yaml",
+                        rt.apiToken().value())
                         .json().get("id").asText();
                 JsonNode sweep = Http.awaitSweep(base, id, Duration.ofMinutes(3));
                 assertThat(sweep.get("status").asText()).as(java.nio.file.Files.readString(log)).isEqualTo("SUCCEEDED");

@@ -68,7 +68,7 @@ class WorkerKillResumeTest {
             Process first = worker(live, cfg.dataDir().resolve("worker-1.log"), "worker-1");
             Process second = null;
             try {
-                String id = Http.post(base + "/api/v1/sweeps", SWEEP, "application/yaml").json().get("id").asText();
+                String id = Http.post(base + "/api/v1/sweeps", SWEEP, "application/yaml", rt.apiToken().value()).json().get("id").asText();
                 String expId = Http.get(base + "/api/v1/sweeps/" + id).json().get("experiments").get(0).get("id").asText();
 
                 // Wait until train-vq has published a checkpoint of step >= 40, then kill its worker.

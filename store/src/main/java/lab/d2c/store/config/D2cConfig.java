@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param embeddedPgPort     port of the embedded PostgreSQL
  * @param embeddedS3Port     port of the embedded S3 server
  * @param embeddedTemporalPort port of the embedded Temporal service
+ * @param apiToken           bearer token of the API's mutating routes; empty = the one kept in
+ *                           {@code <data dir>/api-token} (created at the first start)
  */
 public record D2cConfig(
         Path dataDir,
@@ -53,7 +55,8 @@ public record D2cConfig(
         int apiPort,
         int embeddedPgPort,
         int embeddedS3Port,
-        int embeddedTemporalPort) {
+        int embeddedTemporalPort,
+        String apiToken) {
 
     /** Environment variable name for each setting; also the keys of the YAML file (lower-case, without the prefix). */
     public static final Map<String, String> ENV_NAMES = envNames();
@@ -63,7 +66,7 @@ public record D2cConfig(
         for (String k : new String[] {"data_dir", "temporal_address", "temporal_namespace", "task_queue",
                 "jdbc_url", "jdbc_user", "jdbc_password", "s3_endpoint", "s3_access_key", "s3_secret_key",
                 "s3_bucket", "s3_region", "api_host", "api_port", "embedded_pg_port", "embedded_s3_port",
-                "embedded_temporal_port"}) {
+                "embedded_temporal_port", "api_token"}) {
             m.put(k, "D2C_" + k.toUpperCase());
         }
         return Map.copyOf(m);
@@ -99,6 +102,7 @@ public record D2cConfig(
         values.put("embedded_pg_port", "54329");
         values.put("embedded_s3_port", "9900");
         values.put("embedded_temporal_port", "7233");
+        values.put("api_token", "");
 
         String dataDirEnv = env.get(ENV_NAMES.get("data_dir"));
         Path dataDir = dataDirOverride.orElse(Path.of(dataDirEnv != null && !dataDirEnv.isBlank()
@@ -123,7 +127,7 @@ public record D2cConfig(
                 values.get("s3_bucket"), values.get("s3_region"),
                 values.get("api_host"), port(values, "api_port"),
                 port(values, "embedded_pg_port"), port(values, "embedded_s3_port"),
-                port(values, "embedded_temporal_port"));
+                port(values, "embedded_temporal_port"), values.get("api_token"));
     }
 
     private static int port(Map<String, String> values, String key) {
@@ -171,14 +175,14 @@ public record D2cConfig(
     public D2cConfig withEndpoints(String temporal, String jdbc, String s3) {
         return new D2cConfig(dataDir, temporal, temporalNamespace, taskQueue, jdbc, jdbcUser, jdbcPassword, s3,
                 s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, apiPort, embeddedPgPort, embeddedS3Port,
-                embeddedTemporalPort);
+                embeddedTemporalPort, apiToken);
     }
 
     /** A copy with another API port (tests bind port 0). */
     public D2cConfig withApiPort(int port) {
         return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
                 s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, port, embeddedPgPort,
-                embeddedS3Port, embeddedTemporalPort);
+                embeddedS3Port, embeddedTemporalPort, apiToken);
     }
 
     /** Never prints secrets. */
