@@ -135,6 +135,10 @@ public final class D2cWorker implements AutoCloseable {
             Worker work = factory.newWorker(NodeActivityOptions.nodeQueue(taskQueue), WorkerOptions.newBuilder()
                     .setIdentity(name)
                     .setMaxConcurrentActivityExecutionSize(nodeSlots)
+                    // Heartbeats carry cancellation back: the SDK's default throttle (0.8 x the
+                    // heartbeat timeout, 48 s) would let a cancelled training run on that long.
+                    .setMaxHeartbeatThrottleInterval(NodeActivityOptions.CANCEL_CHECK)
+                    .setDefaultHeartbeatThrottleInterval(NodeActivityOptions.CANCEL_CHECK)
                     .build());
             work.registerActivitiesImplementations(new NodeActivitiesImpl(executors, artifacts,
                     new MetricsRepository(ds), nodes, name, device));

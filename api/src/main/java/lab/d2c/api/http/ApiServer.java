@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import lab.d2c.api.platform.Platform;
+import lab.d2c.api.sweep.SweepControl;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.workflows.spec.SpecException;
 import org.slf4j.Logger;
@@ -63,6 +64,10 @@ public final class ApiServer implements AutoCloseable {
                     .map(f -> Map.of("path", f.path(), "reason", f.reason())).toList());
             ctx.status(400).json(err.body());
         });
+        app.exception(SweepControl.NotFoundException.class, (e, ctx) ->
+                ctx.status(404).json(ApiError.notFound(e.what(), e.id()).body()));
+        app.exception(SweepControl.ConflictException.class, (e, ctx) ->
+                ctx.status(409).json(new ApiError(409, "conflict", e.getMessage()).body()));
         app.exception(SweepService.LaunchException.class, (e, ctx) ->
                 ctx.status(503).json(new ApiError(503, "unavailable", e.getMessage()).body()));
         app.exception(Exception.class, (e, ctx) -> {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import lab.d2c.api.platform.Platform;
+import lab.d2c.api.sweep.SweepControl;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.store.artifact.ArtifactKeys;
@@ -32,6 +33,7 @@ final class Routes {
     private final NodeRepository nodes;
     private final MetricsRepository metrics;
     private final lab.d2c.api.report.ReportService reports;
+    private final SweepControl control;
 
     Routes(Platform platform, SweepService sweepService) {
         this.platform = platform;
@@ -42,6 +44,7 @@ final class Routes {
         this.nodes = new NodeRepository(ds);
         this.metrics = new MetricsRepository(ds);
         this.reports = new lab.d2c.api.report.ReportService(ds);
+        this.control = new SweepControl(sweepService);
     }
 
     void register(Javalin app) {
@@ -51,7 +54,11 @@ final class Routes {
         app.get("/api/v1/sweeps/{id}", this::getSweep);
         app.get("/api/v1/sweeps/{id}/report", this::getReport);
         app.get("/api/v1/sweeps/{id}/report.csv", this::getReportCsv);
+        app.post("/api/v1/sweeps/{id}/cancel", ctx -> accepted(ctx, control.cancelSweep(id(ctx, "id"))));
+        app.post("/api/v1/sweeps/{id}/rerun-failed", ctx -> accepted(ctx, control.rerunFailed(id(ctx, "id"))));
         app.get("/api/v1/experiments/{id}", this::getExperiment);
+        app.post("/api/v1/experiments/{id}/cancel", ctx -> accepted(ctx, control.cancelExperiment(id(ctx, "id"))));
+        app.post("/api/v1/experiments/{id}/resume", ctx -> accepted(ctx, control.resumeExperiment(id(ctx, "id"))));
         app.get("/api/v1/nodes/{key}", this::getNode);
         app.get("/api/v1/runs/{id}/metrics", this::getMetrics);
         app.get("/api/v1/artifacts/<key>", this::getArtifact);
@@ -87,6 +94,11 @@ final class Routes {
             throw new ApiError(400, "bad_request", "query parameter '" + name + "' must be an integer in [" + min + ", " + max + "]",
                     List.of(Map.of("path", name, "reason", "expected an integer in [" + min + ", " + max + "]")));
         }
+    }
+
+    private static void accepted(Context ctx, SweepControl.Outcome outcome) {
+        ctx.status(202).json(Map.of("action", outcome.action(), "target", outcome.target(),
+                "experiments", outcome.experiments(), "nodes_cancelled", outcome.nodesCancelled()));
     }
 
     private void createSweep(Context ctx) {

@@ -2,6 +2,7 @@ package lab.d2c.api.sweep;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.security.SecureRandom;
@@ -103,6 +104,30 @@ public final class SweepService {
                 .setWorkflowId(SweepRequest.workflowId(request.sweepId()))
                 .build());
         WorkflowClient.start(wf::run, request);
+    }
+
+    /**
+     * Runs these arms of a recorded sweep again: signals its running workflow, or starts it
+     * with just these arms when it has ended (one atomic signal-with-start).
+     */
+    void relaunch(String sweepId, List<ExperimentRecord> arms) {
+        List<ExperimentRequest> again = arms.stream().map(e -> new ExperimentRequest(e.id(), e.configJson())).toList();
+        SweepWorkflow wf = client.newWorkflowStub(SweepWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(taskQueue)
+                .setWorkflowId(SweepRequest.workflowId(sweepId))
+                .build());
+        BatchRequest request = client.newSignalWithStartRequest();
+        request.add(wf::run, new SweepRequest(sweepId, again));
+        request.add(wf::rerun, again);
+        client.signalWithStart(request);
+    }
+
+    WorkflowClient client() {
+        return client;
+    }
+
+    Database database() {
+        return database;
     }
 
     /** The request of a recorded sweep, rebuilt from PostgreSQL. */

@@ -9,6 +9,8 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowCancellationType;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -69,10 +71,12 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             }
             ledger.experimentStatus(id, "SUCCEEDED", null);
             return new ExperimentOutcome(id, "SUCCEEDED", null, nodeKeys);
-        } catch (CanceledFailure e) {
-            Workflow.newDetachedCancellationScope(() -> ledger.experimentStatus(id, "CANCELLED", "cancelled")).run();
-            throw e;
         } catch (RuntimeException e) {
+            // A cancelled arm can see its cancellation wrapped (an activity's or a child's failure).
+            if (e instanceof CanceledFailure || CancellationScope.current().isCancelRequested()) {
+                Workflow.newDetachedCancellationScope(() -> ledger.experimentStatus(id, "CANCELLED", "cancelled")).run();
+                throw e instanceof CanceledFailure c ? c : new CanceledFailure("experiment " + id + " cancelled");
+            }
             String reason = Failures.rootMessage(e);
             ledger.experimentStatus(id, "FAILED", reason);
             return new ExperimentOutcome(id, "FAILED", reason, nodeKeys);
@@ -89,8 +93,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         NodeWorkflow child = Workflow.newChildWorkflowStub(NodeWorkflow.class, ChildWorkflowOptions.newBuilder()
                 .setWorkflowId(node.key())
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
-                // A node may be shared with other arms: cancelling this arm must not kill it for them.
+                // A node may be shared with other arms: cancelling or closing this arm must not kill it
+                // for them. Who cancels a node decides that from the ledger (SweepControl in the api).
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .setCancellationType(ChildWorkflowCancellationType.ABANDON)
                 .build());
         try {
             return child.run(new NodeTask(node.key(), node.kind(), node.codeVersion(), node.configJson(), inputs));

@@ -2,6 +2,7 @@ package lab.d2c.workflows.node;
 
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.activity.ActivityCancellationType;
 import java.time.Duration;
 
 /** Timeouts and retries of node and ledger activities. */
@@ -9,6 +10,9 @@ public final class NodeActivityOptions {
 
     /** A node activity that misses heartbeats this long is presumed lost and retried elsewhere. */
     public static final Duration NODE_HEARTBEAT = Duration.ofSeconds(60);
+
+    /** How often a running node's heartbeat reaches Temporal at most, and so how soon it sees a cancel. */
+    public static final Duration CANCEL_CHECK = Duration.ofSeconds(3);
 
     /** Error type names that mean "the input is wrong": retrying cannot help. */
     public static final String BAD_INPUT = "BadNodeInput";
@@ -30,6 +34,9 @@ public final class NodeActivityOptions {
                 .setTaskQueue(nodeQueue(workflowQueue))
                 .setStartToCloseTimeout(Duration.ofDays(14))
                 .setHeartbeatTimeout(NODE_HEARTBEAT)
+                // A cancelled node is CANCELLED only once its activity has stopped: a resume must
+                // never run beside a training that is still writing checkpoints.
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .setRetryOptions(RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofSeconds(2))
                         .setBackoffCoefficient(2.0)

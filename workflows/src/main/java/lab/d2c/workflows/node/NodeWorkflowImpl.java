@@ -3,6 +3,7 @@ package lab.d2c.workflows.node;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 
 /** Runs the node activity; records a final failure or cancellation in the ledger. */
@@ -17,13 +18,21 @@ public final class NodeWorkflowImpl implements NodeWorkflow {
         try {
             return node.execute(task);
         } catch (CanceledFailure e) {
-            Workflow.newDetachedCancellationScope(() -> ledger.nodeFinished(task.key(), "CANCELLED", "cancelled")).run();
-            throw e;
+            throw cancelled(task, e);
         } catch (ActivityFailure e) {
+            // A cancelled node's activity fails with its cancellation wrapped.
+            if (e.getCause() instanceof CanceledFailure || CancellationScope.current().isCancelRequested()) {
+                throw cancelled(task, e.getCause() instanceof CanceledFailure c ? c : new CanceledFailure("cancelled"));
+            }
             String reason = Failures.rootMessage(e);
             ledger.nodeFinished(task.key(), "FAILED", reason);
             throw ApplicationFailure.newNonRetryableFailure(task.kind() + " " + task.key() + " failed: " + reason,
                     "NodeFailed");
         }
+    }
+
+    private CanceledFailure cancelled(NodeTask task, CanceledFailure e) {
+        Workflow.newDetachedCancellationScope(() -> ledger.nodeFinished(task.key(), "CANCELLED", "cancelled")).run();
+        return e;
     }
 }

@@ -2,8 +2,10 @@ package lab.d2c.workflows.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -120,6 +122,69 @@ class GraphExecutionTest {
         assertThat(nodes.runs("tok")).isEqualTo(2);
     }
 
+    @Test
+    void aCancelledArmEndsCancelledAndARerunSentWhileTheSweepRunsFinishesIt() throws Exception {
+        nodes.sleepMs.put("train", 1500L);
+        WorkflowStub sweep = startSweep("s1", List.of(BASE.formatted(0, 64), BASE.formatted(1, 64)));
+        awaitTrue(() -> "RUNNING".equals(ledger.experiments.get("s1-a1")) && nodes.runs("train") == 2);
+
+        env.getWorkflowClient().newUntypedWorkflowStub(ExperimentRequest.workflowId("s1-a1")).cancel();
+        awaitTrue(() -> "CANCELLED".equals(ledger.experiments.get("s1-a1")));
+        assertThat(ledger.experiments.get("s1-a0")).as("the other arm goes on").isEqualTo("RUNNING");
+        sweep.signal("rerun", List.of(new ExperimentRequest("s1-a1", BASE.formatted(1, 64))));
+
+        assertThat(sweep.getResult(String.class)).isEqualTo("SUCCEEDED");
+        assertThat(ledger.experiments).containsEntry("s1-a0", "SUCCEEDED").containsEntry("s1-a1", "SUCCEEDED");
+        assertThat(nodes.runs("train")).as("the rerun waited for its abandoned train node").isEqualTo(2);
+        assertThat(ledger.sweeps).containsEntry("s1", "SUCCEEDED");
+    }
+
+    @Test
+    void aSweepWithACancelledArmEndsCancelledAndSignalWithStartResumesIt() throws Exception {
+        nodes.sleepMs.put("train", 1500L);
+        WorkflowStub sweep = startSweep("s1", List.of(BASE.formatted(0, 64), BASE.formatted(1, 64)));
+        awaitTrue(() -> "RUNNING".equals(ledger.experiments.get("s1-a1")) && nodes.runs("train") == 2);
+        env.getWorkflowClient().newUntypedWorkflowStub(ExperimentRequest.workflowId("s1-a1")).cancel();
+
+        assertThat(sweep.getResult(String.class)).isEqualTo("CANCELLED");
+        assertThat(ledger.sweeps).containsEntry("s1", "CANCELLED");
+        assertThat(ledger.experiments).containsEntry("s1-a0", "SUCCEEDED").containsEntry("s1-a1", "CANCELLED");
+
+        // The sweep's workflow has ended: signal-with-start runs only the arm asked for.
+        List<ExperimentRequest> again = List.of(new ExperimentRequest("s1-a1", BASE.formatted(1, 64)));
+        WorkflowClient client = env.getWorkflowClient();
+        SweepWorkflow typed = client.newWorkflowStub(SweepWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(SweepRequest.workflowId("s1")).build());
+        BatchRequest start = client.newSignalWithStartRequest();
+        start.add(typed::run, new SweepRequest("s1", again));
+        start.add(typed::rerun, again);
+        client.signalWithStart(start);
+
+        assertThat(WorkflowStub.fromTyped(typed).getResult(String.class)).isEqualTo("SUCCEEDED");
+        assertThat(ledger.experiments).containsEntry("s1-a1", "SUCCEEDED");
+        assertThat(ledger.sweeps).containsEntry("s1", "SUCCEEDED");
+        assertThat(nodes.runs("data")).as("shared nodes came from the ledger").isEqualTo(1);
+    }
+
+    private WorkflowStub startSweep(String sweepId, List<String> configs) {
+        List<ExperimentRequest> arms = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            arms.add(new ExperimentRequest(sweepId + "-a" + i, configs.get(i)));
+        }
+        SweepWorkflow sweep = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(SweepRequest.workflowId(sweepId)).build());
+        WorkflowClient.start(sweep::run, new SweepRequest(sweepId, arms));
+        return WorkflowStub.fromTyped(sweep);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     /** The ledger in memory: node results by key, experiment links with their cache-hit flag. */
     static final class FakeLedger implements LedgerActivities {
         final Map<String, NodeResult> done = new ConcurrentHashMap<>();
@@ -175,6 +240,7 @@ class GraphExecutionTest {
         final Map<String, AtomicInteger> perKind = new ConcurrentHashMap<>();
         final AtomicInteger total = new AtomicInteger();
         final Set<String> failing = ConcurrentHashMap.newKeySet();
+        final Map<String, Long> sleepMs = new ConcurrentHashMap<>();
         private final FakeLedger ledger;
 
         FakeNodes(FakeLedger ledger) {
@@ -190,7 +256,7 @@ class GraphExecutionTest {
             perKind.computeIfAbsent(task.kind(), k -> new AtomicInteger()).incrementAndGet();
             total.incrementAndGet();
             try {
-                Thread.sleep(200);
+                Thread.sleep(sleepMs.getOrDefault(task.kind(), 200L));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
