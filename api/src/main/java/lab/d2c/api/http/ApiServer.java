@@ -9,6 +9,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lab.d2c.api.platform.Platform;
@@ -35,9 +36,17 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final String host;
 
-    private ApiServer(Javalin app, String host) {
+    private final List<Routes.Route> routes;
+
+    private ApiServer(Javalin app, String host, List<Routes.Route> routes) {
         this.app = app;
         this.host = host;
+        this.routes = routes;
+    }
+
+    /** The routes it serves. */
+    List<Routes.Route> routes() {
+        return routes;
     }
 
     /** Methods that change state: they need the bearer token. */
@@ -87,9 +96,9 @@ public final class ApiServer implements AutoCloseable {
             ctx.status(e.getStatus()).json(new ApiError(e.getStatus(), code, message).body());
         });
         Routes routes = new Routes(platform, sweeps);
-        routes.register(app);
+        List<Routes.Route> registered = routes.register(app);
         app.start(host, port);
-        return new ApiServer(app, host);
+        return new ApiServer(app, host, registered);
     }
 
     public int port() {

@@ -2,6 +2,7 @@ package lab.d2c.api.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,21 +48,35 @@ final class Routes {
         this.control = new SweepControl(sweepService);
     }
 
-    void register(Javalin app) {
-        app.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
-        app.post("/api/v1/sweeps", this::createSweep);
-        app.get("/api/v1/sweeps", this::listSweeps);
-        app.get("/api/v1/sweeps/{id}", this::getSweep);
-        app.get("/api/v1/sweeps/{id}/report", this::getReport);
-        app.get("/api/v1/sweeps/{id}/report.csv", this::getReportCsv);
-        app.post("/api/v1/sweeps/{id}/cancel", ctx -> accepted(ctx, control.cancelSweep(id(ctx, "id"))));
-        app.post("/api/v1/sweeps/{id}/rerun-failed", ctx -> accepted(ctx, control.rerunFailed(id(ctx, "id"))));
-        app.get("/api/v1/experiments/{id}", this::getExperiment);
-        app.post("/api/v1/experiments/{id}/cancel", ctx -> accepted(ctx, control.cancelExperiment(id(ctx, "id"))));
-        app.post("/api/v1/experiments/{id}/resume", ctx -> accepted(ctx, control.resumeExperiment(id(ctx, "id"))));
-        app.get("/api/v1/nodes/{key}", this::getNode);
-        app.get("/api/v1/runs/{id}/metrics", this::getMetrics);
-        app.get("/api/v1/artifacts/<key>", this::getArtifact);
+    /** A registered route: method and Javalin path. */
+    record Route(HandlerType method, String path) {
+    }
+
+    private final List<Route> registered = new ArrayList<>();
+
+    /** @return every route it registered, for the OpenAPI check */
+    List<Route> register(Javalin app) {
+        add(app, HandlerType.GET, "/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
+        add(app, HandlerType.GET, "/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.json()));
+        add(app, HandlerType.POST, "/api/v1/sweeps", this::createSweep);
+        add(app, HandlerType.GET, "/api/v1/sweeps", this::listSweeps);
+        add(app, HandlerType.GET, "/api/v1/sweeps/{id}", this::getSweep);
+        add(app, HandlerType.GET, "/api/v1/sweeps/{id}/report", this::getReport);
+        add(app, HandlerType.GET, "/api/v1/sweeps/{id}/report.csv", this::getReportCsv);
+        add(app, HandlerType.POST, "/api/v1/sweeps/{id}/cancel", ctx -> accepted(ctx, control.cancelSweep(id(ctx, "id"))));
+        add(app, HandlerType.POST, "/api/v1/sweeps/{id}/rerun-failed", ctx -> accepted(ctx, control.rerunFailed(id(ctx, "id"))));
+        add(app, HandlerType.GET, "/api/v1/experiments/{id}", this::getExperiment);
+        add(app, HandlerType.POST, "/api/v1/experiments/{id}/cancel", ctx -> accepted(ctx, control.cancelExperiment(id(ctx, "id"))));
+        add(app, HandlerType.POST, "/api/v1/experiments/{id}/resume", ctx -> accepted(ctx, control.resumeExperiment(id(ctx, "id"))));
+        add(app, HandlerType.GET, "/api/v1/nodes/{key}", this::getNode);
+        add(app, HandlerType.GET, "/api/v1/runs/{id}/metrics", this::getMetrics);
+        add(app, HandlerType.GET, "/api/v1/artifacts/<key>", this::getArtifact);
+        return List.copyOf(registered);
+    }
+
+    private void add(Javalin app, HandlerType method, String path, io.javalin.http.Handler handler) {
+        app.addHttpHandler(method, path, handler);
+        registered.add(new Route(method, path));
     }
 
     private static String id(Context ctx, String name) {

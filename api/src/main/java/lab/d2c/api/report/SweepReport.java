@@ -1,5 +1,6 @@
 package lab.d2c.api.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * @param rows    one per arm, in arm order
  * @param curves  FID against a varied sampling setting; empty when the sweep varies none
  */
-public record SweepReport(String sweepId, List<String> metrics, List<Row> rows, List<Curve> curves) {
+public record SweepReport(@JsonProperty("sweep_id") String sweepId, List<String> metrics, List<Row> rows, List<Curve> curves) {
 
     /** Mean and sample standard deviation (n - 1; 0 with one seed) over the seeds that have the metric. */
     public record Stat(double mean, double std, int n) {
