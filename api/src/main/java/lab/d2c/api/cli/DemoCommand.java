@@ -55,6 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.print(ReportTable.render(JSON.treeToValue(report, SweepReport.class)));
             System.out.println();
             System.out.println("Where to look:");
+            System.out.println("  open " + rt.api().baseUrl() + "/ui/sweep.html?id=" + s.sweepId()
+                    + "   (table, graphs, curves, samples; cancel/resume need the api token)");
             System.out.println("  curl " + base + "/sweeps/" + s.sweepId() + "/report      (and /report.csv)");
             System.out.println("  curl " + base + "/sweeps/" + s.sweepId());
             System.out.println("  curl " + base + "/experiments/" + s.experimentIds().get(0));

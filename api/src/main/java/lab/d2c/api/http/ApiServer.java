@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 
 import java.util.EnumSet;
@@ -59,7 +60,24 @@ public final class ApiServer implements AutoCloseable {
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jsonMapper(new JavalinJackson(JSON, false));
             cfg.router.ignoreTrailingSlashes = true;
+            // The pages: plain HTML and JS from the jar, Chart.js as a WebJar; no Node step.
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/ui";
+                sf.directory = "/web";
+                sf.location = Location.CLASSPATH;
+            });
+            cfg.staticFiles.enableWebjars();
+            // No CORS plugin: browsers keep other origins' scripts off the API.
         });
+        app.after(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Referrer-Policy", "same-origin");
+            ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self';"
+                    + " script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+        });
+        app.get("/", ctx -> ctx.redirect("/ui/"));
+        app.get("/favicon.ico", ctx -> ctx.redirect("/ui/favicon.svg"));
         app.before(ctx -> {
             if (MUTATING.contains(ctx.method()) && !token.accepts(ctx.header("Authorization"))) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"d2c\"");

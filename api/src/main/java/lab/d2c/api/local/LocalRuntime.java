@@ -65,7 +65,8 @@ public final class LocalRuntime implements AutoCloseable {
         token = ApiToken.resolve(stack.config());
         api = ApiServer.start(platform, sweeps, stack.config().apiHost(), stack.config().apiPort(), token);
         parts.add(api);
-        out.println("  api        " + api.baseUrl() + "/api/v1");
+        out.println("  api        " + api.baseUrl() + "/api/v1   (OpenAPI: /api/v1/openapi.json)");
+        out.println("  pages      " + api.baseUrl() + "/ui/");
         if (token.created()) {
             // printed once, at creation; later starts only say where it is
             out.println("  api token  " + token.value() + "   (new; kept in " + token.file() + ", mode 0600)");

@@ -95,4 +95,39 @@ class ApiAuthTest {
         D2cConfig weak = D2cConfig.load(java.util.Map.of("D2C_API_TOKEN", "short"), java.util.Optional.of(cfg.dataDir()));
         assertThatThrownBy(() -> ApiToken.resolve(weak)).hasMessageStartingWith("D2C_API_TOKEN: must be at least");
     }
+
+    @Test
+    void corsIsOffAndErrorsDoNotEchoTokens() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String method : new String[] {"GET", "OPTIONS"}) {
+            var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/sweeps"))
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://elsewhere.example")
+                    .header("Access-Control-Request-Method", "POST").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(method).isLessThan(500);
+            assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).as(method + " CORS header").isEmpty();
+        }
+        String wrong = "wrong-token-that-must-not-come-back-0123456789";
+        Http.Response denied = Http.post(base + "/sweeps", "name: x", "application/yaml", wrong);
+        assertThat(denied.status()).isEqualTo(401);
+        assertThat(new String(denied.bytes())).doesNotContain(wrong).doesNotContain(rt.apiToken().value());
+    }
+
+    @Test
+    void pathTraversalIsRefusedForArtifactsAndPages() throws Exception {
+        String root = rt.api().baseUrl();
+        for (String path : new String[] {"/api/v1/artifacts/%2e%2e/%2e%2e/etc/passwd", "/api/v1/artifacts/%2Fetc%2Fpasswd",
+            "/api/v1/artifacts/a//b", "/api/v1/artifacts/a%5C..%5Cb", "/api/v1/artifacts/a%00b", "/api/v1/nodes/..%2Fx",
+            "/ui/%2e%2e/%2e%2e/etc/passwd", "/ui/..%2F..%2Fetc%2Fpasswd", "/webjars/..%2F..%2Fetc%2Fpasswd"}) {
+            Http.Response r = Http.get(root + path);
+            assertThat(r.status()).as(path).isBetween(400, 404);
+            assertThat(new String(r.bytes())).as(path).doesNotContain("root:");
+        }
+        // the pages themselves are served, with a CSP
+        var page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(root + "/ui/sweep.html")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
+    }
 }

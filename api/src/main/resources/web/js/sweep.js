@@ -1,0 +1,148 @@
+// A sweep: status and actions, the ablation table, each arm's graph, training and FID
+// curves, sample galleries. Refreshed every 2 s while the sweep is unfinished.
+(() => {
+  const { el } = D2C;
+  D2C.header();
+  const id = D2C.param('id');
+  const $ = s => document.getElementById(s);
+  const IMAGE_NODES = ['sample', 'decode-stage1'];
+
+  function armLabel(e) {
+    const name = e.name || 'arm ' + e.arm_index;
+    return name.includes('seed=') ? name : name + ' \u00b7 seed ' + e.seed;
+  }
+
+  function renderMeta(s) {
+    document.title = s.name + ' \u00b7 D2C Lab';
+    $('title').textContent = s.name;
+    const items = [['id', s.id], ['status', D2C.badge(s.status)], ['progress', D2C.progress(s.progress)],
+      ['arms', String(s.arm_count)], ['created', D2C.when(s.created_at)], ['finished', D2C.when(s.finished_at)]];
+    if (s.spec && s.spec.description) items.splice(1, 0, ['description', s.spec.description]);
+    if (s.error) items.push(['error', el('span', { class: 'error', text: s.error })]);
+    $('meta').replaceChildren(...items.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
+    const buttons = [];
+    if (D2C.unfinished(s.status)) {
+      buttons.push(D2C.actionButton('Cancel sweep', '/sweeps/' + encodeURIComponent(id) + '/cancel', $('action-result'), refreshSoon, true));
+    }
+    if (s.experiments.some(e => e.status === 'FAILED' || e.status === 'CANCELLED')) {
+      buttons.push(D2C.actionButton('Rerun failed arms', '/sweeps/' + encodeURIComponent(id) + '/rerun-failed', $('action-result'), refreshSoon));
+    }
+    $('actions').replaceChildren(...buttons);
+  }
+
+  function renderReport(report) {
+    if (!report.rows.length) {
+      $('ablation').replaceChildren(el('p', { class: 'muted', text: 'No arms.' }));
+      return;
+    }
+    const head = el('tr', {}, el('th', { text: 'Arm' }), el('th', { text: 'Seeds' }), el('th', { class: 'num', text: 'Done' }),
+      ...report.metrics.map(m => el('th', { class: 'num', text: m })));
+    const rows = report.rows.map(r => el('tr', {},
+      el('td', { text: r.arm }), el('td', { text: r.seeds.join(', ') }),
+      el('td', { class: 'num', 'data-value': r.done, text: r.done }),
+      ...report.metrics.map(m => {
+        const v = r.values[m];
+        return v ? el('td', { class: 'num', 'data-value': v.mean, title: 'n = ' + v.n },
+          D2C.num(v.mean) + (v.n > 1 ? ' \u00b1 ' + D2C.num(v.std) : ''))
+          : el('td', { class: 'num', 'data-value': '', text: '\u2013' });
+      })));
+    const table = el('table', { id: 'ablation-table' }, el('thead', {}, head), el('tbody', {}, rows));
+    D2CTable.sortable(table);
+    $('ablation').replaceChildren(table);
+  }
+
+  function renderFidCurves(report) {
+    if (!report.curves.length) {
+      $('fid-curves').replaceChildren(el('p', { class: 'muted', text:
+        'This sweep varies no sampling setting (stage2.sample.steps or guidance_scale), so there is no curve.' }));
+      return;
+    }
+    const cards = report.curves.map((c, i) => el('div', { class: 'card fid-curve' }, el('h3', { text: c.metric + ' vs ' + c.x }),
+      el('div', { class: 'chart' }, el('canvas', { id: 'fid-' + i, 'aria-label': c.metric + ' vs ' + c.x }))));
+    $('fid-curves').replaceChildren(...cards);
+    report.curves.forEach((c, i) => D2CCharts.lines($('fid-' + i), Object.entries(c.series).map(([label, pts]) =>
+      ({ label, points: pts.map(p => ({ x: p.x, y: p.y.mean })) })), c.x, c.metric));
+  }
+
+  function renderArms(experiments) {
+    $('arms').replaceChildren(...experiments.map(e => el('div', { class: 'card arm', 'data-experiment': e.id },
+      el('h3', {}, el('a', { href: '/ui/experiment.html?id=' + encodeURIComponent(e.id) }, armLabel(e))),
+      el('p', {}, D2C.badge(e.status), ' ', D2C.progress(e.progress),
+        el('span', { class: 'muted', text: ` nodes ${e.nodes_done}/${e.nodes_total} \u00b7 cache hits ${e.cache_hits}` })),
+      e.error ? el('p', { class: 'error', text: e.error }) : null,
+      D2CGraph.render(e.nodes, key => '/ui/experiment.html?id=' + encodeURIComponent(e.id) + '#node-' + key))));
+  }
+
+  function trainingNodes(experiments) {
+    const byKey = new Map();
+    for (const e of experiments) {
+      for (const n of e.nodes.filter(n => n.kind.startsWith('train-'))) {
+        if (!byKey.has(n.key)) byKey.set(n.key, { key: n.key, kind: n.kind, arms: [] });
+        byKey.get(n.key).arms.push(e.name || 'arm ' + e.arm_index);
+      }
+    }
+    return Array.from(byKey.values()).map(n => ({ key: n.key, kind: n.kind,
+      label: n.arms.length > 2 ? `shared by ${n.arms.length} arms` : Array.from(new Set(n.arms)).join(', ') }));
+  }
+
+  function renderSamples(experiments) {
+    const cards = [];
+    for (const e of experiments) {
+      for (const kind of IMAGE_NODES) {
+        const n = e.nodes.find(x => x.kind === kind && x.status === 'SUCCEEDED' && x.artifact_keys.grid);
+        if (n) {
+          cards.push(el('figure', { class: 'card' }, el('img', { src: D2C.API + '/artifacts/' + n.artifact_keys.grid,
+            alt: kind + ' of ' + armLabel(e), loading: 'lazy' }), el('figcaption', { text: armLabel(e) + ' \u00b7 ' + kind })));
+        }
+      }
+    }
+    $('samples').replaceChildren(...(cards.length ? cards : [el('p', { class: 'muted', text: 'No samples yet.' })]));
+  }
+
+  let tick = 0;
+  let timer = null;
+  let generation = 0;
+  async function refresh() {
+    const sweep = await D2C.get('/sweeps/' + encodeURIComponent(id));
+    sweep.experiments = await Promise.all(sweep.experiments.map(e => D2C.get('/experiments/' + encodeURIComponent(e.id))));
+    renderMeta(sweep);
+    renderArms(sweep.experiments);
+    const live = D2C.unfinished(sweep.status);
+    if (tick % 5 === 0 || !live) {
+      const report = await D2C.get('/sweeps/' + encodeURIComponent(id) + '/report');
+      renderReport(report);
+      renderFidCurves(report);
+      renderSamples(sweep.experiments);
+      await D2CCharts.lossCurves($('curves'), trainingNodes(sweep.experiments), 'train/loss');
+    }
+    tick++;
+    return live;
+  }
+
+  function refreshSoon() {
+    clearTimeout(timer);
+    tick = 0;
+    timer = setTimeout(start, 500);
+  }
+
+  function start() {
+    const mine = ++generation;
+    D2C.poll(async () => {
+      if (mine !== generation) return false;
+      try {
+        return await refresh();
+      } catch (e) {
+        D2C.showError($('action-result'), e);
+        return false;
+      }
+    }, 2000);
+  }
+
+  if (!id) {
+    D2C.showError($('meta'), new Error('no sweep id: open /ui/sweep.html?id=<sweep id>'));
+  } else {
+    $('csv').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report.csv';
+    $('json').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report';
+    start();
+  }
+})();
