@@ -16,6 +16,7 @@ import lab.d2c.workers.node.NodeActivitiesImpl;
 import lab.d2c.workers.node.NodeExecutors;
 import lab.d2c.workflows.experiment.ExperimentWorkflowImpl;
 import lab.d2c.workflows.node.NodeActivityOptions;
+import lab.d2c.workflows.node.NodeWorkflow;
 import lab.d2c.workflows.node.NodeWorkflowImpl;
 import lab.d2c.workflows.sweep.SweepWorkflowImpl;
 
@@ -63,6 +64,7 @@ public final class D2cWorker implements AutoCloseable {
         private ArtifactStore artifacts;
         private NodeExecutors executors = NodeExecutors.standard();
         private int nodeSlots = 1;
+        private java.time.Duration nodeHeartbeat = NodeActivityOptions.NODE_HEARTBEAT;
         private String device = "cpu";
         private String name = "worker-" + ManagementFactory.getRuntimeMXBean().getName();
 
@@ -101,6 +103,16 @@ public final class D2cWorker implements AutoCloseable {
         }
 
         /** Where this worker runs models: {@code cpu} (default) or {@code gpu:N}. */
+        /** How long a node may go without a heartbeat before Temporal retries it on another worker. */
+        public Builder optNodeHeartbeat(java.time.Duration heartbeat) {
+            if (heartbeat.compareTo(java.time.Duration.ofSeconds(5)) < 0) {
+                throw new IllegalArgumentException("node heartbeat: at least 5 s (heartbeats are sent every "
+                        + NodeActivityOptions.CANCEL_CHECK.toSeconds() + " s), got " + heartbeat);
+            }
+            this.nodeHeartbeat = heartbeat;
+            return this;
+        }
+
         public Builder optDevice(String device) {
             this.device = lab.d2c.model.runtime.Devices.name(lab.d2c.model.runtime.Devices.parse(device));
             return this;
@@ -128,8 +140,9 @@ public final class D2cWorker implements AutoCloseable {
                     .setIdentity(name)
                     .setMaxConcurrentActivityExecutionSize(200)
                     .build());
-            control.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, ExperimentWorkflowImpl.class,
-                    NodeWorkflowImpl.class);
+            control.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, ExperimentWorkflowImpl.class);
+            java.time.Duration heartbeat = nodeHeartbeat;
+            control.registerWorkflowImplementationFactory(NodeWorkflow.class, () -> new NodeWorkflowImpl(heartbeat));
             control.registerActivitiesImplementations(new LedgerActivitiesImpl(client, nodes,
                     new ExperimentRepository(ds), new SweepRepository(ds)));
             Worker work = factory.newWorker(NodeActivityOptions.nodeQueue(taskQueue), WorkerOptions.newBuilder()

@@ -33,7 +33,8 @@ public final class WorkerCommand implements Callable<Integer> {
         System.out.println("d2c worker: temporal " + cfg.temporalAddress() + ", postgres " + cfg.jdbcUrl() + ", s3 " + cfg.s3Endpoint());
         Platform platform = Platform.connect(cfg);
         D2cWorker.Builder b = D2cWorker.builder().setClient(platform.client()).setTaskQueue(cfg.taskQueue())
-                .setDatabase(platform.database()).setArtifacts(platform.artifacts()).optNodeSlots(nodeSlots).optDevice(device);
+                .setDatabase(platform.database()).setArtifacts(platform.artifacts()).optNodeSlots(nodeSlots).optDevice(device)
+                .optNodeHeartbeat(java.time.Duration.ofSeconds(cfg.nodeHeartbeatS()));
         if (name != null) {
             b.optName(name);
         }

@@ -55,6 +55,7 @@ public final class LocalRuntime implements AutoCloseable {
                     .setDatabase(platform.database())
                     .setArtifacts(platform.artifacts())
                     .optNodeSlots(nodeSlots)
+                    .optNodeHeartbeat(java.time.Duration.ofSeconds(stack.config().nodeHeartbeatS()))
                     .optDevice(device())
                     .start();
             parts.add(worker);

@@ -117,6 +117,84 @@ class BrowserPagesTest {
         }
     }
 
+    /** One long stage one after tiny tokenizers: something to watch and to cancel. */
+    private static final String LONG_SWEEP = """
+            name: live
+            preset: tiny
+            method: grid
+            config:
+              targets: train-stage1
+              data: {dataset: shapes, image_size: 32, num_classes: 4, train_size: 128, test_size: 32, shard_size: 128}
+              vq:
+                base_width: 8
+                train: {steps: 4, batch_size: 8, checkpoint_every: 4, log_every: 2, eval_images: 32}
+              vae:
+                base_width: 8
+                scale_images: 32
+                train: {steps: 4, batch_size: 8, checkpoint_every: 4, log_every: 2, eval_images: 32}
+              pretokenize: {batch_size: 64, shard_size: 128}
+              stage1:
+                width: 16
+                depth: 1
+                heads: 2
+                ffn_multiple_of: 8
+                train: {steps: 100000, batch_size: 4, checkpoint_every: 50, log_every: 10, warmup_steps: 2}
+            seeds: [0]
+            """;
+
+    @Test
+    void aRunningSweepUpdatesLiveAndIsCancelledFromThePage() throws Exception {
+        boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+        if ("1".equals(System.getenv("D2C_REQUIRE_BROWSER"))) {
+            assertThat(installed).as("D2C_REQUIRE_BROWSER=1 but chromium or chromedriver is missing").isTrue();
+        }
+        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+
+        try (LocalRuntime rt = LocalRuntime.start(LocalStackFixture.freshConfig("browser-live"), true, 1, LocalStackFixture.quiet())) {
+            String base = rt.api().baseUrl();
+            String sweepId = Http.post(base + "/api/v1/sweeps", LONG_SWEEP, "application/yaml", rt.apiToken().value())
+                    .json().get("id").asText();
+            WebDriver driver = chromium(Files.createTempDirectory("d2c-chromium"));
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(90));
+                driver.get(base + "/ui/sweep.html?id=" + sweepId);
+                By stage1 = By.cssSelector(".arm svg.graph a.node[data-kind='train-stage1'][data-status='RUNNING'] title");
+                String first = wait.until(d -> {
+                    var t = d.findElements(stage1);
+                    String text = t.isEmpty() ? "" : t.get(0).getAttribute("textContent");
+                    return text.contains("step ") ? text : null;
+                });
+                // the page polls: without a reload, the step count in the node's progress moves on
+                String later = wait.until(d -> {
+                    var t = d.findElements(stage1);
+                    String text = t.isEmpty() ? "" : t.get(0).getAttribute("textContent");
+                    return text.contains("step ") && !text.equals(first) ? text : null;
+                });
+                assertThat(step(later)).isGreaterThan(step(first));
+
+                // cancel from the page: the token goes in the header's box, then the button
+                WebElement tokenBox = driver.findElement(By.cssSelector("header input[type='password']"));
+                tokenBox.sendKeys(rt.apiToken().value());
+                driver.findElement(By.tagName("h1")).click();
+                driver.findElement(By.xpath("//button[text()='Cancel sweep']")).click();
+                wait.until(d -> d.findElement(By.id("action-result")).getText().contains("accepted"));
+                wait.until(d -> d.findElement(By.cssSelector("#meta .badge")).getText().equals("CANCELLED"));
+                wait.until(d -> !d.findElements(By.cssSelector(".arm svg.graph a.node[data-kind='train-stage1'][data-status='CANCELLED']")).isEmpty());
+                assertThat(driver.findElement(By.xpath("//button[text()='Rerun failed arms']")).isDisplayed()).isTrue();
+                Files.createDirectories(Path.of("target", "browser"));
+                screenshot(driver, Path.of("target", "browser").resolve("cancelled.png"));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    private static long step(String progress) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("step (\\d+)/").matcher(progress);
+        assertThat(m.find()).as(progress).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     private static WebDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);

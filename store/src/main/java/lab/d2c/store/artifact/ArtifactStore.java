@@ -63,11 +63,13 @@ public final class ArtifactStore {
     private final MinioClient client;
     private final String bucket;
     private final ArtifactCatalog catalog;
+    private final S3Retry retry;
 
-    private ArtifactStore(MinioClient client, String bucket, ArtifactCatalog catalog) {
+    private ArtifactStore(MinioClient client, String bucket, ArtifactCatalog catalog, S3Retry retry) {
         this.client = client;
         this.bucket = bucket;
         this.catalog = catalog;
+        this.retry = retry;
     }
 
     public static Builder builder() {
@@ -144,33 +146,50 @@ public final class ArtifactStore {
     public ArtifactInfo put(String key, InputStream in, long size, String contentType, String nodeKey) {
         ArtifactKeys.validate(key);
         Objects.requireNonNull(in, "in");
-        if (size < -1) {
-            throw new IllegalArgumentException("size: must be >= 0, or -1 for unknown; got " + size);
-        }
-        String type = contentType == null || contentType.isBlank() ? OCTET_STREAM : contentType;
-        MessageDigest digest = Sha256.newDigest();
-        CountingInputStream counted = new CountingInputStream(new DigestInputStream(in, digest));
-        S3Call.run(bucket, "put", key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(counted, size, size < 0 ? UNKNOWN_SIZE_PART_BYTES : -1).contentType(type).build()));
-        ArtifactInfo info = new ArtifactInfo(key, counted.count(), Sha256.hex(digest), type, now());
-        if (catalog != null) {
-            catalog.record(info, nodeKey);
-        }
-        return info;
+        checkSize(size);
+        // A stream cannot be read twice: one attempt (putBytes and putFile retry).
+        return record(S3Call.run(bucket, "put", key, () -> putOnce(key, in, size, contentType)), nodeKey);
     }
 
     public ArtifactInfo putBytes(String key, byte[] bytes, String contentType, String nodeKey) {
+        ArtifactKeys.validate(key);
         Objects.requireNonNull(bytes, "bytes");
-        return put(key, new ByteArrayInputStream(bytes), bytes.length, contentType, nodeKey);
+        return record(retry.run(bucket, "put", key, () -> putOnce(key, new ByteArrayInputStream(bytes), bytes.length,
+                contentType)), nodeKey);
     }
 
     public ArtifactInfo putFile(String key, Path file, String contentType, String nodeKey) {
         ArtifactKeys.validate(key);
-        try (InputStream in = Files.newInputStream(file)) {
-            return put(key, in, Files.size(file), contentType, nodeKey);
-        } catch (IOException e) {
-            throw new StoreException("artifact store: put '" + key + "' from file " + file + ": " + e.getMessage(), e);
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("artifact store: put '" + key + "' from file " + file + ": no such file");
         }
+        return record(retry.run(bucket, "put", key, () -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                return putOnce(key, in, Files.size(file), contentType);
+            }
+        }), nodeKey);
+    }
+
+    private static void checkSize(long size) {
+        if (size < -1) {
+            throw new IllegalArgumentException("size: must be >= 0, or -1 for unknown; got " + size);
+        }
+    }
+
+    private ArtifactInfo putOnce(String key, InputStream in, long size, String contentType) throws Exception {
+        String type = contentType == null || contentType.isBlank() ? OCTET_STREAM : contentType;
+        MessageDigest digest = Sha256.newDigest();
+        CountingInputStream counted = new CountingInputStream(new DigestInputStream(in, digest));
+        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(counted, size, size < 0 ? UNKNOWN_SIZE_PART_BYTES : -1).contentType(type).build());
+        return new ArtifactInfo(key, counted.count(), Sha256.hex(digest), type, now());
+    }
+
+    private ArtifactInfo record(ArtifactInfo info, String nodeKey) {
+        if (catalog != null) {
+            catalog.record(info, nodeKey);
+        }
+        return info;
     }
 
     /** Writes {@code value} as JSON ({@value #JSON_TYPE}). */
@@ -188,18 +207,19 @@ public final class ArtifactStore {
         }
     }
 
-    /** The content of {@code key}; the caller closes the stream. */
+    /** The content of {@code key}; the caller closes the stream. Opening is retried, reading is not. */
     public InputStream get(String key) {
         ArtifactKeys.validate(key);
-        return S3Call.run(bucket, "get", key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+        return retry.run(bucket, "get", key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
     public byte[] getBytes(String key) {
-        try (InputStream in = get(key)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new StoreException("artifact store: read '" + key + "' in bucket '" + bucket + "': " + e.getMessage(), e);
-        }
+        ArtifactKeys.validate(key);
+        return retry.run(bucket, "read", key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return in.readAllBytes();
+            }
+        });
     }
 
     public <T> T getJson(String key, Class<T> type) {
@@ -212,19 +232,23 @@ public final class ArtifactStore {
 
     /** Streams {@code key} into {@code target} (written to a sibling temporary file, then moved into place). */
     public void download(String key, Path target) {
-        try (InputStream in = get(key)) {
-            Path parent = target.toAbsolutePath().getParent();
+        ArtifactKeys.validate(key);
+        Path parent = target.toAbsolutePath().getParent();
+        try {
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".part");
-            try {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("artifact store: download '" + key + "' to " + target, e);
         }
+        retry.run(bucket, "download", key, () -> {
+            Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".part");
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return null;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        });
     }
 
     /**
@@ -233,21 +257,19 @@ public final class ArtifactStore {
      */
     public Optional<ArtifactInfo> stat(String key) {
         ArtifactKeys.validate(key);
-        try {
-            StatObjectResponse s = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-            ArtifactInfo fromS3 = new ArtifactInfo(key, s.size(), null,
-                    s.contentType() == null ? OCTET_STREAM : s.contentType(), s.lastModified().toInstant());
-            return Optional.of(withCatalog(fromS3, catalog == null ? Optional.empty() : catalog.find(key)));
-        } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code())) {
-                return Optional.empty();
+        Optional<ArtifactInfo> fromS3 = retry.run(bucket, "stat", key, () -> {
+            try {
+                StatObjectResponse s = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+                return Optional.of(new ArtifactInfo(key, s.size(), null,
+                        s.contentType() == null ? OCTET_STREAM : s.contentType(), s.lastModified().toInstant()));
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return Optional.<ArtifactInfo>empty();
+                }
+                throw e;
             }
-            throw S3Call.failure(bucket, "stat", key, e);
-        } catch (StoreException e) {
-            throw e;
-        } catch (Exception e) {
-            throw S3Call.failure(bucket, "stat", key, e);
-        }
+        });
+        return fromS3.map(info -> withCatalog(info, catalog == null ? Optional.empty() : catalog.find(key)));
     }
 
     private static ArtifactInfo withCatalog(ArtifactInfo fromS3, Optional<ArtifactInfo> entry) {
@@ -265,7 +287,7 @@ public final class ArtifactStore {
         if (catalog != null) {
             catalog.listByPrefix(prefix).forEach(i -> catalogued.put(i.key(), i));
         }
-        return S3Call.run(bucket, "list", prefix, () -> {
+        return retry.run(bucket, "list", prefix, () -> {
             List<ArtifactInfo> out = new ArrayList<>();
             for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
                     .recursive(true).build())) {
@@ -297,7 +319,7 @@ public final class ArtifactStore {
     /** Removes the object and its catalog entry; nothing happens when there is none. */
     public void delete(String key) {
         ArtifactKeys.validate(key);
-        S3Call.run(bucket, "delete", key, () -> {
+        retry.run(bucket, "delete", key, () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             return null;
         });
@@ -308,18 +330,19 @@ public final class ArtifactStore {
 
     /** Recomputes the sha256 of the stored bytes by streaming the object. */
     public String sha256Of(String key) {
-        try (InputStream in = get(key)) {
-            return Sha256.of(in);
-        } catch (IOException e) {
-            throw new StoreException("artifact store: read '" + key + "' in bucket '" + bucket + "': " + e.getMessage(), e);
-        }
+        ArtifactKeys.validate(key);
+        return retry.run(bucket, "read", key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return Sha256.of(in);
+            }
+        });
     }
 
     /** Server-side copy (objects up to 5 GiB); the catalog entry of the copy repeats the source's. */
     public ArtifactInfo copy(String srcKey, String dstKey) {
         ArtifactKeys.validate(srcKey);
         ArtifactKeys.validate(dstKey);
-        S3Call.run(bucket, "copy to '" + dstKey + "' from", srcKey, () -> client.copyObject(CopyObjectArgs.builder()
+        retry.run(bucket, "copy to '" + dstKey + "' from", srcKey, () -> client.copyObject(CopyObjectArgs.builder()
                 .bucket(bucket).object(dstKey)
                 .source(CopySource.builder().bucket(bucket).object(srcKey).build()).build()));
         if (catalog != null && !catalog.recordCopy(srcKey, dstKey, now())) {
@@ -343,8 +366,18 @@ public final class ArtifactStore {
         private MinioClient client;
         private String bucket;
         private ArtifactCatalog catalog;
+        private Duration retryBudget = S3Retry.DEFAULT_BUDGET;
 
         private Builder() {
+        }
+
+        /**
+         * How long calls that failed for a passing reason (connection refused or reset, timeout,
+         * 5xx) are retried before the failure is reported; zero = no retry. Default 90 s.
+         */
+        public Builder optRetryBudget(Duration budget) {
+            this.retryBudget = Objects.requireNonNull(budget, "budget");
+            return this;
         }
 
         public Builder setClient(MinioClient client) {
@@ -375,7 +408,7 @@ public final class ArtifactStore {
             if (bucket == null) {
                 throw new IllegalArgumentException("bucket: required");
             }
-            return new ArtifactStore(client, bucket, catalog);
+            return new ArtifactStore(client, bucket, catalog, new S3Retry(retryBudget));
         }
     }
 }

@@ -37,6 +37,8 @@ import java.util.Optional;
  * @param embeddedTemporalPort port of the embedded Temporal service
  * @param apiToken           bearer token of the API's mutating routes; empty = the one kept in
  *                           {@code <data dir>/api-token} (created at the first start)
+ * @param nodeHeartbeatS     seconds without a heartbeat after which Temporal takes a node's worker
+ *                           for dead and retries the node elsewhere (5..3600; default 60)
  */
 public record D2cConfig(
         Path dataDir,
@@ -56,7 +58,8 @@ public record D2cConfig(
         int embeddedPgPort,
         int embeddedS3Port,
         int embeddedTemporalPort,
-        String apiToken) {
+        String apiToken,
+        int nodeHeartbeatS) {
 
     /** Environment variable name for each setting; also the keys of the YAML file (lower-case, without the prefix). */
     public static final Map<String, String> ENV_NAMES = envNames();
@@ -66,7 +69,7 @@ public record D2cConfig(
         for (String k : new String[] {"data_dir", "temporal_address", "temporal_namespace", "task_queue",
                 "jdbc_url", "jdbc_user", "jdbc_password", "s3_endpoint", "s3_access_key", "s3_secret_key",
                 "s3_bucket", "s3_region", "api_host", "api_port", "embedded_pg_port", "embedded_s3_port",
-                "embedded_temporal_port", "api_token"}) {
+                "embedded_temporal_port", "api_token", "node_heartbeat_s"}) {
             m.put(k, "D2C_" + k.toUpperCase());
         }
         return Map.copyOf(m);
@@ -103,6 +106,7 @@ public record D2cConfig(
         values.put("embedded_s3_port", "9900");
         values.put("embedded_temporal_port", "7233");
         values.put("api_token", "");
+        values.put("node_heartbeat_s", "60");
 
         String dataDirEnv = env.get(ENV_NAMES.get("data_dir"));
         Path dataDir = dataDirOverride.orElse(Path.of(dataDirEnv != null && !dataDirEnv.isBlank()
@@ -127,7 +131,22 @@ public record D2cConfig(
                 values.get("s3_bucket"), values.get("s3_region"),
                 values.get("api_host"), port(values, "api_port"),
                 port(values, "embedded_pg_port"), port(values, "embedded_s3_port"),
-                port(values, "embedded_temporal_port"), values.get("api_token"));
+                port(values, "embedded_temporal_port"), values.get("api_token"),
+                intIn(values, "node_heartbeat_s", 5, 3600));
+    }
+
+    private static int intIn(Map<String, String> values, String key, int min, int max) {
+        String v = values.get(key);
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ENV_NAMES.get(key) + ": expected an integer in [" + min + ", " + max
+                    + "], got '" + v + "'");
+        }
     }
 
     private static int port(Map<String, String> values, String key) {
@@ -175,14 +194,14 @@ public record D2cConfig(
     public D2cConfig withEndpoints(String temporal, String jdbc, String s3) {
         return new D2cConfig(dataDir, temporal, temporalNamespace, taskQueue, jdbc, jdbcUser, jdbcPassword, s3,
                 s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, apiPort, embeddedPgPort, embeddedS3Port,
-                embeddedTemporalPort, apiToken);
+                embeddedTemporalPort, apiToken, nodeHeartbeatS);
     }
 
     /** A copy with another API port (tests bind port 0). */
     public D2cConfig withApiPort(int port) {
         return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
                 s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, port, embeddedPgPort,
-                embeddedS3Port, embeddedTemporalPort, apiToken);
+                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS);
     }
 
     /** Never prints secrets. */

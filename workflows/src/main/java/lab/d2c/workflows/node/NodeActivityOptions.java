@@ -30,10 +30,15 @@ public final class NodeActivityOptions {
     }
 
     public static ActivityOptions node(String workflowQueue) {
+        return node(workflowQueue, NODE_HEARTBEAT);
+    }
+
+    /** @param heartbeat how long a node may go without a heartbeat before Temporal retries it elsewhere */
+    public static ActivityOptions node(String workflowQueue, Duration heartbeat) {
         return ActivityOptions.newBuilder()
                 .setTaskQueue(nodeQueue(workflowQueue))
                 .setStartToCloseTimeout(Duration.ofDays(14))
-                .setHeartbeatTimeout(NODE_HEARTBEAT)
+                .setHeartbeatTimeout(heartbeat)
                 // A cancelled node is CANCELLED only once its activity has stopped: a resume must
                 // never run beside a training that is still writing checkpoints.
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)

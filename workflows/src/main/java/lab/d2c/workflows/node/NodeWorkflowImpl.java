@@ -5,13 +5,24 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 
 /** Runs the node activity; records a final failure or cancellation in the ledger. */
 public final class NodeWorkflowImpl implements NodeWorkflow {
 
-    private final NodeActivities node = Workflow.newActivityStub(NodeActivities.class,
-            NodeActivityOptions.node(Workflow.getInfo().getTaskQueue()));
+    private final NodeActivities node;
     private final LedgerActivities ledger = Workflow.newActivityStub(LedgerActivities.class, NodeActivityOptions.ledger());
+
+    /** With the default heartbeat timeout ({@link NodeActivityOptions#NODE_HEARTBEAT}). */
+    public NodeWorkflowImpl() {
+        this(NodeActivityOptions.NODE_HEARTBEAT);
+    }
+
+    /** @param heartbeat the node activity's heartbeat timeout (the worker's {@code node_heartbeat_s}) */
+    public NodeWorkflowImpl(Duration heartbeat) {
+        this.node = Workflow.newActivityStub(NodeActivities.class,
+                NodeActivityOptions.node(Workflow.getInfo().getTaskQueue(), heartbeat));
+    }
 
     @Override
     public NodeResult run(NodeTask task) {
