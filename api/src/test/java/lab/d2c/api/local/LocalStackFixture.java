@@ -18,6 +18,11 @@ public final class LocalStackFixture {
     }
 
     public static D2cConfig freshConfig(String name) {
+        return freshConfig(name, Map.of());
+    }
+
+    /** As {@link #freshConfig(String)}, with more D2C_* settings (e.g. a short node heartbeat). */
+    public static D2cConfig freshConfig(String name, Map<String, String> settings) {
         try {
             Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-");
             Map<String, String> env = new HashMap<>();
@@ -26,6 +31,7 @@ public final class LocalStackFixture {
             env.put("D2C_EMBEDDED_TEMPORAL_PORT", String.valueOf(FreePort.find()));
             env.put("D2C_API_PORT", "0");
             env.put("D2C_TASK_QUEUE", "d2c-" + name);
+            env.putAll(settings);
             return D2cConfig.load(env, Optional.of(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -42,6 +48,7 @@ public final class LocalStackFixture {
         env.put("D2C_TASK_QUEUE", c.taskQueue());
         env.put("D2C_S3_ACCESS_KEY", c.s3AccessKey());
         env.put("D2C_S3_SECRET_KEY", c.s3SecretKey());
+        env.put("D2C_NODE_HEARTBEAT_S", String.valueOf(c.nodeHeartbeatS()));
         return env;
     }
 

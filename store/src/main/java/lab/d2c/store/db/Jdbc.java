@@ -41,16 +41,21 @@ final class Jdbc {
         this.repository = repository;
     }
 
+    /** A read; retried while PostgreSQL is out of reach ({@link SqlRetry}). */
     <T> List<T> query(String what, String sql, Binder binder, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
+        try {
+            return SqlRetry.run(what, () -> {
+                try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                    binder.bind(ps);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        List<T> out = new ArrayList<>();
+                        while (rs.next()) {
+                            out.add(mapper.map(rs));
+                        }
+                        return out;
+                    }
                 }
-                return out;
-            }
+            });
         } catch (SQLException e) {
             throw failure(what, e);
         }
@@ -66,33 +71,58 @@ final class Jdbc {
         void bind(PreparedStatement ps, T item) throws SQLException;
     }
 
-    /** Runs {@code sql} once per item as one batch in one transaction: all rows or none. */
+    /**
+     * Runs {@code sql} once per item as one batch in one transaction: all rows or none. Callers
+     * pass upserts, so the whole transaction is retried while PostgreSQL is out of reach.
+     */
     <T> void batchInTransaction(String what, String sql, List<T> items, ItemBinder<T> binder) {
         if (items.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (T item : items) {
-                    binder.bind(ps, item);
-                    ps.addBatch();
+        try {
+            SqlRetry.run(what, () -> {
+                try (Connection c = dataSource.getConnection()) {
+                    c.setAutoCommit(false);
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        for (T item : items) {
+                            binder.bind(ps, item);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                        c.commit();
+                    } catch (SQLException | RuntimeException e) {
+                        rollbackQuietly(c);
+                        throw e;
+                    } finally {
+                        resetQuietly(c);
+                    }
                 }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw failure(what, e);
         }
     }
 
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // the connection is gone: so is the transaction
+        }
+    }
+
+    private static void resetQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            // a broken connection; the pool drops it
+        }
+    }
+
+    /** One statement; waits for a connection while PostgreSQL is out of reach, but never runs twice. */
     int update(String what, String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = SqlRetry.run(what, dataSource::getConnection)) {
             return update(c, what, sql, binder);
         } catch (SQLException e) {
             throw failure(what, e);

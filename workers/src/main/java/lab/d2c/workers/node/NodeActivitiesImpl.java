@@ -71,7 +71,13 @@ public final class NodeActivitiesImpl implements NodeActivities {
                 long now = System.currentTimeMillis();
                 if (now - lastWrite >= PROGRESS_WRITE_MS || fraction >= 1.0) {
                     lastWrite = now;
-                    nodes.updateProgress(task.key(), fraction, message);
+                    try {
+                        nodes.updateProgress(task.key(), fraction, message);
+                    } catch (lab.d2c.store.StoreException e) {
+                        // Progress is for display; the heartbeat carries it too. A database blip must not
+                        // cost the work since the last checkpoint: the next report writes it again.
+                        LOG.warn("node {}: progress not recorded ({}); training goes on", task.key(), e.getMessage());
+                    }
                 }
             }
         };
