@@ -65,6 +65,8 @@ public final class D2cWorker implements AutoCloseable {
         private NodeExecutors executors = NodeExecutors.standard();
         private int nodeSlots = 1;
         private java.time.Duration nodeHeartbeat = NodeActivityOptions.NODE_HEARTBEAT;
+        private boolean workflows = true;
+        private boolean nodes = true;
         private String device = "cpu";
         private String name = "worker-" + ManagementFactory.getRuntimeMXBean().getName();
 
@@ -118,6 +120,19 @@ public final class D2cWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which queues this worker serves: the control queue (sweep, experiment and node workflows and
+         * the ledger activities) and/or the node queue (the node work itself). Default both.
+         */
+        public Builder optRoles(boolean workflows, boolean nodes) {
+            if (!workflows && !nodes) {
+                throw new IllegalArgumentException("roles: a worker serves workflows, nodes or both");
+            }
+            this.workflows = workflows;
+            this.nodes = nodes;
+            return this;
+        }
+
         public Builder optName(String name) {
             this.name = name;
             return this;
@@ -127,34 +142,44 @@ public final class D2cWorker implements AutoCloseable {
             if (client == null || taskQueue == null || database == null || artifacts == null) {
                 throw new IllegalStateException("D2cWorker needs client, task queue, database and artifacts");
             }
-            if (device.equals("cpu")) {
+            if (nodes && device.equals("cpu")) {
                 // Fail at start, not hours into a training (../shared/notes/djl.md, pitfall 15).
                 lab.d2c.model.runtime.ConvGradientCheck.run().ifPresent(problem -> {
                     throw new IllegalStateException(problem);
                 });
             }
             var ds = database.dataSource();
-            NodeRepository nodes = new NodeRepository(ds);
-            WorkerFactory factory = WorkerFactory.newInstance(client);
-            Worker control = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
-                    .setIdentity(name)
-                    .setMaxConcurrentActivityExecutionSize(200)
+            NodeRepository nodeRecords = new NodeRepository(ds);
+            // No workflow cache, so no sticky task queue: a workflow's next task always goes to the
+            // shared queue. With a cache, a killed worker would keep its workflows' tasks on its own
+            // sticky queue, and the embedded Temporal (the Java test server) never moves them back;
+            // the sweep would hang. Replaying our small histories on each task costs milliseconds.
+            WorkerFactory factory = WorkerFactory.newInstance(client, io.temporal.worker.WorkerFactoryOptions.newBuilder()
+                    .setWorkflowCacheSize(0)
                     .build());
-            control.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, ExperimentWorkflowImpl.class);
-            java.time.Duration heartbeat = nodeHeartbeat;
-            control.registerWorkflowImplementationFactory(NodeWorkflow.class, () -> new NodeWorkflowImpl(heartbeat));
-            control.registerActivitiesImplementations(new LedgerActivitiesImpl(client, nodes,
-                    new ExperimentRepository(ds), new SweepRepository(ds)));
-            Worker work = factory.newWorker(NodeActivityOptions.nodeQueue(taskQueue), WorkerOptions.newBuilder()
-                    .setIdentity(name)
-                    .setMaxConcurrentActivityExecutionSize(nodeSlots)
-                    // Heartbeats carry cancellation back: the SDK's default throttle (0.8 x the
-                    // heartbeat timeout, 48 s) would let a cancelled training run on that long.
-                    .setMaxHeartbeatThrottleInterval(NodeActivityOptions.CANCEL_CHECK)
-                    .setDefaultHeartbeatThrottleInterval(NodeActivityOptions.CANCEL_CHECK)
-                    .build());
-            work.registerActivitiesImplementations(new NodeActivitiesImpl(executors, artifacts,
-                    new MetricsRepository(ds), nodes, name, device));
+            if (workflows) {
+                Worker control = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
+                        .setIdentity(name)
+                        .setMaxConcurrentActivityExecutionSize(200)
+                        .build());
+                control.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, ExperimentWorkflowImpl.class);
+                java.time.Duration heartbeat = nodeHeartbeat;
+                control.registerWorkflowImplementationFactory(NodeWorkflow.class, () -> new NodeWorkflowImpl(heartbeat));
+                control.registerActivitiesImplementations(new LedgerActivitiesImpl(client, nodeRecords,
+                        new ExperimentRepository(ds), new SweepRepository(ds)));
+            }
+            if (this.nodes) {
+                Worker work = factory.newWorker(NodeActivityOptions.nodeQueue(taskQueue), WorkerOptions.newBuilder()
+                        .setIdentity(name)
+                        .setMaxConcurrentActivityExecutionSize(nodeSlots)
+                        // Heartbeats carry cancellation back: the SDK's default throttle (0.8 x the
+                        // heartbeat timeout, 48 s) would let a cancelled training run on that long.
+                        .setMaxHeartbeatThrottleInterval(NodeActivityOptions.CANCEL_CHECK)
+                        .setDefaultHeartbeatThrottleInterval(NodeActivityOptions.CANCEL_CHECK)
+                        .build());
+                work.registerActivitiesImplementations(new NodeActivitiesImpl(executors, artifacts,
+                        new MetricsRepository(ds), nodeRecords, name, device));
+            }
             factory.start();
             return new D2cWorker(factory, name, taskQueue);
         }

@@ -27,6 +27,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Worker identity shown in Temporal and the nodes table.")
     String name;
 
+    @Option(names = "--nodes-only", description = {"Serve node work only, not workflows. Automatic when joining the",
+            "embedded Temporal of ./d2c local, which keeps workflows in its own process."})
+    boolean nodesOnly;
+
     @Override
     public Integer call() throws InterruptedException {
         D2cConfig cfg = Endpoints.withLocalDefaults(config.load());
@@ -38,8 +42,12 @@ public final class WorkerCommand implements Callable<Integer> {
         if (name != null) {
             b.optName(name);
         }
+        boolean onlyNodes = nodesOnly || lab.d2c.api.local.EmbeddedTemporal.isEmbedded(cfg.dataDir(), cfg.temporalAddress());
+        b.optRoles(!onlyNodes, true);
         D2cWorker worker = b.start();
-        System.out.println("d2c worker " + worker.name() + " polling " + cfg.taskQueue() + ". Ctrl-C stops it.");
+        System.out.println("d2c worker " + worker.name() + " polling " + (onlyNodes ? lab.d2c.workflows.node.NodeActivityOptions
+                .nodeQueue(cfg.taskQueue()) + " (node work only; workflows run in ./d2c local)" : cfg.taskQueue()
+                + " (+ -nodes)") + ". Ctrl-C stops it.");
         LocalCommand.awaitShutdown(() -> {
             worker.close();
             platform.close();

@@ -28,6 +28,33 @@ public final class EmbeddedTemporal implements AutoCloseable {
         }
     }
 
+    /** The file in a data dir that names the embedded service's address while local mode runs. */
+    public static final String ADDRESS_FILE = "temporal-embedded";
+
+    /**
+     * Notes in the data dir that {@code address} is this embedded service. A worker joining it then
+     * serves node work only: the embedded service does not hand a dead worker's workflow tasks to
+     * another one (a real Temporal server times them out), so workflows stay in ./d2c local.
+     */
+    public static void recordAddress(java.nio.file.Path dataDir, String address) {
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+            java.nio.file.Files.writeString(dataDir.resolve(ADDRESS_FILE), address + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dataDir.resolve(ADDRESS_FILE), e);
+        }
+    }
+
+    /** True when {@code address} is the embedded service that local mode on {@code dataDir} recorded. */
+    public static boolean isEmbedded(java.nio.file.Path dataDir, String address) {
+        try {
+            java.nio.file.Path f = dataDir.resolve(ADDRESS_FILE);
+            return java.nio.file.Files.isRegularFile(f) && java.nio.file.Files.readString(f).trim().equals(address);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     public String address() {
         return "127.0.0.1:" + port;
     }

@@ -48,20 +48,22 @@ public final class LocalRuntime implements AutoCloseable {
         platform = Platform.connect(stack.config());
         parts.add(platform);
         sweeps = new SweepService(platform.database(), platform.client(), stack.config().taskQueue());
+        // Workflows always run here; node work too unless --no-worker (then ./d2c worker processes do it).
+        D2cWorker worker = D2cWorker.builder()
+                .setClient(platform.client())
+                .setTaskQueue(stack.config().taskQueue())
+                .setDatabase(platform.database())
+                .setArtifacts(platform.artifacts())
+                .optNodeSlots(nodeSlots)
+                .optNodeHeartbeat(java.time.Duration.ofSeconds(stack.config().nodeHeartbeatS()))
+                .optDevice(device())
+                .optRoles(true, withWorker)
+                .start();
+        parts.add(worker);
         if (withWorker) {
-            D2cWorker worker = D2cWorker.builder()
-                    .setClient(platform.client())
-                    .setTaskQueue(stack.config().taskQueue())
-                    .setDatabase(platform.database())
-                    .setArtifacts(platform.artifacts())
-                    .optNodeSlots(nodeSlots)
-                    .optNodeHeartbeat(java.time.Duration.ofSeconds(stack.config().nodeHeartbeatS()))
-                    .optDevice(device())
-                    .start();
-            parts.add(worker);
             out.println("  worker     " + worker.name() + " polling " + worker.taskQueue() + " (+ -nodes) on " + device());
         } else {
-            out.println("  worker     none in this process (start one with ./d2c worker)");
+            out.println("  worker     workflows only in this process; node work needs ./d2c worker");
         }
         token = ApiToken.resolve(stack.config());
         api = ApiServer.start(platform, sweeps, stack.config().apiHost(), stack.config().apiPort(), token);

@@ -65,6 +65,7 @@ public final class LocalStack implements AutoCloseable {
             EmbeddedTemporal t = EmbeddedTemporal.start(c.embeddedTemporalPort());
             started.add(t);
             temporal = t.address();
+            EmbeddedTemporal.recordAddress(c.dataDir(), temporal);
             out.println("  temporal   " + temporal + "   (embedded Java service, namespace " + c.temporalNamespace() + ")");
         } else {
             out.println("  temporal   " + temporal + "   (external, namespace " + c.temporalNamespace() + ")");

@@ -50,7 +50,6 @@ class StackCrashTest {
         String sweepId;
         String runningKey;
         long checkpointAtCrash;
-        List<String> finishedBefore;
         try {
             awaitHealthy(base, local, log);
             String token = Files.readString(cfg.dataDir().resolve("api-token")).trim();
@@ -75,7 +74,6 @@ class StackCrashTest {
                 Thread.sleep(50);
             }
             assertThat(found[0]).as(Files.readString(log)).isNotNull();
-            finishedBefore = new java.util.ArrayList<>();
             local.destroyForcibly().waitFor();
             runningKey = found[0];
             checkpointAtCrash = step[0];

@@ -125,44 +125,55 @@ class WorkerKillEveryTrainerTest {
                 WorkerProcess current = WorkerProcess.start(live, "worker-0", Map.of());
                 workers.add(current);
                 Map<String, Long> threshold = new LinkedHashMap<>();
+                Map<String, Long> extra = new LinkedHashMap<>();
                 for (String kind : TRAINERS) {
-                    // after checkpoint 20, 40 or 60: then killed wherever the training has got to
-                    threshold.put(kind, (long) CHECKPOINT_EVERY * (1 + random.nextInt(3)));
+                    // after checkpoint 20 or 40, then 0-15 steps further: work past the checkpoint is lost
+                    threshold.put(kind, (long) CHECKPOINT_EVERY * (1 + random.nextInt(2)));
+                    extra.put(kind, 5L * random.nextInt(4));
                 }
+                // kills waiting for their node's next attempt: node key -> (kind, checkpoint, logged step, kill time)
+                Map<String, Object[]> awaitingRetry = new LinkedHashMap<>();
                 long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
-                while (threshold.size() > 0 && System.nanoTime() < deadline) {
+                while ((!threshold.isEmpty() || !awaitingRetry.isEmpty()) && System.nanoTime() < deadline) {
                     for (LinkedNode linked : nodes.listByExperiment(expId)) {
                         NodeRecord n = linked.node();
+                        Object[] pending = awaitingRetry.get(n.key());
+                        if (pending != null && n.attempts() >= 2 && current.name().equals(n.worker())) {
+                            awaitingRetry.remove(n.key());
+                            kills.add(new Kill((String) pending[0], (Long) pending[1], (Long) pending[2], -1,
+                                    (System.nanoTime() - (Long) pending[3]) / 1e9));
+                        }
                         Long at = threshold.get(n.kind());
-                        if (at == null || !n.status().name().equals("RUNNING")) {
+                        if (at == null) {
+                            continue;
+                        }
+                        if (n.status().name().equals("SUCCEEDED")) {
+                            throw new AssertionError(n.kind() + " finished before its kill (threshold " + at + ")\n"
+                                    + current.log());
+                        }
+                        if (!n.status().name().equals("RUNNING")) {
                             continue;
                         }
                         Optional<CheckpointPointer> p = new CheckpointStore(rt.platform().artifacts(), n.key()).pointer();
-                        if (p.isPresent() && p.get().checkpoints().get(0).step() >= at) {
+                        long loggedSoFar = metrics.series(n.key(), "train/loss").stream().mapToLong(MetricPoint::step)
+                                .max().orElse(-1) + 1;
+                        if (p.isPresent() && p.get().checkpoints().get(0).step() >= at
+                                && loggedSoFar >= at + extra.get(n.kind())) {
                             current.kill();
                             long killedAt = System.nanoTime();
                             long logged = metrics.series(n.key(), "train/loss").stream().mapToLong(MetricPoint::step)
                                     .max().orElse(-1);
                             threshold.remove(n.kind());
+                            awaitingRetry.put(n.key(), new Object[] {n.kind(), p.get().checkpoints().get(0).step(),
+                                    logged + 1, killedAt});
                             current = WorkerProcess.start(live, "worker-" + workers.size(), Map.of());
                             workers.add(current);
-                            NodeRecord again = awaitSecondAttempt(nodes, n.key(), current);
-                            kills.add(new Kill(n.kind(), p.get().checkpoints().get(0).step(), logged + 1, -1,
-                                    (System.nanoTime() - killedAt) / 1e9));
-                            assertThat(again.worker()).isEqualTo(current.name());
                             break;
                         }
                     }
-                    if (threshold.isEmpty()) {
-                        break;
-                    }
-                    if (nodes.listByExperiment(expId).stream().anyMatch(l -> threshold.containsKey(l.node().kind())
-                            && l.node().status().name().equals("SUCCEEDED"))) {
-                        throw new AssertionError("a trainer finished before its kill; thresholds " + threshold
-                                + "\n" + current.log());
-                    }
                     Thread.sleep(50);
                 }
+                assertThat(awaitingRetry).as("every killed node was retried on a new worker").isEmpty();
                 assertThat(threshold).as("every trainer was killed once").isEmpty();
                 JsonNode done = Http.awaitSweep(rt.api().baseUrl(), sweepId, Duration.ofMinutes(4));
                 assertThat(done.get("status").asText()).as(current.log()).isEqualTo("SUCCEEDED");
@@ -201,18 +212,6 @@ class WorkerKillEveryTrainerTest {
         Http.Response r = Http.post(rt.api().baseUrl() + "/api/v1/sweeps", SWEEP, "application/yaml", rt.apiToken().value());
         assertThat(r.status()).as(new String(r.bytes())).isEqualTo(201);
         return r.json().get("id").asText();
-    }
-
-    private static NodeRecord awaitSecondAttempt(NodeRepository nodes, String key, WorkerProcess worker) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            NodeRecord n = nodes.find(key).orElseThrow();
-            if (n.attempts() >= 2 && n.worker() != null && n.worker().equals(worker.name())) {
-                return n;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("node " + key + " was not retried on " + worker.name() + ":\n" + worker.log());
     }
 
     private static Map<String, Trained> trained(LocalRuntime rt, String sweepId) throws Exception {
