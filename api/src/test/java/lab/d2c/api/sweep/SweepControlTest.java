@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * training stops at its next heartbeat; the nodes shared with the other arm are untouched),
  * resume it, cancel the whole sweep, rerun its failed cells; wrong states get 409.
  */
+@org.junit.jupiter.api.Tag("faults")
 @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SweepControlTest {
 
@@ -61,12 +62,18 @@ class SweepControlTest {
             String stage1Of1 = awaitNode(base, a1, "train-stage1", n -> "RUNNING".equals(n.get("status").asText()));
             assertThat(stage1Of0).isNotEqualTo(stage1Of1);
 
-            // Cancel one arm: only its own stage one stops; the shared tokenizer and the other arm go on.
+            // Cancel one arm once its stage one has a checkpoint: only its own stage one stops; the shared
+            // tokenizer and the other arm go on.
+            long checkpoint = awaitCheckpoint(base, stage1Of1, 100);
+            long cancelledAt = System.nanoTime();
             Http.Response cancel = Http.post(base + "/api/v1/experiments/" + a1 + "/cancel", "", "text/plain", token);
             assertThat(cancel.status()).isEqualTo(202);
             assertThat(cancel.json().get("nodes_cancelled").toString()).isEqualTo("[\"" + stage1Of1 + "\"]");
             awaitExperiment(base, a1, "CANCELLED");
             awaitNode(base, a1, "train-stage1", n -> "CANCELLED".equals(n.get("status").asText()));
+            double stopSeconds = (System.nanoTime() - cancelledAt) / 1e9;
+            assertThat(stopSeconds).as("stopped within one heartbeat interval").isLessThan(60);
+            long checkpointAfterCancel = awaitCheckpoint(base, stage1Of1, 0);
             assertThat(Http.get(base + "/api/v1/experiments/" + a0).json().get("status").asText()).isEqualTo("RUNNING");
             assertThat(Http.get(base + "/api/v1/nodes/" + stage1Of0).json().get("status").asText()).isEqualTo("RUNNING");
             assertThat(Http.post(base + "/api/v1/experiments/" + a1 + "/cancel", "", "text/plain", token).status())
@@ -77,11 +84,25 @@ class SweepControlTest {
                     .isEqualTo(401);
 
             // Resume it: the arm runs again and its stage one starts a new attempt.
+            java.sql.Timestamp resumedAt = dbNow(rt);
             assertThat(Http.post(base + "/api/v1/experiments/" + a1 + "/resume", "", "text/plain", token).status())
                     .isEqualTo(202);
             awaitExperiment(base, a1, "RUNNING");
             awaitNode(base, a1, "train-stage1", n -> "RUNNING".equals(n.get("status").asText())
                     && n.get("attempts").asInt() >= 2);
+            // It continues from its last checkpoint: the resumed attempt logs steps after it and rewrites
+            // none before it (metric rows carry the time PostgreSQL wrote them).
+            javax.sql.DataSource ds = rt.platform().database().dataSource();
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (rowsSince(ds, stage1Of1, resumedAt, checkpointAfterCancel, true) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(rowsSince(ds, stage1Of1, resumedAt, checkpointAfterCancel, true)).as("new steps").isPositive();
+            assertThat(rowsSince(ds, stage1Of1, resumedAt, checkpointAfterCancel, false))
+                    .as("steps before the checkpoint were not trained again").isZero();
+            assertThat(checkpointAfterCancel).isGreaterThanOrEqualTo(checkpoint);
+            System.out.printf("faults: cancel of a training arm: its node stopped %.1f s after the request; resume"
+                    + " continued from the checkpoint of step %d%n", stopSeconds, checkpointAfterCancel);
 
             // Cancel the sweep: both arms and both stage-one nodes.
             Http.Response all = Http.post(base + "/api/v1/sweeps/" + sweepId + "/cancel", "", "text/plain", token);
@@ -129,6 +150,42 @@ class SweepControlTest {
             Thread.sleep(200);
         }
         throw new AssertionError(kind + " of " + experimentId + " never matched; last seen: " + last);
+    }
+
+    private static java.sql.Timestamp dbNow(LocalRuntime rt) throws Exception {
+        try (var c = rt.platform().database().dataSource().getConnection(); var q = c.prepareStatement("SELECT now()");
+             var r = q.executeQuery()) {
+            r.next();
+            return r.getTimestamp(1);
+        }
+    }
+
+    /** Metric rows of a run written after {@code since}, at steps from {@code step} on (or before it). */
+    private static long rowsSince(javax.sql.DataSource ds, String run, java.sql.Timestamp since, long step, boolean after)
+            throws Exception {
+        try (var c = ds.getConnection(); var q = c.prepareStatement("SELECT count(*) FROM metrics WHERE run_id = ?"
+                + " AND recorded_at > ? AND step " + (after ? ">=" : "<") + " ?")) {
+            q.setString(1, run);
+            q.setTimestamp(2, since);
+            q.setLong(3, step);
+            try (var r = q.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /** The newest checkpoint step of a node once it is at least {@code atLeast}. */
+    private static long awaitCheckpoint(String base, String nodeKey, long atLeast) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            Http.Response p = Http.get(base + "/api/v1/artifacts/nodes/" + nodeKey + "/checkpoints/latest.json");
+            if (p.status() == 200 && p.json().at("/checkpoints/0/step").asLong() >= atLeast) {
+                return p.json().at("/checkpoints/0/step").asLong();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no checkpoint >= " + atLeast + " of " + nodeKey);
     }
 
     private static void awaitExperiment(String base, String id, String status) throws Exception {

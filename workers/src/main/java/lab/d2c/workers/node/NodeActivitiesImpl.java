@@ -60,7 +60,10 @@ public final class NodeActivitiesImpl implements NodeActivities {
         long started = System.currentTimeMillis();
         nodes.markRunning(task.key(), workerName);
         LOG.info("node {} ({}) attempt {} on {}", task.key(), task.kind(), activity.getInfo().getAttempt(), workerName);
-        HeartbeatKeeper keeper = new HeartbeatKeeper(activity::heartbeat, KEEPALIVE_MS, Map.of("progress", 0.0));
+        // Beat well inside the heartbeat timeout (D2C_NODE_HEARTBEAT_S may be short), at most every 15 s.
+        java.time.Duration timeout = activity.getInfo().getHeartbeatTimeout();
+        long keepalive = timeout == null || timeout.isZero() ? KEEPALIVE_MS : Math.min(KEEPALIVE_MS, timeout.toMillis() / 4);
+        HeartbeatKeeper keeper = new HeartbeatKeeper(activity::heartbeat, keepalive, Map.of("progress", 0.0));
         ProgressReporter reporter = new ProgressReporter() {
             private long lastWrite;
 
