@@ -130,9 +130,13 @@ public final class SweepService {
         return database;
     }
 
-    /** The request of a recorded sweep, rebuilt from PostgreSQL. */
+    /**
+     * The request of a recorded sweep, rebuilt from PostgreSQL: every arm but those a user
+     * cancelled (they stay cancelled; the sweep's final status still counts them).
+     */
     SweepRequest requestOf(String sweepId) {
         List<ExperimentRequest> arms = experiments.listBySweep(sweepId).stream()
+                .filter(e -> e.status() != Status.CANCELLED)
                 .map(e -> new ExperimentRequest(e.id(), e.configJson())).toList();
         return new SweepRequest(sweepId, arms);
     }

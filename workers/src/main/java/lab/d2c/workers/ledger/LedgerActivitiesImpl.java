@@ -86,6 +86,33 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
         sweeps.updateStatus(sweepId, Status.valueOf(status), error);
     }
 
+    @Override
+    public String finishSweep(String sweepId) {
+        var arms = experiments.listBySweep(sweepId);
+        long failed = arms.stream().filter(e -> e.status() == Status.FAILED).count();
+        long cancelled = arms.stream().filter(e -> e.status() == Status.CANCELLED).count();
+        long unfinished = arms.stream().filter(e -> !e.status().isTerminal()).count();
+        Status status = failed + unfinished > 0 ? Status.FAILED : cancelled > 0 ? Status.CANCELLED : Status.SUCCEEDED;
+        String error = null;
+        if (status != Status.SUCCEEDED) {
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            if (failed > 0) {
+                parts.add(failed + " of " + arms.size() + " arms failed");
+            }
+            if (cancelled > 0) {
+                parts.add(cancelled + " of " + arms.size() + " arms cancelled");
+            }
+            if (unfinished > 0) {
+                parts.add(unfinished + " of " + arms.size() + " arms did not finish");
+            }
+            String first = arms.stream().filter(e -> e.status() != Status.SUCCEEDED && e.error() != null)
+                    .map(e -> e.id() + ": " + e.error()).findFirst().orElse("");
+            error = String.join(", ", parts) + (first.isEmpty() ? "" : "; first: " + first);
+        }
+        sweeps.updateStatus(sweepId, status, error);
+        return status.name();
+    }
+
     private static NodeResult toResult(NodeRecord rec) {
         return new NodeResult(rec.key(), rec.kind(), rec.artifactKeys(), rec.resultJson(), false);
     }

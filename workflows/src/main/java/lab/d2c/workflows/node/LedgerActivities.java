@@ -33,4 +33,14 @@ public interface LedgerActivities {
 
     @ActivityMethod
     void sweepStatus(String sweepId, String status, String error);
+
+    /**
+     * Sets a sweep's final status from the recorded status of every one of its arms (not only
+     * those its last run started: a resumed arm finishes a sweep whose other arms ended earlier):
+     * FAILED if an arm failed or never finished, else CANCELLED if one was cancelled, else SUCCEEDED.
+     *
+     * @return that status
+     */
+    @ActivityMethod
+    String finishSweep(String sweepId);
 }

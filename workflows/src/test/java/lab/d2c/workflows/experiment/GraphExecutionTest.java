@@ -166,6 +166,32 @@ class GraphExecutionTest {
         assertThat(nodes.runs("data")).as("shared nodes came from the ledger").isEqualTo(1);
     }
 
+    @Test
+    void resumingOneOfTwoFailedArmsLeavesTheSweepFailedUntilBothSucceeded() {
+        nodes.failing.add("train");
+        assertThat(runSweep("s1", List.of(BASE.formatted(0, 64), BASE.formatted(1, 64)))).isEqualTo("FAILED");
+        nodes.failing.clear();
+
+        assertThat(resume("s1", new ExperimentRequest("s1-a1", BASE.formatted(1, 64))))
+                .as("arm 0 is still FAILED in the ledger").isEqualTo("FAILED");
+        assertThat(ledger.experiments).containsEntry("s1-a0", "FAILED").containsEntry("s1-a1", "SUCCEEDED");
+
+        assertThat(resume("s1", new ExperimentRequest("s1-a0", BASE.formatted(0, 64)))).isEqualTo("SUCCEEDED");
+        assertThat(ledger.sweeps).containsEntry("s1", "SUCCEEDED");
+    }
+
+    /** What the API's resume does once the sweep's workflow has ended: signal-with-start with the arm. */
+    private String resume(String sweepId, ExperimentRequest arm) {
+        WorkflowClient client = env.getWorkflowClient();
+        SweepWorkflow typed = client.newWorkflowStub(SweepWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(SweepRequest.workflowId(sweepId)).build());
+        BatchRequest start = client.newSignalWithStartRequest();
+        start.add(typed::run, new SweepRequest(sweepId, List.of(arm)));
+        start.add(typed::rerun, List.of(arm));
+        client.signalWithStart(start);
+        return WorkflowStub.fromTyped(typed).getResult(String.class);
+    }
+
     private WorkflowStub startSweep(String sweepId, List<String> configs) {
         List<ExperimentRequest> arms = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -232,6 +258,17 @@ class GraphExecutionTest {
         @Override
         public void sweepStatus(String sweepId, String status, String error) {
             sweeps.put(sweepId, status);
+        }
+
+        /** As the real ledger: from every recorded arm of the sweep (ids {@code <sweep>-a<i>}). */
+        @Override
+        public String finishSweep(String sweepId) {
+            List<String> arms = experiments.entrySet().stream().filter(e -> e.getKey().startsWith(sweepId + "-a"))
+                    .map(Map.Entry::getValue).toList();
+            String status = arms.stream().anyMatch(s -> !s.equals("SUCCEEDED") && !s.equals("CANCELLED")) ? "FAILED"
+                    : arms.contains("CANCELLED") ? "CANCELLED" : "SUCCEEDED";
+            sweeps.put(sweepId, status);
+            return status;
         }
     }
 
