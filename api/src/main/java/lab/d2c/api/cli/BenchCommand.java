@@ -12,12 +12,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (they print figures, they assert nothing).",
-        subcommands = {BenchCommand.Tokenizers.class, BenchCommand.Stage1.class, BenchCommand.Stage2.class})
+        subcommands = {BenchCommand.Tokenizers.class, BenchCommand.Stage1.class, BenchCommand.Stage2.class,
+            BenchCommand.EngineVsTorch.class})
 public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("Usage: d2c bench tokenizers|stage1|stage2 [--preset tiny] [--device cpu] ... (see d2c bench <name> --help)");
+        System.out.println("Usage: d2c bench tokenizers|stage1|stage2|engine [--preset tiny] [--device cpu] ... (see d2c bench <name> --help)");
     }
 
     @Command(name = "tokenizers", mixinStandardHelpOptions = true,
@@ -120,6 +121,95 @@ public final class BenchCommand implements Runnable {
             Stage2Benchmark.run(preset, setup.device, grid, images, steps, warmup, System.out);
             System.out.println(machine());
             return 0;
+        }
+    }
+
+    @Command(name = "engine", mixinStandardHelpOptions = true,
+            description = {"Forward + backward of the stage-one transformer block and the diffusion head under DJL and",
+                    "under PyTorch eager (bench/torch_engine.py, Debian's python3-torch; installed when absent), same",
+                    "shapes and threads, at each preset's widths (issue goal: DJL <= 1.10x PyTorch). CPU."})
+    static final class EngineVsTorch implements Callable<Integer> {
+
+        @Option(names = "--presets", defaultValue = "tiny,b", split = ",", description = "Presets whose widths to use (default ${DEFAULT-VALUE}).")
+        java.util.List<String> presets;
+
+        @Option(names = "--images", defaultValue = "8", description = "Images per step: block batch, and head rows = images x tokens x diffusion_batch_mul (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of both engines (default: the machine's cores).")
+        int threads;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "Untimed iterations first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--iterations", defaultValue = "5", description = "Timed iterations; the median is reported (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "The Python with torch (default ${DEFAULT-VALUE}).")
+        String python;
+
+        @Option(names = "--json", description = "Also write the rows as JSON here.")
+        java.nio.file.Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (images < 1 || warmup < 0 || iterations < 1 || threads < 0) {
+                System.err.println("d2c bench engine: --images and --iterations must be >= 1, --warmup and --threads >= 0");
+                return 2;
+            }
+            for (String p : presets) {
+                if (!Presets.exists(p)) {
+                    System.err.println("d2c bench engine: --presets: no preset '" + p + "'; known: " + Presets.names());
+                    return 2;
+                }
+            }
+            java.nio.file.Path script = java.nio.file.Path.of("bench", "torch_engine.py");
+            if (!java.nio.file.Files.isRegularFile(script)) {
+                System.err.println("d2c bench engine: " + script.toAbsolutePath() + " not found; run it from the repository root");
+                return 2;
+            }
+            if (!ensureTorch(python)) {
+                return 1;
+            }
+            int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+            // DJL reads its thread count when the engine loads, which has not happened yet in this process
+            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(n));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            java.util.List<ObjectNode> cases = new java.util.ArrayList<>();
+            for (String p : presets) {
+                cases.addAll(lab.d2c.workers.bench.EngineBenchmark.cases(p, Presets.load(p), images, n, warmup, iterations));
+            }
+            var rows = lab.d2c.workers.bench.EngineBenchmark.run(cases, script, python, System.out);
+            System.out.println(machine() + ", " + n + " threads for both engines");
+            if (json != null) {
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), rows);
+                System.out.println("wrote " + json);
+            }
+            return 0;
+        }
+
+        /**
+         * Debian's python3-torch and OpenBLAS, installed with apt when absent: Debian's torch calls the
+         * system BLAS, which without OpenBLAS is the slow reference one; that would flatter DJL.
+         */
+        static boolean ensureTorch(String python) throws Exception {
+            boolean torch = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start().waitFor() == 0;
+            boolean openblas = new ProcessBuilder("dpkg", "-s", "libopenblas0-pthread").redirectErrorStream(true).start()
+                    .waitFor() == 0;
+            if (torch && openblas) {
+                return true;
+            }
+            String packages = (torch ? "" : "python3-torch ") + (openblas ? "" : "libopenblas0-pthread");
+            System.out.println("d2c bench engine: installing Debian's " + packages.trim());
+            String sudo = "root".equals(System.getProperty("user.name")) ? "" : "sudo ";
+            Process apt = new ProcessBuilder("sh", "-c", sudo + "apt-get install -y -qq " + packages).inheritIO().start();
+            if (apt.waitFor() != 0
+                    || new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start().waitFor() != 0) {
+                System.err.println("d2c bench engine: could not install " + packages.trim() + " (apt-get install "
+                        + packages.trim() + ")");
+                return false;
+            }
+            return true;
         }
     }
 

@@ -76,7 +76,7 @@ public final class CausalSelfAttention extends AbstractBlock {
      * The additive causal mask [length, start + length]: query i (at position start + i) may see
      * keys 0 .. start + i.
      */
-    static NDArray causalMask(NDManager manager, int start, int length, DataType type) {
+    public static NDArray causalMask(NDManager manager, int start, int length, DataType type) {
         int keys = start + length;
         float[] m = new float[length * keys];
         for (int i = 0; i < length; i++) {

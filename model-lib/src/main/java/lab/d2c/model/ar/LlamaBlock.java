@@ -37,8 +37,12 @@ public final class LlamaBlock extends AbstractBlock {
                 DiscreteArConfig.INIT_STD));
     }
 
-    /** @param rng the step's draws while training (dropout on), null when sampling */
-    NDArray forward(ParameterStore store, NDArray x, NDArray mask, RotaryEmbedding2d.Tables rope, KvCache cache,
+    /**
+     * @param mask  the additive causal mask ({@link CausalSelfAttention#causalMask}), null for one new token
+     * @param cache the KV cache, or null
+     * @param rng   the step's draws while training (dropout on), null when sampling or benchmarking
+     */
+    public NDArray forward(ParameterStore store, NDArray x, NDArray mask, RotaryEmbedding2d.Tables rope, KvCache cache,
             StepRandom rng) {
         boolean training = rng != null;
         NDArray normed = attentionNorm.forward(store, new NDList(x), training).singletonOrThrow();
