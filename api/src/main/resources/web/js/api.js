@@ -75,6 +75,16 @@ const D2C = (() => {
 
   function unfinished(status) { return status === 'PENDING' || status === 'RUNNING'; }
 
+  /**
+   * Whether a page should poll again. A cancelled sweep or experiment turns terminal before its running nodes have
+   * stopped (they stop at their next heartbeat), so polling goes on while a node still runs, for at most `grace` polls.
+   */
+  function stillMoving(status, nodes, state, grace = 90) {
+    if (unfinished(status)) { state.after = 0; return true; }
+    state.after = (state.after || 0) + 1;
+    return state.after <= grace && nodes.some(n => n.status === 'RUNNING');
+  }
+
   function tokenBox() {
     const input = el('input', { type: 'password', placeholder: 'API token (for actions)', 'aria-label': 'API token',
       value: token() });
@@ -123,5 +133,5 @@ const D2C = (() => {
     } }, label);
   }
 
-  return { API, el, get, post, badge, progress, num, when, param, unfinished, header, showError, poll, actionButton };
+  return { API, el, get, post, badge, progress, num, when, param, unfinished, stillMoving, header, showError, poll, actionButton };
 })();

@@ -57,6 +57,7 @@
   }
 
   let tick = 0;
+  const moving = {};
   let timer = null;
   let generation = 0;
   async function refresh() {
@@ -66,7 +67,7 @@
     const open = Array.from(document.querySelectorAll('#lineage details[open]')).map(d => d.closest('tr').id);
     renderLineage(e.nodes);
     open.forEach(rowId => { const d = document.getElementById(rowId); if (d) d.querySelector('details').open = true; });
-    const live = D2C.unfinished(e.status);
+    const live = D2C.stillMoving(e.status, e.nodes, moving);
     if (tick % 5 === 0 || !live) {
       renderSamples(e, e.nodes);
       $('config').textContent = json(e.config);

@@ -100,6 +100,7 @@
   }
 
   let tick = 0;
+  const moving = {};
   let timer = null;
   let generation = 0;
   async function refresh() {
@@ -107,7 +108,7 @@
     sweep.experiments = await Promise.all(sweep.experiments.map(e => D2C.get('/experiments/' + encodeURIComponent(e.id))));
     renderMeta(sweep);
     renderArms(sweep.experiments);
-    const live = D2C.unfinished(sweep.status);
+    const live = D2C.stillMoving(sweep.status, sweep.experiments.flatMap(e => e.nodes), moving);
     if (tick % 5 === 0 || !live) {
       const report = await D2C.get('/sweeps/' + encodeURIComponent(id) + '/report');
       renderReport(report);

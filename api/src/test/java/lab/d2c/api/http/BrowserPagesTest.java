@@ -156,7 +156,9 @@ class BrowserPagesTest {
                     .json().get("id").asText();
             WebDriver driver = chromium(Files.createTempDirectory("d2c-chromium"));
             try {
-                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(90));
+                // the page redraws its graphs every 2 s: an element found may be replaced before it is read
+                org.openqa.selenium.support.ui.FluentWait<WebDriver> wait = new WebDriverWait(driver, Duration.ofSeconds(90))
+                        .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
                 driver.get(base + "/ui/sweep.html?id=" + sweepId);
                 By stage1 = By.cssSelector(".arm svg.graph a.node[data-kind='train-stage1'][data-status='RUNNING'] title");
                 String first = wait.until(d -> {
@@ -176,11 +178,14 @@ class BrowserPagesTest {
                 WebElement tokenBox = driver.findElement(By.cssSelector("header input[type='password']"));
                 tokenBox.sendKeys(rt.apiToken().value());
                 driver.findElement(By.tagName("h1")).click();
-                driver.findElement(By.xpath("//button[text()='Cancel sweep']")).click();
+                wait.until(d -> {
+                    d.findElement(By.xpath("//button[text()='Cancel sweep']")).click();
+                    return true;
+                });
                 wait.until(d -> d.findElement(By.id("action-result")).getText().contains("accepted"));
                 wait.until(d -> d.findElement(By.cssSelector("#meta .badge")).getText().equals("CANCELLED"));
                 wait.until(d -> !d.findElements(By.cssSelector(".arm svg.graph a.node[data-kind='train-stage1'][data-status='CANCELLED']")).isEmpty());
-                assertThat(driver.findElement(By.xpath("//button[text()='Rerun failed arms']")).isDisplayed()).isTrue();
+                wait.until(d -> d.findElement(By.xpath("//button[text()='Rerun failed arms']")).isDisplayed());
                 Files.createDirectories(Path.of("target", "browser"));
                 screenshot(driver, Path.of("target", "browser").resolve("cancelled.png"));
             } finally {
