@@ -13,12 +13,12 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (they print figures, they assert nothing).",
         subcommands = {BenchCommand.Tokenizers.class, BenchCommand.Stage1.class, BenchCommand.Stage2.class,
-            BenchCommand.EngineVsTorch.class})
+            BenchCommand.EngineVsTorch.class, BenchCommand.PlatformCost.class, BenchCommand.WorkerMemory.class})
 public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("Usage: d2c bench tokenizers|stage1|stage2|engine [--preset tiny] [--device cpu] ... (see d2c bench <name> --help)");
+        System.out.println("Usage: d2c bench tokenizers|stage1|stage2|engine|platform|memory [--preset tiny] [--device cpu] ... (see d2c bench <name> --help)");
     }
 
     @Command(name = "tokenizers", mixinStandardHelpOptions = true,
@@ -48,8 +48,9 @@ public final class BenchCommand implements Runnable {
             if (preset == null) {
                 return 2;
             }
-            TokenizerBenchmark.run(preset, setup.device, steps, warmup, images, System.out);
+            var result = TokenizerBenchmark.run(preset, setup.device, steps, warmup, images, System.out);
             System.out.println(machine());
+            writeJson(setup.json, result);
             return 0;
         }
     }
@@ -71,18 +72,22 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "64", description = "Sequences sampled at once (default ${DEFAULT-VALUE}).")
         int batch;
 
+        @Option(names = "--train-batch", defaultValue = "0", description = "Training batch (default: the preset's).")
+        int trainBatch;
+
         @Override
         public Integer call() throws Exception {
-            if (steps < 1 || warmup < 0 || batch < 1) {
-                System.err.println("d2c bench stage1: --steps and --batch must be >= 1, --warmup >= 0");
+            if (steps < 0 || warmup < 0 || batch < 1 || trainBatch < 0) {
+                System.err.println("d2c bench stage1: --batch must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
                 return 2;
             }
             ObjectNode preset = setup.preset("stage1");
             if (preset == null) {
                 return 2;
             }
-            Stage1Benchmark.run(preset, setup.device, steps, warmup, batch, System.out);
+            var result = Stage1Benchmark.run(preset, setup.device, steps, warmup, batch, trainBatch, System.out);
             System.out.println(machine());
+            writeJson(setup.json, result);
             return 0;
         }
     }
@@ -108,18 +113,22 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "2", description = "Untimed training steps first (default ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--train-batch", defaultValue = "0", description = "Training batch (default: the preset's).")
+        int trainBatch;
+
         @Override
         public Integer call() throws Exception {
-            if (grid < 1 || images < 1 || steps < 1 || warmup < 0) {
-                System.err.println("d2c bench stage2: --grid, --images and --steps must be >= 1, --warmup >= 0");
+            if (grid < 1 || images < 1 || steps < 0 || warmup < 0 || trainBatch < 0) {
+                System.err.println("d2c bench stage2: --grid and --images must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
                 return 2;
             }
             ObjectNode preset = setup.preset("stage2");
             if (preset == null) {
                 return 2;
             }
-            Stage2Benchmark.run(preset, setup.device, grid, images, steps, warmup, System.out);
+            var result = Stage2Benchmark.run(preset, setup.device, grid, images, steps, warmup, trainBatch, System.out);
             System.out.println(machine());
+            writeJson(setup.json, result);
             return 0;
         }
     }
@@ -139,11 +148,14 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of both engines (default: the machine's cores).")
         int threads;
 
-        @Option(names = "--warmup", defaultValue = "2", description = "Untimed iterations first (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "-1", description = "Untimed iterations first (default: about 3 s of them, 2 to 20).")
         int warmup;
 
-        @Option(names = "--iterations", defaultValue = "5", description = "Timed iterations; the median is reported (default ${DEFAULT-VALUE}).")
+        @Option(names = "--iterations", defaultValue = "-1", description = "Timed iterations; the median is reported (default: about 15 s of them, 5 to 100).")
         int iterations;
+
+        @Option(names = "--rounds", defaultValue = "2", description = "Rounds of DJL then PyTorch; each side's best median is reported (default ${DEFAULT-VALUE}).")
+        int rounds;
 
         @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "The Python with torch (default ${DEFAULT-VALUE}).")
         String python;
@@ -153,8 +165,8 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (images < 1 || warmup < 0 || iterations < 1 || threads < 0) {
-                System.err.println("d2c bench engine: --images and --iterations must be >= 1, --warmup and --threads >= 0");
+            if (images < 1 || warmup < -1 || iterations == 0 || iterations < -1 || threads < 0 || rounds < 1) {
+                System.err.println("d2c bench engine: --images, --iterations and --rounds must be >= 1, --warmup and --threads >= 0");
                 return 2;
             }
             for (String p : presets) {
@@ -179,12 +191,9 @@ public final class BenchCommand implements Runnable {
             for (String p : presets) {
                 cases.addAll(lab.d2c.workers.bench.EngineBenchmark.cases(p, Presets.load(p), images, n, warmup, iterations));
             }
-            var rows = lab.d2c.workers.bench.EngineBenchmark.run(cases, script, python, System.out);
+            var rows = lab.d2c.workers.bench.EngineBenchmark.run(cases, script, python, rounds, System.out);
             System.out.println(machine() + ", " + n + " threads for both engines");
-            if (json != null) {
-                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), rows);
-                System.out.println("wrote " + json);
-            }
+            writeJson(json, rows);
             return 0;
         }
 
@@ -222,6 +231,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--device", defaultValue = "${env:D2C_DEVICE:-cpu}", description = "cpu or gpu:N (default ${DEFAULT-VALUE}).")
         String device;
 
+        @Option(names = "--json", description = "Also write the figures as JSON here.")
+        java.nio.file.Path json;
+
         /** The preset's config, or null after saying on stderr that there is no such preset. */
         ObjectNode preset(String bench) {
             if (!Presets.exists(preset)) {
@@ -230,6 +242,118 @@ public final class BenchCommand implements Runnable {
                 return null;
             }
             return Presets.load(preset);
+        }
+    }
+
+    @Command(name = "platform", mixinStandardHelpOptions = true,
+            description = {"The platform's own cost on fresh embedded stacks (one node slot, as ./d2c demo): submission to",
+                    "first activity start; orchestration overhead (idle node slot between nodes, S3 and PostgreSQL time)",
+                    "as a share of a whole sweep's wall time (issue goal <= 2%%); checkpoint write and read MiB/s to the",
+                    "S3 store; and the sweep-cache law for N arms differing only in stage two."})
+    static final class PlatformCost implements Callable<Integer> {
+
+        @Option(names = "--sweep", description = "Bundled sweep for the overhead (default: demo, or smoke without Fashion-MNIST); 'none' skips it.")
+        String sweep;
+
+        @Option(names = "--law-sweep", defaultValue = "smoke", description = "Bundled sweep whose arms the cache law varies by stage2.seed (default ${DEFAULT-VALUE}).")
+        String lawSweep;
+
+        @Option(names = "--law-arms", defaultValue = "1,2,4", split = ",", description = "Arm counts for the cache law; 0 skips it (default ${DEFAULT-VALUE}).")
+        java.util.List<Integer> lawArms;
+
+        @Option(names = "--checkpoint-mb", defaultValue = "64", description = "Checkpoint object size in MiB; 0 skips it (default ${DEFAULT-VALUE}).")
+        int checkpointMb;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "Checkpoint writes and reads; the median is reported (default ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--json", description = "Also write the figures as JSON here.")
+        java.nio.file.Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            String overhead = sweep == null
+                    ? (java.nio.file.Files.isDirectory(lab.d2c.model.data.FashionMnist.DEBIAN_DIR) ? "demo" : "smoke") : sweep;
+            java.util.List<Integer> law = lawArms.stream().filter(n -> n != 0).toList();
+            String bad = badSweep("--sweep", overhead, true);
+            bad = bad != null ? bad : badSweep("--law-sweep", lawSweep, false);
+            if (bad == null && (checkpointMb < 0 || repeats < 1 || law.stream().anyMatch(n -> n < 0 || n > 16))) {
+                bad = "--checkpoint-mb must be >= 0, --repeats >= 1, --law-arms each 0..16";
+            }
+            if (bad != null) {
+                System.err.println("d2c bench platform: " + bad);
+                return 2;
+            }
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("d2c-bench-platform");
+            try {
+                var report = lab.d2c.api.bench.PlatformBenchmark.run(new lab.d2c.api.bench.PlatformBenchmark.Options(
+                        "none".equals(overhead) ? null : overhead, lawSweep, law, checkpointMb, repeats, work), System.out);
+                System.out.println(machine());
+                writeJson(json, report);
+                return 0;
+            } finally {
+                deleteTree(work);
+            }
+        }
+    }
+
+    @Command(name = "memory", mixinStandardHelpOptions = true,
+            description = {"Peak resident memory of a separate ./d2c worker process during each node of one arm of a bundled",
+                    "sweep (tiny sizes), every trainer run for --steps steps, and its growth from 10%% to 95%% of each",
+                    "node (issue goal: peak <= 3 GiB on tiny, no growth over 1000 steps)."})
+    static final class WorkerMemory implements Callable<Integer> {
+
+        @Option(names = "--sweep", description = "Bundled sweep whose first configuration to run (default: demo, or smoke without Fashion-MNIST).")
+        String sweep;
+
+        @Option(names = "--steps", defaultValue = "1000", description = "Steps of every trainer (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--json", description = "Also write the figures as JSON here.")
+        java.nio.file.Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            String name = sweep == null
+                    ? (java.nio.file.Files.isDirectory(lab.d2c.model.data.FashionMnist.DEBIAN_DIR) ? "demo" : "smoke") : sweep;
+            String bad = badSweep("--sweep", name, false);
+            if (bad == null && steps < 4) {
+                bad = "--steps must be >= 4";
+            }
+            if (bad != null) {
+                System.err.println("d2c bench memory: " + bad);
+                return 2;
+            }
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("d2c-bench-memory");
+            try {
+                var report = lab.d2c.api.bench.WorkerMemoryBenchmark.run(
+                        new lab.d2c.api.bench.WorkerMemoryBenchmark.Options(name, steps, work), System.out);
+                System.out.println(machine());
+                writeJson(json, report);
+                return 0;
+            } finally {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static String badSweep(String option, String name, boolean noneAllowed) {
+        if ((noneAllowed && "none".equals(name)) || lab.d2c.workflows.spec.BundledSweeps.names().contains(name)) {
+            return null;
+        }
+        return option + ": no bundled sweep '" + name + "'; known: " + lab.d2c.workflows.spec.BundledSweeps.names();
+    }
+
+    private static void writeJson(java.nio.file.Path json, Object report) throws java.io.IOException {
+        if (json != null) {
+            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);
+            System.out.println("wrote " + json);
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

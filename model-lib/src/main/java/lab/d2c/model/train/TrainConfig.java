@@ -84,6 +84,11 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
                 clipNorm, emaDecay, seed, checkpointEvery, logEvery, device);
     }
 
+    public TrainConfig withBatchSize(int newBatchSize) {
+        return new TrainConfig(steps, newBatchSize, lr, warmupSteps, lrSchedule, weightDecay, beta1, beta2, eps,
+                clipNorm, emaDecay, seed, checkpointEvery, logEvery, device);
+    }
+
     public TrainConfig withDevice(String newDevice) {
         return new TrainConfig(steps, batchSize, lr, warmupSteps, lrSchedule, weightDecay, beta1, beta2, eps,
                 clipNorm, emaDecay, seed, checkpointEvery, logEvery, newDevice);

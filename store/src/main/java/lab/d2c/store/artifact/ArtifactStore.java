@@ -148,7 +148,12 @@ public final class ArtifactStore {
         Objects.requireNonNull(in, "in");
         checkSize(size);
         // A stream cannot be read twice: one attempt (putBytes and putFile retry).
-        return record(S3Call.run(bucket, "put", key, () -> putOnce(key, in, size, contentType)), nodeKey);
+        long start = System.nanoTime();
+        try {
+            return record(S3Call.run(bucket, "put", key, () -> putOnce(key, in, size, contentType)), nodeKey);
+        } finally {
+            lab.d2c.store.StoreTimings.s3Since(start);
+        }
     }
 
     public ArtifactInfo putBytes(String key, byte[] bytes, String contentType, String nodeKey) {
@@ -210,7 +215,8 @@ public final class ArtifactStore {
     /** The content of {@code key}; the caller closes the stream. Opening is retried, reading is not. */
     public InputStream get(String key) {
         ArtifactKeys.validate(key);
-        return retry.run(bucket, "get", key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+        return new TimedInputStream(retry.run(bucket, "get", key,
+                () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())));
     }
 
     public byte[] getBytes(String key) {

@@ -35,6 +35,15 @@ record S3Retry(Duration budget) {
 
     /** Runs {@code call}, again after transient failures while the budget lasts; failures as {@link S3Call#run}. */
     <T> T run(String bucket, String operation, String key, S3Call<T> call) {
+        long start = System.nanoTime();
+        try {
+            return runTimed(bucket, operation, key, call);
+        } finally {
+            lab.d2c.store.StoreTimings.s3Since(start);
+        }
+    }
+
+    private <T> T runTimed(String bucket, String operation, String key, S3Call<T> call) {
         long deadline = System.nanoTime() + budget.toNanos();
         Duration wait = FIRST;
         int attempt = 1;

@@ -43,6 +43,7 @@ final class Jdbc {
 
     /** A read; retried while PostgreSQL is out of reach ({@link SqlRetry}). */
     <T> List<T> query(String what, String sql, Binder binder, RowMapper<T> mapper) {
+        long start = System.nanoTime();
         try {
             return SqlRetry.run(what, () -> {
                 try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -58,6 +59,8 @@ final class Jdbc {
             });
         } catch (SQLException e) {
             throw failure(what, e);
+        } finally {
+            lab.d2c.store.StoreTimings.sqlSince(start);
         }
     }
 
@@ -79,6 +82,7 @@ final class Jdbc {
         if (items.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         try {
             SqlRetry.run(what, () -> {
                 try (Connection c = dataSource.getConnection()) {
@@ -101,6 +105,8 @@ final class Jdbc {
             });
         } catch (SQLException e) {
             throw failure(what, e);
+        } finally {
+            lab.d2c.store.StoreTimings.sqlSince(start);
         }
     }
 
@@ -122,10 +128,13 @@ final class Jdbc {
 
     /** One statement; waits for a connection while PostgreSQL is out of reach, but never runs twice. */
     int update(String what, String sql, Binder binder) {
+        long start = System.nanoTime();
         try (Connection c = SqlRetry.run(what, dataSource::getConnection)) {
             return update(c, what, sql, binder);
         } catch (SQLException e) {
             throw failure(what, e);
+        } finally {
+            lab.d2c.store.StoreTimings.sqlSince(start);
         }
     }
 

@@ -45,9 +45,10 @@ public final class Stage1Benchmark {
     /**
      * @param steps       timed training steps (after {@code warmup} untimed ones)
      * @param sampleBatch sequences sampled at once, with and without the cache
+     * @param trainBatch  the training batch, or 0 for the preset's; {@code steps} 0 skips the train-step timing
      */
-    public static Result run(ObjectNode preset, String device, int steps, int warmup, int sampleBatch, PrintStream out)
-            throws IOException {
+    public static Result run(ObjectNode preset, String device, int steps, int warmup, int sampleBatch, int trainBatch,
+            PrintStream out) throws IOException {
         NodeContext ctx = new NodeContext(new NodeTask("bench", "bench", 0, preset.toString(), Map.of()), null, null,
                 (f, m, d) -> { }, Devices.name(Devices.parse(device)));
         int levels = ctx.required("vq.width_multipliers").asText().split(",").length;
@@ -62,6 +63,7 @@ public final class Stage1Benchmark {
                 classNames, null, null, List.of());
         DiscreteArConfig config = Stage1Settings.model(ctx, tokens);
         TrainConfig train = TrainingSettings.training(ctx, "stage1").withSteps(warmup + steps);
+        train = trainBatch > 0 ? train.withBatchSize(trainBatch) : train;
         int n = config.tokens();
         out.printf("bench stage1: width %d, depth %d, heads %d, %d tokens per image (%dx%d), vocab %d, %d classes, "
                 + "device %s%n", config.width(), config.depth(), config.heads(), n, grid, grid, config.vocabSize(),
@@ -77,7 +79,7 @@ public final class Stage1Benchmark {
         for (int i = 0; i < items; i++) {
             labels[i] = r.nextInt(classes);
         }
-        double stepMs = TrainStepTimer.millisPerStep("stage1", new DiscreteArModel(config),
+        double stepMs = steps == 0 ? Double.NaN : TrainStepTimer.millisPerStep("stage1", new DiscreteArModel(config),
                 new TokenSequences(ids, labels, n), train, warmup, out);
 
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {

@@ -40,7 +40,7 @@ import lab.d2c.workflows.node.NodeTask;
 public final class Stage2Benchmark {
 
     /** Figures of one run: seconds per image by arm name ("d2c@64", "mar@256", ...). */
-    public record Result(Map<String, Double> secondsPerImage, double trainStepMs, int images, int grid,
+    public record Result(Map<String, Double> secondsPerImage, double trainStepMs, int trainBatch, int images, int grid,
             long d2cParameters, long marParameters, String device) {
 
         /** D2C at 64 steps against MAR at 256: how many times faster. */
@@ -52,8 +52,12 @@ public final class Stage2Benchmark {
     private Stage2Benchmark() {
     }
 
+    /**
+     * @param steps      timed training steps; 0 skips the train-step timing (its result is NaN)
+     * @param trainBatch the training batch, or 0 for the preset's (b's 256 is minutes a step on a CPU)
+     */
     public static Result run(ObjectNode preset, String device, int grid, int images, int steps, int warmup,
-            PrintStream out) throws IOException {
+            int trainBatch, PrintStream out) throws IOException {
         NodeContext ctx = new NodeContext(new NodeTask("bench", "bench", 0, preset.toString(), Map.of()), null, null,
                 (f, m, d) -> { }, Devices.name(Devices.parse(device)));
         int classes = ctx.required("data.dataset").asText().equals("fashion-mnist") ? 10
@@ -80,8 +84,9 @@ public final class Stage2Benchmark {
                 grid, images, sampling.guidanceScale(), sampling.guidanceSchedule(), d2c.samplingSteps(), ctx.device());
 
         TrainConfig train = TrainingSettings.training(ctx, "stage2").withSteps(warmup + steps);
-        double stepMs = TrainStepTimer.millisPerStep("stage2 (" + d2c.fusion().key() + ")", new HybridModel(d2c),
-                randomTokens(d2c, Math.max(2 * train.batchSize(), 64)), train, warmup, out);
+        train = trainBatch > 0 ? train.withBatchSize(trainBatch) : train;
+        double stepMs = steps == 0 ? Double.NaN : TrainStepTimer.millisPerStep("stage2 (" + d2c.fusion().key() + ")",
+                new HybridModel(d2c), randomTokens(d2c, Math.max(2 * train.batchSize(), 64)), train, warmup, out);
 
         int[] labels = new int[images];
         for (int i = 0; i < images; i++) {
@@ -120,7 +125,7 @@ public final class Stage2Benchmark {
                 perImage.put("mar@" + arSteps, seconds / images);
                 out.printf("MAR at %3d steps: %.3f s/image%n", arSteps, seconds / images);
             }
-            Result result = new Result(perImage, stepMs, images, grid, d2cModel.parameterCount(),
+            Result result = new Result(perImage, stepMs, train.batchSize(), images, grid, d2cModel.parameterCount(),
                     marModel.parameterCount(), ctx.device());
             if (perImage.containsKey("mar@256") && perImage.containsKey("d2c@64")) {
                 out.printf("D2C at 64 steps is %.1fx faster than MAR at 256 (paper: about 3.5x)%n", result.speedup());

@@ -1,0 +1,148 @@
+package lab.d2c.api.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.d2c.api.cli.D2cCli;
+import lab.d2c.api.local.LocalRuntime;
+import lab.d2c.api.sweep.SweepService;
+import lab.d2c.store.config.D2cConfig;
+import lab.d2c.store.db.LinkedNode;
+import lab.d2c.store.db.NodeRepository;
+import lab.d2c.store.db.Status;
+import lab.d2c.store.db.SweepRepository;
+import lab.d2c.workflows.spec.BundledSweeps;
+
+/**
+ * A worker's memory while it trains (issue 9, part 4): a fresh stack runs the workflows, a separate {@code d2c
+ * worker} process (the JVM options of {@code ./d2c}) runs every node of one arm of the bundled sweep with each
+ * trainer set to {@code steps} steps, and its resident set (VmRSS from /proc) is read every 250 ms next to
+ * the running node's progress. Per node kind: the peak, and the growth from 10% to 95% of the node's progress
+ * (a leak of NDArrays or of the heap shows there; checkpoints and evaluation come after 95%).
+ */
+public final class WorkerMemoryBenchmark {
+
+    static final List<String> TRAINERS = List.of("vq", "vae", "classifier", "stage1", "stage2");
+
+    public record Options(String sweep, int steps, Path workDir) {
+    }
+
+    private record Sample(long rssKb, String kind, double progress) {
+    }
+
+    private WorkerMemoryBenchmark() {
+    }
+
+    public static ObjectNode run(Options o, PrintStream out) throws Exception {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (String t : TRAINERS) {
+            settings.put(t + ".train.steps", o.steps());
+            settings.put(t + ".train.checkpoint_every", Math.max(1, o.steps() / 4));
+        }
+        String spec = BenchStack.withConfig(BenchStack.withArms(BundledSweeps.read(o.sweep()), List.of(0L), List.of()), settings);
+        out.println("== worker memory: one arm of bundled sweep '" + o.sweep() + "', every trainer " + o.steps()
+                + " steps, in a separate worker process");
+        D2cConfig config = BenchStack.freshConfig(o.workDir(), "memory");
+        try (LocalRuntime rt = LocalRuntime.start(config, false, 1, PlatformBenchmark.quiet())) {
+            Path log = rt.platform().config().dataDir().resolve("bench-worker.log");
+            ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseG1GC", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                    D2cCli.class.getName(), "worker", "--name", "bench-memory"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(BenchStack.workerEnv(rt.platform().config()));
+            Process worker = pb.start();
+            try {
+                return measure(rt, worker, spec, log, out);
+            } finally {
+                worker.destroy();
+                if (!worker.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    worker.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
+    private static ObjectNode measure(LocalRuntime rt, Process worker, String spec, Path log, PrintStream out)
+            throws Exception {
+        Thread.sleep(5000);
+        long idleKb = rssKb(worker.pid());
+        SweepService.Submitted s = rt.sweeps().submit(spec);
+        String experiment = s.experimentIds().get(0);
+        SweepRepository sweeps = new SweepRepository(rt.platform().database().dataSource());
+        NodeRepository nodes = new NodeRepository(rt.platform().database().dataSource());
+        List<Sample> samples = new ArrayList<>();
+        long start = System.nanoTime();
+        String lastKind = null;
+        while (!sweeps.find(s.sweepId()).orElseThrow().status().isTerminal()) {
+            if (!worker.isAlive()) {
+                throw new IllegalStateException("the worker process died; its log: " + log);
+            }
+            long rss = rssKb(worker.pid());
+            for (LinkedNode link : nodes.listByExperiment(experiment)) {
+                if (link.node().status() == Status.RUNNING) {
+                    double p = link.node().progress() == null ? 0 : link.node().progress();
+                    samples.add(new Sample(rss, link.node().kind(), p));
+                    if (!link.node().kind().equals(lastKind)) {
+                        lastKind = link.node().kind();
+                        out.printf("  %4d s: %s (worker RSS %d MiB)%n", (System.nanoTime() - start) / 1_000_000_000L,
+                                lastKind, rss / 1024);
+                    }
+                }
+            }
+            if (Duration.ofNanos(System.nanoTime() - start).toHours() >= 3) {
+                throw new IllegalStateException("sweep " + s.sweepId() + " not finished after 3 h");
+            }
+            Thread.sleep(250);
+        }
+        var end = sweeps.find(s.sweepId()).orElseThrow();
+        if (end.status() != Status.SUCCEEDED) {
+            throw new IllegalStateException("sweep " + s.sweepId() + " ended " + end.status() + ": " + end.error());
+        }
+        out.printf("idle worker RSS %d MiB%n", idleKb / 1024);
+        out.printf("%-18s %8s %14s %14s %12s%n", "node", "peak MiB", "at 10% MiB", "at 95% MiB", "growth MiB");
+        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        Map<String, List<Sample>> byKind = new LinkedHashMap<>();
+        samples.forEach(x -> byKind.computeIfAbsent(x.kind(), k -> new ArrayList<>()).add(x));
+        for (var e : byKind.entrySet()) {
+            List<Sample> ks = e.getValue();
+            long peak = ks.stream().mapToLong(Sample::rssKb).max().orElse(0);
+            long early = ks.stream().filter(x -> x.progress() >= 0.10).mapToLong(Sample::rssKb).findFirst().orElse(-1);
+            long late = ks.stream().filter(x -> x.progress() <= 0.95).mapToLong(Sample::rssKb).reduce((a, b) -> b).orElse(-1);
+            boolean both = early >= 0 && late >= 0;
+            out.printf("%-18s %8d %14s %14s %12s%n", e.getKey(), peak / 1024, both ? String.valueOf(early / 1024) : "-",
+                    both ? String.valueOf(late / 1024) : "-", both ? String.valueOf((late - early) / 1024) : "-");
+            ObjectNode row = JsonNodeFactory.instance.objectNode().put("kind", e.getKey()).put("peak_rss_mib", peak / 1024.0)
+                    .put("samples", ks.size());
+            if (both) {
+                row.put("rss_at_10pct_mib", early / 1024.0).put("rss_at_95pct_mib", late / 1024.0)
+                        .put("growth_mib", (late - early) / 1024.0);
+            }
+            rows.add(row);
+        }
+        long peakAll = samples.stream().mapToLong(Sample::rssKb).max().orElse(0);
+        out.printf("worker peak RSS over the sweep %d MiB (goal <= 3072 MiB on tiny)%n", peakAll / 1024);
+        ObjectNode r = JsonNodeFactory.instance.objectNode().put("idle_rss_mib", idleKb / 1024.0)
+                .put("peak_rss_mib", peakAll / 1024.0);
+        r.set("per_node", rows);
+        return r;
+    }
+
+    /** The resident set of a process, from /proc (Linux). */
+    static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
+    }
+}
