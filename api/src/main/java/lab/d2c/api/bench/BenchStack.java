@@ -55,20 +55,6 @@ final class BenchStack {
         }
     }
 
-    /** The D2C_* variables that make a {@code ./d2c worker} process join this stack. */
-    static Map<String, String> workerEnv(D2cConfig c) {
-        Map<String, String> env = new HashMap<>();
-        env.put("D2C_DATA_DIR", c.dataDir().toString());
-        env.put("D2C_TEMPORAL_ADDRESS", c.temporalAddress());
-        env.put("D2C_JDBC_URL", c.jdbcUrl());
-        env.put("D2C_S3_ENDPOINT", c.s3Endpoint());
-        env.put("D2C_TASK_QUEUE", c.taskQueue());
-        env.put("D2C_S3_ACCESS_KEY", c.s3AccessKey());
-        env.put("D2C_S3_SECRET_KEY", c.s3SecretKey());
-        env.put("D2C_NODE_HEARTBEAT_S", String.valueOf(c.nodeHeartbeatS()));
-        return env;
-    }
-
     /** A bundled sweep with its seeds and arms replaced. */
     static String withArms(String specText, List<Long> seeds, List<Map<String, Object>> arms) {
         try {

@@ -58,7 +58,7 @@ public final class WorkerMemoryBenchmark {
                     "-XX:+UseG1GC", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                     D2cCli.class.getName(), "worker", "--name", "bench-memory"))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(BenchStack.workerEnv(rt.platform().config()));
+            pb.environment().putAll(rt.platform().config().processEnv());
             Process worker = pb.start();
             try {
                 return measure(rt, worker, spec, log, out);

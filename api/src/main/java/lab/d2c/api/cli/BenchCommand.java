@@ -272,8 +272,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String overhead = sweep == null
-                    ? (java.nio.file.Files.isDirectory(lab.d2c.model.data.FashionMnist.DEBIAN_DIR) ? "demo" : "smoke") : sweep;
+            String overhead = sweep == null ? defaultSweep() : sweep;
             java.util.List<Integer> law = lawArms.stream().filter(n -> n != 0).toList();
             String bad = badSweep("--sweep", overhead, true);
             bad = bad != null ? bad : badSweep("--law-sweep", lawSweep, false);
@@ -314,8 +313,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String name = sweep == null
-                    ? (java.nio.file.Files.isDirectory(lab.d2c.model.data.FashionMnist.DEBIAN_DIR) ? "demo" : "smoke") : sweep;
+            String name = sweep == null ? defaultSweep() : sweep;
             String bad = badSweep("--sweep", name, false);
             if (bad == null && steps < 4) {
                 bad = "--steps must be >= 4";
@@ -335,6 +333,11 @@ public final class BenchCommand implements Runnable {
                 deleteTree(work);
             }
         }
+    }
+
+    /** The demo sweep, or the smoke sweep where Debian's Fashion-MNIST is not installed. */
+    private static String defaultSweep() {
+        return java.nio.file.Files.isDirectory(lab.d2c.model.data.FashionMnist.DEBIAN_DIR) ? "demo" : "smoke";
     }
 
     private static String badSweep(String option, String name, boolean noneAllowed) {

@@ -40,16 +40,7 @@ public final class LocalStackFixture {
 
     /** Environment variables that make another process use this configuration. */
     public static Map<String, String> env(D2cConfig c) {
-        Map<String, String> env = new HashMap<>();
-        env.put("D2C_DATA_DIR", c.dataDir().toString());
-        env.put("D2C_TEMPORAL_ADDRESS", c.temporalAddress());
-        env.put("D2C_JDBC_URL", c.jdbcUrl());
-        env.put("D2C_S3_ENDPOINT", c.s3Endpoint());
-        env.put("D2C_TASK_QUEUE", c.taskQueue());
-        env.put("D2C_S3_ACCESS_KEY", c.s3AccessKey());
-        env.put("D2C_S3_SECRET_KEY", c.s3SecretKey());
-        env.put("D2C_NODE_HEARTBEAT_S", String.valueOf(c.nodeHeartbeatS()));
-        return env;
+        return c.processEnv();
     }
 
     public static PrintStream quiet() {

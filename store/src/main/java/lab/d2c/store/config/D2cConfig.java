@@ -197,6 +197,23 @@ public record D2cConfig(
                 embeddedTemporalPort, apiToken, nodeHeartbeatS);
     }
 
+    /**
+     * The D2C_* variables that point another process (a {@code ./d2c worker}) at this configuration's
+     * endpoints, queue and data directory, with the same heartbeat timeout.
+     */
+    public Map<String, String> processEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("D2C_DATA_DIR", dataDir.toString());
+        env.put("D2C_TEMPORAL_ADDRESS", temporalAddress);
+        env.put("D2C_JDBC_URL", jdbcUrl);
+        env.put("D2C_S3_ENDPOINT", s3Endpoint);
+        env.put("D2C_TASK_QUEUE", taskQueue);
+        env.put("D2C_S3_ACCESS_KEY", s3AccessKey);
+        env.put("D2C_S3_SECRET_KEY", s3SecretKey);
+        env.put("D2C_NODE_HEARTBEAT_S", String.valueOf(nodeHeartbeatS));
+        return env;
+    }
+
     /** A copy with another API port (tests bind port 0). */
     public D2cConfig withApiPort(int port) {
         return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
