@@ -14,6 +14,7 @@ import lab.d2c.api.sweep.SweepControl;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.store.artifact.ArtifactKeys;
+import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.ExperimentRecord;
 import lab.d2c.store.db.ExperimentRepository;
 import lab.d2c.store.db.MetricsRepository;
@@ -192,13 +193,18 @@ final class Routes {
             throw new ApiError(400, "bad_request", "artifact key: " + e.getMessage(),
                     List.of(Map.of("path", "key", "reason", e.getMessage())));
         }
-        ArtifactInfo info = platform.artifacts().stat(key).orElseThrow(() -> ApiError.notFound("artifact", key));
         if ("true".equals(ctx.queryParam("presign"))) {
+            ArtifactInfo info = platform.artifacts().stat(key).orElseThrow(() -> ApiError.notFound("artifact", key));
             ctx.json(Map.of("key", key, "url", platform.artifacts().presign(key, Duration.ofMinutes(15)),
                     "expires_in_s", 900, "size_bytes", info.sizeBytes()));
             return;
         }
-        InputStream in = platform.artifacts().get(key);
+        // one GET for the headers and the body: a key overwritten between a stat and a get (a node's
+        // checkpoints/latest.json) would otherwise be sent with the old length and come out cut
+        ArtifactStore.OpenedArtifact opened = platform.artifacts().open(key)
+                .orElseThrow(() -> ApiError.notFound("artifact", key));
+        ArtifactInfo info = opened.info();
+        InputStream in = opened.content();
         ctx.header("Content-Length", String.valueOf(info.sizeBytes()));
         if (info.sha256() != null) {
             ctx.header("X-Checksum-Sha256", info.sha256());

@@ -8,6 +8,7 @@ import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -217,6 +218,45 @@ public final class ArtifactStore {
         ArtifactKeys.validate(key);
         return new TimedInputStream(retry.run(bucket, "get", key,
                 () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())));
+    }
+
+    /**
+     * The object's size, type and time together with its content, from one GET, so the two always
+     * describe the same version even while the key is being overwritten (a stat and then a get can see
+     * two versions: a {@code latest.json} that grew in between came out cut at the old length). The
+     * sha256 is the catalog's when its entry has the same size, as {@link #stat}. Empty when there is
+     * no such object. The caller closes the stream.
+     */
+    public Optional<OpenedArtifact> open(String key) {
+        ArtifactKeys.validate(key);
+        Optional<GetObjectResponse> response = retry.run(bucket, "get", key, () -> {
+            try {
+                return Optional.of(client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return Optional.<GetObjectResponse>empty();
+                }
+                throw e;
+            }
+        });
+        return response.map(r -> {
+            var h = r.headers();
+            String type = h.get("Content-Type");
+            java.util.Date modified = h.getDate("Last-Modified");
+            ArtifactInfo fromS3 = new ArtifactInfo(key, Long.parseLong(h.get("Content-Length")), null,
+                    type == null ? OCTET_STREAM : type, modified == null ? Instant.EPOCH : modified.toInstant());
+            return new OpenedArtifact(withCatalog(fromS3, catalog == null ? Optional.empty() : catalog.find(key)),
+                    new TimedInputStream(r));
+        });
+    }
+
+    /** An object's description and its open content, from the same GET ({@link #open}). */
+    public record OpenedArtifact(ArtifactInfo info, InputStream content) implements AutoCloseable {
+
+        @Override
+        public void close() throws IOException {
+            content.close();
+        }
     }
 
     public byte[] getBytes(String key) {

@@ -60,7 +60,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 .modules(List.of(new SLF4JLoggingModule()))
                 .buildView(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
+                .blobStore(new ConsistentReadBlobStore(context.getBlobStore()))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
                 .build();

@@ -50,6 +50,40 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void openDescribesTheVersionItReadsWhileTheKeyIsOverwritten() throws Exception {
+        String key = "t/open/latest.json";
+        store.putBytes(key, version(0), ArtifactStore.JSON_TYPE, null);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            for (int i = 1; !stop.get(); i++) {
+                store.putBytes(key, version(i % 40), ArtifactStore.JSON_TYPE, null);
+            }
+        });
+        writer.start();
+        try {
+            for (int read = 0; read < 300; read++) {
+                try (ArtifactStore.OpenedArtifact o = store.open(key).orElseThrow()) {
+                    byte[] body = o.content().readAllBytes();
+                    // the length is the body's and the body is one whole version (its own length is in it)
+                    assertThat(body).hasSize(Math.toIntExact(o.info().sizeBytes()));
+                    assertThat(body).isEqualTo(version(Integer.parseInt(new String(body, StandardCharsets.US_ASCII)
+                            .replaceAll("^\\{\"v\":(\\d+),.*", "$1"))));
+                    assertThat(o.info().contentType()).isEqualTo(ArtifactStore.JSON_TYPE);
+                }
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertThat(store.open("t/open/absent.json")).isEmpty();
+    }
+
+    /** A JSON document whose length grows with v. */
+    private static byte[] version(int v) {
+        return ("{\"v\":" + v + ",\"pad\":\"" + "x".repeat(v * 7) + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void streamOfUnknownSizeGoesMultipartAndKeepsItsSha() throws IOException {
         String expected;
         try (InputStream local = new PseudoRandomStream(42, TWELVE_MB)) {
