@@ -362,6 +362,19 @@ public final class BenchCommand implements Runnable {
 
     static String machine() {
         return "machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
-                + ", ONEDNN_MAX_CPU_ISA=" + System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "unset");
+                + ", ONEDNN_MAX_CPU_ISA=" + System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "unset")
+                + ", THP_MEM_ALLOC_ENABLE=" + System.getenv().getOrDefault("THP_MEM_ALLOC_ENABLE", "unset")
+                + " (transparent huge pages: " + transparentHugePages() + ")";
+    }
+
+    /** The kernel's THP mode, the bracketed word of /sys/kernel/mm/transparent_hugepage/enabled. */
+    private static String transparentHugePages() {
+        try {
+            String modes = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(\\w+)]").matcher(modes);
+            return m.find() ? m.group(1) : modes.trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 }

@@ -15,7 +15,12 @@ final class AdaLn {
 
     /** x * (1 + scale) + shift. */
     static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
-        return x.mul(scale.add(StepArrays.scalar(scale, 1))).add(shift);
+        NDArray one = StepArrays.scalar(scale, 1);
+        NDArray factor = scale.add(one);
+        NDArray scaled = x.mul(factor);
+        NDArray out = scaled.add(shift);
+        StepArrays.release(one, factor, scaled);
+        return out;
     }
 
     /** LayerNorm over the last axis of [N, width] with eps 1e-6, with or without gain and bias. */

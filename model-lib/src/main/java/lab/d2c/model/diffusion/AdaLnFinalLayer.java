@@ -11,6 +11,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import lab.d2c.model.nn.Dense;
+import lab.d2c.model.nn.StepArrays;
 import lab.d2c.model.nn.Silu;
 
 /**
@@ -36,10 +37,15 @@ public final class AdaLnFinalLayer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDList mod = modulation.forward(store, new NDList(Silu.apply(inputs.get(1))), training).singletonOrThrow()
-                .split(2, 1);
-        NDArray h = norm.forward(store, new NDList(inputs.get(0)), training).singletonOrThrow();
-        return output.forward(store, new NDList(AdaLn.modulate(h, mod.get(0), mod.get(1))), training);
+        NDArray activeY = Silu.apply(inputs.get(1));
+        NDArray modulations = modulation.forward(store, new NDList(activeY), training).singletonOrThrow();
+        NDList mod = modulations.split(2, 1);
+        NDArray normed = norm.forward(store, new NDList(inputs.get(0)), training).singletonOrThrow();
+        NDArray modulated = AdaLn.modulate(normed, mod.get(0), mod.get(1));
+        NDList out = output.forward(store, new NDList(modulated), training);
+        StepArrays.release(activeY, modulations, normed, modulated);
+        StepArrays.release(mod);
+        return out;
     }
 
     @Override

@@ -11,6 +11,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import lab.d2c.model.nn.Dense;
+import lab.d2c.model.nn.StepArrays;
 import lab.d2c.model.nn.Silu;
 
 /**
@@ -40,12 +41,20 @@ public final class AdaLnResBlock extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray y = inputs.get(1);
-        NDList mod = modulation.forward(store, new NDList(Silu.apply(y)), training).singletonOrThrow().split(3, 1);
-        NDArray h = norm.forward(store, new NDList(x), training).singletonOrThrow();
-        h = AdaLn.modulate(h, mod.get(0), mod.get(1));
-        h = mlpIn.forward(store, new NDList(h), training).singletonOrThrow();
-        h = mlpOut.forward(store, new NDList(Silu.apply(h)), training).singletonOrThrow();
-        return new NDList(x.add(mod.get(2).mul(h)));
+        NDArray activeY = Silu.apply(y);
+        NDArray modulations = modulation.forward(store, new NDList(activeY), training).singletonOrThrow();
+        NDList mod = modulations.split(3, 1);
+        NDArray normed = norm.forward(store, new NDList(x), training).singletonOrThrow();
+        NDArray modulated = AdaLn.modulate(normed, mod.get(0), mod.get(1));
+        NDArray hidden = mlpIn.forward(store, new NDList(modulated), training).singletonOrThrow();
+        NDArray active = Silu.apply(hidden);
+        NDArray h = mlpOut.forward(store, new NDList(active), training).singletonOrThrow();
+        NDArray gated = mod.get(2).mul(h);
+        NDArray out = x.add(gated);
+        // every intermediate of this block is read once; hold none past its use (StepArrays.release)
+        StepArrays.release(activeY, modulations, normed, modulated, hidden, active, h, gated);
+        StepArrays.release(mod);
+        return new NDList(out);
     }
 
     @Override

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import lab.d2c.model.nn.Dense;
+import lab.d2c.model.nn.StepArrays;
 
 /**
  * The small denoising MLP of the diffusion loss (MAR's {@code SimpleMLPAdaLN}, paper section 3,
@@ -62,10 +63,15 @@ public final class DiffusionHead extends AbstractBlock {
         NDArray t = timeEmbedding.forward(store, new NDList(inputs.get(1)), training).singletonOrThrow();
         NDArray c = conditionProjection.forward(store, new NDList(inputs.get(2)), training).singletonOrThrow();
         NDArray y = t.add(c);
+        StepArrays.release(t, c);
         for (AdaLnResBlock block : blocks) {
-            x = block.forward(store, new NDList(x, y), training).singletonOrThrow();
+            NDArray next = block.forward(store, new NDList(x, y), training).singletonOrThrow();
+            StepArrays.release(x);
+            x = next;
         }
-        return finalLayer.forward(store, new NDList(x, y), training);
+        NDList out = finalLayer.forward(store, new NDList(x, y), training);
+        StepArrays.release(x, y);
+        return out;
     }
 
     @Override

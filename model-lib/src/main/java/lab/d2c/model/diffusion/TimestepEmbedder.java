@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import lab.d2c.model.nn.Dense;
+import lab.d2c.model.nn.StepArrays;
 import lab.d2c.model.nn.Silu;
 
 /**
@@ -52,7 +53,10 @@ public final class TimestepEmbedder extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray h = first.forward(store, inputs, training).singletonOrThrow();
-        return second.forward(store, new NDList(Silu.apply(h)), training);
+        NDArray active = Silu.apply(h);
+        NDList out = second.forward(store, new NDList(active), training);
+        StepArrays.release(h, active);
+        return out;
     }
 
     @Override

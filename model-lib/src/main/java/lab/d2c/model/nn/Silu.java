@@ -11,6 +11,9 @@ public final class Silu {
 
     /** x * sigmoid(x), written with two array operands (DJL's {@code swish(x, beta)} multiplies by a Number). */
     public static NDArray apply(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        NDArray gate = Activation.sigmoid(x);
+        NDArray out = x.mul(gate);
+        StepArrays.release(gate);
+        return out;
     }
 }

@@ -50,6 +50,18 @@ public final class EngineBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** What the PyTorch process gets when DJL's allocator uses transparent huge pages. */
+    static final String TORCH_HUGE_PAGES = "glibc.malloc.hugetlb=1";
+
+    /**
+     * Whether libtorch in this JVM asks for transparent huge pages for large tensors
+     * ({@code THP_MEM_ALLOC_ENABLE=1}, set by {@code ./d2c}). A fresh 32 MB activation faulted in 4 KB
+     * pages made the b head's step 1.9x slower on either engine; the comparison gives both the same.
+     */
+    public static boolean hugePages() {
+        return "1".equals(System.getenv("THP_MEM_ALLOC_ENABLE"));
+    }
+
     /** A warmup or iteration count chosen from the case's own step time. */
     public static final int AUTO = -1;
 
@@ -61,7 +73,7 @@ public final class EngineBenchmark {
 
     /** One timed module: its shape, parameters and both engines' median milliseconds. */
     public record Row(String id, String model, String preset, String shape, long parameters, double djlMs,
-            double torchMs) {
+            double torchMs, boolean hugePages) {
 
         public double ratio() {
             return djlMs / torchMs;
@@ -140,7 +152,7 @@ public final class EngineBenchmark {
         for (ObjectNode c : cases) {
             String id = c.get("id").asText();
             rows.add(new Row(id, c.get("model").asText(), c.get("preset").asText(), shape(c), (long) djl.get(id)[1],
-                    djl.get(id)[0], torch.get(id)));
+                    djl.get(id)[0], torch.get(id), hugePages()));
         }
         out.println();
         out.printf("%-26s %-34s %12s %10s %12s %8s%n", "case", "shape", "parameters", "DJL ms", "PyTorch ms", "ratio");
@@ -258,7 +270,13 @@ public final class EngineBenchmark {
 
     private static Map<String, JsonNode> runTorch(List<ObjectNode> cases, Path script, String python, PrintStream out)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(python, script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (hugePages()) {
+            // the same large-tensor huge pages as libtorch's THP_MEM_ALLOC_ENABLE gives DJL here, for a
+            // PyTorch that may predate that variable: glibc's malloc madvises its mmap'd chunks
+            pb.environment().put("GLIBC_TUNABLES", TORCH_HUGE_PAGES);
+        }
+        Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             ArrayNode all = JSON.createArrayNode();
             cases.forEach(all::add);
@@ -270,7 +288,8 @@ public final class EngineBenchmark {
             while ((line = r.readLine()) != null) {
                 JsonNode j = JSON.readTree(line);
                 if (j.has("torch")) {
-                    out.println("  torch " + j.get("torch").asText() + ", " + j.get("threads").asInt() + " threads");
+                    out.println("  torch " + j.get("torch").asText() + ", " + j.get("threads").asInt() + " threads"
+                            + (hugePages() ? ", GLIBC_TUNABLES=" + TORCH_HUGE_PAGES : ", no huge pages"));
                 } else {
                     results.put(j.get("id").asText(), j);
                 }
