@@ -17,8 +17,9 @@ import lab.d2c.model.nn.StepArrays;
  * Eq. 2): eps_theta(x_t | t, z) = Final(ResBlocks(Linear(x_t), y), y) with y = TimeEmbed(t) +
  * Linear(z). It predicts the noise only (fixed variances), so its output has the token's channels.
  *
- * <p>Forward inputs: x_t [N, channels], the timestep sinusoid [N, 256]
- * ({@link TimestepEmbedder#sinusoid}), the condition z [N, conditionWidth]; output [N, channels].
+ * <p>Forward inputs: x_t [N, channels], the timestep sinusoid [N, 256] or [1, 256] when every row is at
+ * the same step ({@link TimestepEmbedder#sinusoid}; the time embedding broadcasts over the rows), the
+ * condition z [N, conditionWidth]; output [N, channels].
  */
 public final class DiffusionHead extends AbstractBlock {
 

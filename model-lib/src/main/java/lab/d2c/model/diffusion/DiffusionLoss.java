@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import lab.d2c.model.nn.StepArrays;
 import lab.d2c.model.train.StepRandom;
@@ -123,9 +122,10 @@ public final class DiffusionLoss extends AbstractBlock {
         NDManager m = z.getManager();
         NDArray x = gaussian(m, rowRandom, c, 1.0).toDevice(z.getDevice(), false);
         for (int i = sampling.count() - 1; i >= 0; i--) {
-            int[] t = new int[rows];
-            Arrays.fill(t, sampling.timestep(i));
-            NDArray tFeatures = TimestepEmbedder.sinusoid(m, t).toDevice(z.getDevice(), false);
+            // every row is at the same step: one sinusoid row, embedded once and broadcast over the rows'
+            // conditions inside the head (per-row copies cost a third of the head's per-row time on a CPU)
+            NDArray tFeatures = TimestepEmbedder.sinusoid(m, new int[] {sampling.timestep(i)})
+                    .toDevice(z.getDevice(), false);
             NDArray input = guided ? NDArrays.concat(new NDList(x, x), 0) : x;
             NDArray eps = head.forward(store, new NDList(input, tFeatures, z), false).singletonOrThrow();
             if (guided) {

@@ -162,6 +162,37 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
      */
     NDArray condition(ParameterStore store, NDArray tokens, NDArray ids, int[] labels, boolean[] fakeClass,
             boolean[] fakeTokens, boolean[][] masked, StepRandom rng) {
+        return condition(store, tokens, labels, fakeClass, masked,
+                discreteContext(store, ids, fakeTokens, tokens, rng), rng);
+    }
+
+    /**
+     * The discrete tokens' part of the condition ({@link DiscreteContext}), on the manager of {@code like}.
+     *
+     * @param ids        discrete ids [B, N] (not read by {@code none})
+     * @param fakeTokens per sample, whether its discrete tokens are replaced by the fake tokens
+     * @param like       an activation whose manager, device and float type the context takes
+     * @param rng        the step's draws while training (dropout on), null otherwise
+     */
+    DiscreteContext discreteContext(ParameterStore store, NDArray ids, boolean[] fakeTokens, NDArray like,
+            StepRandom rng) {
+        if (!fusion.usesDiscreteTokens()) {
+            return DiscreteContext.NONE;
+        }
+        boolean training = rng != null;
+        NDArray embedded = discreteEmbedding.forward(store, new NDList(ids), training).singletonOrThrow();
+        NDArray features = blend(embedded, param(store, fakeDiscrete, like, training), fakeTokens,
+                new Shape(fakeTokens.length, 1, 1));
+        NDArray toEncoder = discreteToEncoder.forward(store, new NDList(features), training).singletonOrThrow();
+        NDArray toDecoder = discreteToDecoder == null ? null
+                : discreteToDecoder.forward(store, new NDList(features), training).singletonOrThrow();
+        NDArray queries = qFormer == null ? null : qFormer.forward(store, toEncoder, rng);
+        return new DiscreteContext(toEncoder, toDecoder, queries);
+    }
+
+    /** The condition z [B, N, decoderWidth] given the discrete tokens' part, computed once or per step. */
+    NDArray condition(ParameterStore store, NDArray tokens, int[] labels, boolean[] fakeClass, boolean[][] masked,
+            DiscreteContext discrete, StepRandom rng) {
         boolean training = rng != null;
         NDManager m = tokens.getManager();
         int b = labels.length;
@@ -177,15 +208,8 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         NDArray classRows = blend(classes, param(store, this.fakeClass, tokens, training), fakeClass,
                 new Shape(b, 1));
 
-        NDArray features = null;
-        if (fusion.usesDiscreteTokens()) {
-            NDArray embedded = discreteEmbedding.forward(store, new NDList(ids), training).singletonOrThrow();
-            features = blend(embedded, param(store, fakeDiscrete, tokens, training), fakeTokens, new Shape(b, 1, 1));
-        }
-        NDArray toEncoder = features == null ? null
-                : discreteToEncoder.forward(store, new NDList(features), training).singletonOrThrow();
-        NDArray toDecoder = discreteToDecoder == null ? null
-                : discreteToDecoder.forward(store, new NDList(features), training).singletonOrThrow();
+        NDArray toEncoder = discrete.toEncoder();
+        NDArray toDecoder = discrete.toDecoder();
 
         // encoder input: the buffer, then the projected tokens (plus the discrete features for DisCon)
         NDArray x = tokenProjection.forward(store, new NDList(tokens), training).singletonOrThrow();
@@ -197,7 +221,7 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         NDArray bufferRows = classSlots;
         if (qFormer != null) {
             int l = qFormer.queryCount();
-            NDArray queries = qFormer.forward(store, toEncoder, rng);
+            NDArray queries = discrete.queries();
             bufferRows = l == buffer ? queries
                     : NDArrays.concat(new NDList(classSlots.get(":, :{}, :", buffer - l), queries), 1);
         }

@@ -70,6 +70,11 @@ public final class HybridSampler {
         float[] tokens = new float[b * n * c];
         int masked = n;
         ParameterStore store = new ParameterStore(manager, false);
+        // the discrete tokens and their fake/real flags are fixed for the whole run: their part of the
+        // condition (the Q-Former's queries among it) is computed once, not at each AR step
+        NDArray likeFloat = manager.zeros(new Shape(1));
+        DiscreteContext discrete = model.discreteContext(store, manager.create(rowIds, new Shape(rowLabels.length, n)),
+                fake, likeFloat, null);
         for (int step = 0; step < settings.steps(); step++) {
             try (NDManager scope = manager.newSubManager()) {
                 boolean[][] mask = new boolean[rowLabels.length][];
@@ -78,8 +83,7 @@ public final class HybridSampler {
                 }
                 NDArray current = scope.create(tokens, new Shape(b, n, c));
                 NDArray input = guided ? current.concat(current, 0) : current;
-                NDArray idArray = scope.create(rowIds, new Shape(rowLabels.length, n));
-                NDArray z = model.condition(store, input, idArray, rowLabels, fake, fake, mask, null);
+                NDArray z = model.condition(store, input, rowLabels, fake, mask, discrete.viewsOn(scope), null);
                 int next = maskedAfter[step];
                 // the positions leaving the mask, per sample in position order
                 List<int[]> predicted = new ArrayList<>();

@@ -38,6 +38,35 @@ class HybridModelTest {
 
     @ParameterizedTest
     @EnumSource(FusionKind.class)
+    void aDiscreteContextComputedOnceServesEveryStepExactly(FusionKind fusion) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HybridModel model = initialized(m, HybridFixtures.small(fusion, 4));
+            int[] ids = new SplittableRandom(2).ints(B * N, 0, HybridFixtures.VOCAB).toArray();
+            boolean[] fake = {false, true};
+            ParameterStore store = new ParameterStore(m, false);
+            DiscreteContext once = model.discreteContext(store, m.create(ids, new Shape(B, N)), fake,
+                    m.zeros(new Shape(1)), null);
+            SplittableRandom r = new SplittableRandom(9);
+            for (int step = 0; step < 3; step++) {
+                // as the sampler: a scope per step that closes, the run's context read through views
+                try (NDManager scope = m.newSubManager()) {
+                    NDArray tokens = scope.randomNormal(new Shape(B, N, HybridFixtures.CHANNELS));
+                    boolean[][] masked = new boolean[B][];
+                    for (int i = 0; i < B; i++) {
+                        masked[i] = GenerationOrder.maskFirst(GenerationOrder.random(N, r), N - 4 * step);
+                    }
+                    float[] perStep = model.condition(store, tokens, scope.create(ids, new Shape(B, N)),
+                            new int[] {0, 2}, new boolean[B], fake, masked, null).toFloatArray();
+                    float[] cached = model.condition(store, tokens, new int[] {0, 2}, new boolean[B], masked,
+                            once.viewsOn(scope), null).toFloatArray();
+                    assertThat(cached).as(fusion.key() + " step " + step).containsExactly(perStep);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FusionKind.class)
     void everyFusionKindReadsTheDiscreteTokensAndNoneDoesNot(FusionKind fusion) {
         try (NDManager m = NDManager.newBaseManager()) {
             HybridModel model = initialized(m, HybridFixtures.small(fusion, 4));

@@ -22,7 +22,7 @@ public final class SampleNode implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 1;
+        return 2; // 2: the head embeds each step's timestep once for all rows (float rounding may differ)
     }
 
     @Override
