@@ -36,7 +36,13 @@ public final class WorkerMemoryBenchmark {
     public record Options(String sweep, int steps, Path workDir) {
     }
 
-    private record Sample(long rssKb, String kind, double progress) {
+    /** RSS and, when jstat could read it, the committed Java heap (-1 otherwise), both in KiB. */
+    private record Sample(long rssKb, long heapKb, String kind, double progress) {
+
+        /** Resident memory outside the Java heap (libtorch's tensors among it), or -1. */
+        long outsideHeapKb() {
+            return heapKb < 0 ? -1 : rssKb - heapKb;
+        }
     }
 
     private WorkerMemoryBenchmark() {
@@ -82,15 +88,19 @@ public final class WorkerMemoryBenchmark {
         List<Sample> samples = new ArrayList<>();
         long start = System.nanoTime();
         String lastKind = null;
-        while (!sweeps.find(s.sweepId()).orElseThrow().status().isTerminal()) {
+        long heapKb = heapCommittedKb(worker.pid());
+        for (int tick = 1; !sweeps.find(s.sweepId()).orElseThrow().status().isTerminal(); tick++) {
             if (!worker.isAlive()) {
                 throw new IllegalStateException("the worker process died; its log: " + log);
             }
             long rss = rssKb(worker.pid());
+            if (tick % 8 == 0) {
+                heapKb = heapCommittedKb(worker.pid());
+            }
             for (LinkedNode link : nodes.listByExperiment(experiment)) {
                 if (link.node().status() == Status.RUNNING) {
                     double p = link.node().progress() == null ? 0 : link.node().progress();
-                    samples.add(new Sample(rss, link.node().kind(), p));
+                    samples.add(new Sample(rss, heapKb, link.node().kind(), p));
                     if (!link.node().kind().equals(lastKind)) {
                         lastKind = link.node().kind();
                         out.printf("  %4d s: %s (worker RSS %d MiB)%n", (System.nanoTime() - start) / 1_000_000_000L,
@@ -108,23 +118,38 @@ public final class WorkerMemoryBenchmark {
             throw new IllegalStateException("sweep " + s.sweepId() + " ended " + end.status() + ": " + end.error());
         }
         out.printf("idle worker RSS %d MiB%n", idleKb / 1024);
-        out.printf("%-18s %8s %14s %14s %12s%n", "node", "peak MiB", "at 10% MiB", "at 95% MiB", "growth MiB");
+        out.printf("%-18s %8s %12s %12s %12s %20s %22s%n", "node", "peak MiB", "at 10% MiB", "at 95% MiB", "growth MiB",
+                "outside heap growth", "of it from 50% to 95%");
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         Map<String, List<Sample>> byKind = new LinkedHashMap<>();
         samples.forEach(x -> byKind.computeIfAbsent(x.kind(), k -> new ArrayList<>()).add(x));
         for (var e : byKind.entrySet()) {
             List<Sample> ks = e.getValue();
             long peak = ks.stream().mapToLong(Sample::rssKb).max().orElse(0);
-            long early = ks.stream().filter(x -> x.progress() >= 0.10).mapToLong(Sample::rssKb).findFirst().orElse(-1);
-            long late = ks.stream().filter(x -> x.progress() <= 0.95).mapToLong(Sample::rssKb).reduce((a, b) -> b).orElse(-1);
-            boolean both = early >= 0 && late >= 0;
-            out.printf("%-18s %8d %14s %14s %12s%n", e.getKey(), peak / 1024, both ? String.valueOf(early / 1024) : "-",
-                    both ? String.valueOf(late / 1024) : "-", both ? String.valueOf((late - early) / 1024) : "-");
+            Sample early = ks.stream().filter(x -> x.progress() >= 0.10).findFirst().orElse(null);
+            Sample late = ks.stream().filter(x -> x.progress() <= 0.95).reduce((a, b) -> b).orElse(null);
+            // a leak grows with the steps, so it shows in the second half too; a first node's warm-up
+            // (allocator arenas, kernel caches) shows only early
+            Sample middle = ks.stream().filter(x -> x.progress() >= 0.50).findFirst().orElse(null);
+            boolean both = early != null && late != null && late.progress() > early.progress();
+            boolean heap = both && early.heapKb() >= 0 && late.heapKb() >= 0;
+            boolean half = heap && middle != null && middle.heapKb() >= 0 && late.progress() > middle.progress();
+            out.printf("%-18s %8d %12s %12s %12s %20s %22s%n", e.getKey(), peak / 1024,
+                    both ? String.valueOf(early.rssKb() / 1024) : "-", both ? String.valueOf(late.rssKb() / 1024) : "-",
+                    both ? String.valueOf((late.rssKb() - early.rssKb()) / 1024) : "-",
+                    heap ? String.valueOf((late.outsideHeapKb() - early.outsideHeapKb()) / 1024) : "-",
+                    half ? String.valueOf((late.outsideHeapKb() - middle.outsideHeapKb()) / 1024) : "-");
             ObjectNode row = JsonNodeFactory.instance.objectNode().put("kind", e.getKey()).put("peak_rss_mib", peak / 1024.0)
                     .put("samples", ks.size());
             if (both) {
-                row.put("rss_at_10pct_mib", early / 1024.0).put("rss_at_95pct_mib", late / 1024.0)
-                        .put("growth_mib", (late - early) / 1024.0);
+                row.put("rss_at_10pct_mib", early.rssKb() / 1024.0).put("rss_at_95pct_mib", late.rssKb() / 1024.0)
+                        .put("growth_mib", (late.rssKb() - early.rssKb()) / 1024.0);
+            }
+            if (heap) {
+                row.put("outside_heap_growth_mib", (late.outsideHeapKb() - early.outsideHeapKb()) / 1024.0);
+            }
+            if (half) {
+                row.put("outside_heap_growth_second_half_mib", (late.outsideHeapKb() - middle.outsideHeapKb()) / 1024.0);
             }
             rows.add(row);
         }
@@ -134,6 +159,41 @@ public final class WorkerMemoryBenchmark {
                 .put("peak_rss_mib", peakAll / 1024.0);
         r.set("per_node", rows);
         return r;
+    }
+
+    /**
+     * The committed Java heap and metaspace of a JVM (KiB), from {@code jstat -gc} of this JDK; -1 when it
+     * cannot be read. RSS minus this is what the process holds outside the Java heap, libtorch's tensors
+     * among it: growth there is a leak of native memory, whereas the heap grows and shrinks as G1 sizes it.
+     */
+    static long heapCommittedKb(long pid) {
+        Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+        if (!Files.isExecutable(jstat)) {
+            return -1;
+        }
+        try {
+            Process p = new ProcessBuilder(jstat.toString(), "-gc", String.valueOf(pid)).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().toList();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0 || lines.size() < 2) {
+                return -1;
+            }
+            List<String> names = List.of(lines.get(0).trim().split("\\s+"));
+            String[] values = lines.get(1).trim().split("\\s+");
+            double kb = 0;
+            for (String column : List.of("S0C", "S1C", "EC", "OC", "MC", "CCSC")) {
+                int i = names.indexOf(column);
+                if (i >= 0 && i < values.length) {
+                    kb += Double.parseDouble(values[i]);
+                }
+            }
+            return (long) kb;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** The resident set of a process, from /proc (Linux). */

@@ -32,4 +32,11 @@ class WorkerMemoryBenchmarkTest {
         assertThat(r.get("peak_rss_mib").asDouble()).isGreaterThan(r.get("idle_rss_mib").asDouble()).isGreaterThan(64);
         assertThat(printed.toString()).contains("worker peak RSS");
     }
+
+    @Test
+    void readsTheCommittedHeapOfALiveJvm() throws Exception {
+        long kb = WorkerMemoryBenchmark.heapCommittedKb(ProcessHandle.current().pid());
+        // this JDK has jstat; the test JVM's committed heap is more than a MiB and less than the machine
+        assertThat(kb).isGreaterThan(1024).isLessThan(WorkerMemoryBenchmark.rssKb(ProcessHandle.current().pid()) * 64);
+    }
 }

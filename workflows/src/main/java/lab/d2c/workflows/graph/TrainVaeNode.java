@@ -16,7 +16,7 @@ public final class TrainVaeNode implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 1;
+        return 2; // 2: test figures and the latent scale in batches of 64 (were 256; the scale's draws changed)
     }
 
     @Override
