@@ -27,7 +27,10 @@ import lab.d2c.workflows.spec.BundledSweeps;
  * worker} process (the JVM options of {@code ./d2c}) runs every node of one arm of the bundled sweep with each
  * trainer set to {@code steps} steps, and its resident set (VmRSS from /proc) is read every 250 ms next to
  * the running node's progress. Per node kind: the peak, and the growth from 10% to 95% of the node's progress
- * (a leak of NDArrays or of the heap shows there; checkpoints and evaluation come after 95%).
+ * (a leak of NDArrays or of the heap shows there; checkpoints and evaluation come after 95%), in all and
+ * outside the Java heap: the resident pages of the heap's reservation (from /proc's smaps) are taken off,
+ * since G1 touches fresh heap regions for a long while before its first collections and that raises RSS
+ * without any leak.
  */
 public final class WorkerMemoryBenchmark {
 
@@ -36,7 +39,7 @@ public final class WorkerMemoryBenchmark {
     public record Options(String sweep, int steps, Path workDir) {
     }
 
-    /** RSS and, when jstat could read it, the committed Java heap (-1 otherwise), both in KiB. */
+    /** RSS and, when it could be read, the resident part of the Java heap (-1 otherwise), both in KiB. */
     private record Sample(long rssKb, long heapKb, String kind, double progress) {
 
         /** Resident memory outside the Java heap (libtorch's tensors among it), or -1. */
@@ -88,14 +91,15 @@ public final class WorkerMemoryBenchmark {
         List<Sample> samples = new ArrayList<>();
         long start = System.nanoTime();
         String lastKind = null;
-        long heapKb = heapCommittedKb(worker.pid());
+        long[] heapRange = heapRange(worker.pid());
+        long heapKb = heapResidentKb(worker.pid(), heapRange);
         for (int tick = 1; !sweeps.find(s.sweepId()).orElseThrow().status().isTerminal(); tick++) {
             if (!worker.isAlive()) {
                 throw new IllegalStateException("the worker process died; its log: " + log);
             }
             long rss = rssKb(worker.pid());
-            if (tick % 8 == 0) {
-                heapKb = heapCommittedKb(worker.pid());
+            if (tick % 4 == 0) {
+                heapKb = heapResidentKb(worker.pid(), heapRange);
             }
             for (LinkedNode link : nodes.listByExperiment(experiment)) {
                 if (link.node().status() == Status.RUNNING) {
@@ -162,36 +166,55 @@ public final class WorkerMemoryBenchmark {
     }
 
     /**
-     * The committed Java heap and metaspace of a JVM (KiB), from {@code jstat -gc} of this JDK; -1 when it
-     * cannot be read. RSS minus this is what the process holds outside the Java heap, libtorch's tensors
-     * among it: growth there is a leak of native memory, whereas the heap grows and shrinks as G1 sizes it.
+     * The address range [from, to) the JVM {@code pid} reserved for its Java heap, from {@code jcmd GC.heap_info}
+     * of this JDK ("garbage-first heap total ..., used ... [0x..., 0x...)"); null when it cannot be read.
      */
-    static long heapCommittedKb(long pid) {
-        Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
-        if (!Files.isExecutable(jstat)) {
+    static long[] heapRange(long pid) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return null;
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            var m = java.util.regex.Pattern.compile("heap\\s+total.*\\[0x([0-9a-f]+),\\s*0x([0-9a-f]+)\\)").matcher(text);
+            return m.find() ? new long[] {Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)} : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The resident pages (KiB) of the mappings of {@code pid} inside {@code heap}, from /proc/pid/smaps: the
+     * part of RSS that is Java heap. RSS minus this is what the process holds outside the heap, libtorch's
+     * tensors among it. -1 when {@code heap} is null or smaps cannot be read.
+     */
+    static long heapResidentKb(long pid, long[] heap) {
+        if (heap == null) {
             return -1;
         }
         try {
-            Process p = new ProcessBuilder(jstat.toString(), "-gc", String.valueOf(pid)).redirectErrorStream(true).start();
-            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .lines().toList();
-            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0 || lines.size() < 2) {
-                return -1;
-            }
-            List<String> names = List.of(lines.get(0).trim().split("\\s+"));
-            String[] values = lines.get(1).trim().split("\\s+");
-            double kb = 0;
-            for (String column : List.of("S0C", "S1C", "EC", "OC", "MC", "CCSC")) {
-                int i = names.indexOf(column);
-                if (i >= 0 && i < values.length) {
-                    kb += Double.parseDouble(values[i]);
+            long kb = 0;
+            boolean inside = false;
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps"))) {
+                int dash = line.indexOf('-');
+                int space = line.indexOf(' ');
+                if (dash > 0 && space > dash && !line.endsWith(" kB")) {
+                    long from = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                    long to = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                    inside = from >= heap[0] && to <= heap[1];
+                } else if (inside && line.startsWith("Rss:")) {
+                    kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
-            return (long) kb;
+            return kb;
         } catch (IOException | NumberFormatException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return -1;
         }
     }

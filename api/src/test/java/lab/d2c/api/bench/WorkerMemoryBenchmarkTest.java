@@ -34,9 +34,19 @@ class WorkerMemoryBenchmarkTest {
     }
 
     @Test
-    void readsTheCommittedHeapOfALiveJvm() throws Exception {
-        long kb = WorkerMemoryBenchmark.heapCommittedKb(ProcessHandle.current().pid());
-        // this JDK has jstat; the test JVM's committed heap is more than a MiB and less than the machine
-        assertThat(kb).isGreaterThan(1024).isLessThan(WorkerMemoryBenchmark.rssKb(ProcessHandle.current().pid()) * 64);
+    void readsTheResidentPartOfALiveJvmsHeap() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        long[] heap = WorkerMemoryBenchmark.heapRange(pid);
+        assertThat(heap).as("this JDK's jcmd reads the heap's range").isNotNull();
+        assertThat(heap[1]).isGreaterThan(heap[0]);
+        byte[] held = new byte[32 << 20];
+        java.util.Arrays.fill(held, (byte) 1);
+        Runtime rt = Runtime.getRuntime();
+        long usedKb = (rt.totalMemory() - rt.freeMemory()) / 1024;
+        long residentKb = WorkerMemoryBenchmark.heapResidentKb(pid, heap);
+        long committedKb = rt.totalMemory() / 1024;
+        // live objects are written, so resident; uncommitted heap cannot be resident
+        assertThat(residentKb).isGreaterThanOrEqualTo(usedKb - 16 * 1024).isGreaterThanOrEqualTo(held.length / 1024)
+                .isLessThanOrEqualTo(committedKb + 16 * 1024).isLessThan(WorkerMemoryBenchmark.rssKb(pid));
     }
 }
