@@ -39,6 +39,14 @@ import java.util.Optional;
  *                           {@code <data dir>/api-token} (created at the first start)
  * @param nodeHeartbeatS     seconds without a heartbeat after which Temporal takes a node's worker
  *                           for dead and retries the node elsewhere (5..3600; default 60)
+ * @param embeddedHost       address the embedded PostgreSQL, S3 and Temporal servers bind (default
+ *                           127.0.0.1: only this machine reaches them)
+ * @param apiAllowedHosts    comma-separated host names the API answers to (the Host header, port
+ *                           ignored); empty = localhost, 127.0.0.1 and [::1] when the API binds a
+ *                           loopback address, any name otherwise. Stops DNS-rebinding pages.
+ * @param fileRoots          comma-separated folders a worker may read files from when a spec names
+ *                           a path ({@code data.path}, {@code eval.inception_file}); empty =
+ *                           {@code /usr/share/datasets} and {@code <data dir>/files}
  */
 public record D2cConfig(
         Path dataDir,
@@ -59,7 +67,10 @@ public record D2cConfig(
         int embeddedS3Port,
         int embeddedTemporalPort,
         String apiToken,
-        int nodeHeartbeatS) {
+        int nodeHeartbeatS,
+        String embeddedHost,
+        String apiAllowedHosts,
+        String fileRoots) {
 
     /** Environment variable name for each setting; also the keys of the YAML file (lower-case, without the prefix). */
     public static final Map<String, String> ENV_NAMES = envNames();
@@ -69,7 +80,8 @@ public record D2cConfig(
         for (String k : new String[] {"data_dir", "temporal_address", "temporal_namespace", "task_queue",
                 "jdbc_url", "jdbc_user", "jdbc_password", "s3_endpoint", "s3_access_key", "s3_secret_key",
                 "s3_bucket", "s3_region", "api_host", "api_port", "embedded_pg_port", "embedded_s3_port",
-                "embedded_temporal_port", "api_token", "node_heartbeat_s"}) {
+                "embedded_temporal_port", "api_token", "node_heartbeat_s", "embedded_host", "api_allowed_hosts",
+                "file_roots"}) {
             m.put(k, "D2C_" + k.toUpperCase());
         }
         return Map.copyOf(m);
@@ -107,6 +119,9 @@ public record D2cConfig(
         values.put("embedded_temporal_port", "7233");
         values.put("api_token", "");
         values.put("node_heartbeat_s", "60");
+        values.put("embedded_host", "127.0.0.1");
+        values.put("api_allowed_hosts", "");
+        values.put("file_roots", "");
 
         String dataDirEnv = env.get(ENV_NAMES.get("data_dir"));
         Path dataDir = dataDirOverride.orElse(Path.of(dataDirEnv != null && !dataDirEnv.isBlank()
@@ -132,7 +147,16 @@ public record D2cConfig(
                 values.get("api_host"), port(values, "api_port"),
                 port(values, "embedded_pg_port"), port(values, "embedded_s3_port"),
                 port(values, "embedded_temporal_port"), values.get("api_token"),
-                intIn(values, "node_heartbeat_s", 5, 3600));
+                intIn(values, "node_heartbeat_s", 5, 3600), required(values, "embedded_host"),
+                values.get("api_allowed_hosts"), values.get("file_roots"));
+    }
+
+    private static String required(Map<String, String> values, String key) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(ENV_NAMES.get(key) + ": must not be empty");
+        }
+        return v.strip();
     }
 
     private static int intIn(Map<String, String> values, String key, int min, int max) {
@@ -194,7 +218,7 @@ public record D2cConfig(
     public D2cConfig withEndpoints(String temporal, String jdbc, String s3) {
         return new D2cConfig(dataDir, temporal, temporalNamespace, taskQueue, jdbc, jdbcUser, jdbcPassword, s3,
                 s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, apiPort, embeddedPgPort, embeddedS3Port,
-                embeddedTemporalPort, apiToken, nodeHeartbeatS);
+                embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots);
     }
 
     /**
@@ -211,6 +235,9 @@ public record D2cConfig(
         env.put("D2C_S3_ACCESS_KEY", s3AccessKey);
         env.put("D2C_S3_SECRET_KEY", s3SecretKey);
         env.put("D2C_NODE_HEARTBEAT_S", String.valueOf(nodeHeartbeatS));
+        env.put("D2C_JDBC_USER", jdbcUser);
+        env.put("D2C_JDBC_PASSWORD", jdbcPassword);
+        env.put("D2C_FILE_ROOTS", fileRoots);
         return env;
     }
 
@@ -218,7 +245,38 @@ public record D2cConfig(
     public D2cConfig withApiPort(int port) {
         return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
                 s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, port, embeddedPgPort,
-                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS);
+                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots);
+    }
+
+    /** A copy with other database and S3 credentials (local mode fills them from its data dir secrets). */
+    public D2cConfig withCredentials(String jdbcUser, String jdbcPassword, String s3AccessKey, String s3SecretKey) {
+        return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
+                s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, apiPort, embeddedPgPort,
+                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots);
+    }
+
+    /** The folders a worker may read spec-named files from: {@link #fileRoots} or the defaults, absolute. */
+    public java.util.List<Path> fileRootPaths() {
+        if (fileRoots.isBlank()) {
+            return java.util.List.of(Path.of("/usr/share/datasets"), dataDir.resolve("files"));
+        }
+        return java.util.Arrays.stream(fileRoots.split(",")).map(String::strip).filter(r -> !r.isEmpty())
+                .map(r -> Path.of(r).toAbsolutePath().normalize()).toList();
+    }
+
+    /** Host names the API answers to; empty means any. */
+    public java.util.List<String> allowedHostNames() {
+        if (!apiAllowedHosts.isBlank()) {
+            return java.util.Arrays.stream(apiAllowedHosts.split(",")).map(h -> h.strip().toLowerCase())
+                    .filter(h -> !h.isEmpty()).toList();
+        }
+        return isLoopback(apiHost) ? java.util.List.of("localhost", "127.0.0.1", "[::1]") : java.util.List.of();
+    }
+
+    /** True for names and addresses of this machine's loopback interface. */
+    public static boolean isLoopback(String host) {
+        String h = host.strip().toLowerCase();
+        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.startsWith("127.");
     }
 
     /** Never prints secrets. */

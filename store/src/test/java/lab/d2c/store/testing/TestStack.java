@@ -45,7 +45,7 @@ public final class TestStack {
         this.s3 = s3;
         this.database = database;
         this.config = new D2cConfig(root, "", "default", "d2c-test", postgres.jdbcUrl(), EmbeddedPostgresServer.USER, "",
-                s3.endpoint(), ACCESS_KEY, SECRET_KEY, "d2c-test", REGION, "127.0.0.1", 0, postgres.port(), s3.port(), 0, "", 60);
+                s3.endpoint(), ACCESS_KEY, SECRET_KEY, "d2c-test", REGION, "127.0.0.1", 0, postgres.port(), s3.port(), 0, "", 60, "127.0.0.1", "", "");
     }
 
     /** The stack of this JVM, started on the first call. */
