@@ -1,13 +1,12 @@
 package lab.d2c.api.local;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
 import lab.d2c.store.config.D2cConfig;
+import lab.d2c.store.config.LocalSecrets;
+import lab.d2c.store.config.SecretFile;
 import lab.d2c.store.embedded.EmbeddedPostgresServer;
 import lab.d2c.store.embedded.EmbeddedS3Server;
 
@@ -36,33 +35,51 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startMissing(D2cConfig c, PrintStream out) {
-        try {
-            Files.createDirectories(c.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data dir " + c.dataDir(), e);
-        }
+        // the data dir holds the servers' state and credentials: owner-only (0700), also when it existed wider
+        SecretFile.createPrivateDirectories(c.dataDir());
+        LocalSecrets secrets = c.allExternal() ? null : LocalSecrets.readOrCreate(c.dataDir());
         String jdbc = c.jdbcUrl();
+        String jdbcUser = c.jdbcUser();
+        String jdbcPassword = c.jdbcPassword();
         if (jdbc.isBlank()) {
-            EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(c.dataDir().resolve("postgres"), c.embeddedPgPort());
+            EmbeddedPostgresServer pg = EmbeddedPostgresServer.builder()
+                    .setDataDirectory(c.dataDir().resolve("postgres"))
+                    .setSuperuserPassword(secrets.postgresSuperuserPassword())
+                    .setApplicationPassword(secrets.postgresPassword())
+                    .optPort(c.embeddedPgPort())
+                    .optListenAddress(c.embeddedHost())
+                    // LocalRuntime stops it after the workers and the API; zonky's own hook would stop it first
+                    .optStopOnExit(false)
+                    .start();
             started.add(pg);
             jdbc = pg.jdbcUrl();
-            out.println("  postgres   " + jdbc + "   (embedded, data in " + c.dataDir().resolve("postgres") + ")");
+            jdbcUser = EmbeddedPostgresServer.APP_USER;
+            jdbcPassword = pg.applicationPassword();
+            out.println("  postgres   " + jdbc + "   (embedded, role " + jdbcUser + ", password in "
+                    + c.dataDir().resolve(LocalSecrets.POSTGRES_FILE) + ")");
         } else {
             out.println("  postgres   " + jdbc + "   (external)");
         }
         String s3 = c.s3Endpoint();
+        String s3Access = c.s3AccessKey();
+        String s3Secret = c.s3SecretKey();
         if (s3.isBlank()) {
-            EmbeddedS3Server server = EmbeddedS3Server.start(c.dataDir().resolve("s3"), c.embeddedS3Port(),
-                    c.s3AccessKey(), c.s3SecretKey());
+            if (s3Access.isBlank() || s3Secret.isBlank()) {
+                s3Access = secrets.s3AccessKey();
+                s3Secret = secrets.s3SecretKey();
+            }
+            EmbeddedS3Server server = EmbeddedS3Server.start(c.dataDir().resolve("s3"), c.embeddedHost(),
+                    c.embeddedS3Port(), s3Access, s3Secret);
             started.add(server);
             s3 = server.endpoint();
-            out.println("  s3         " + s3 + "   (embedded, objects in " + c.dataDir().resolve("s3") + ")");
+            out.println("  s3         " + s3 + "   (embedded, objects in " + c.dataDir().resolve("s3") + ", keys in "
+                    + c.dataDir().resolve(LocalSecrets.S3_SECRET_KEY_FILE) + ")");
         } else {
             out.println("  s3         " + s3 + "   (external)");
         }
         String temporal = c.temporalAddress();
         if (temporal.isBlank()) {
-            EmbeddedTemporal t = EmbeddedTemporal.start(c.embeddedTemporalPort());
+            EmbeddedTemporal t = EmbeddedTemporal.start(c.embeddedHost(), c.embeddedTemporalPort());
             started.add(t);
             temporal = t.address();
             EmbeddedTemporal.recordAddress(c.dataDir(), temporal);
@@ -70,7 +87,7 @@ public final class LocalStack implements AutoCloseable {
         } else {
             out.println("  temporal   " + temporal + "   (external, namespace " + c.temporalNamespace() + ")");
         }
-        config = c.withEndpoints(temporal, jdbc, s3);
+        config = c.withEndpoints(temporal, jdbc, s3).withCredentials(jdbcUser, jdbcPassword, s3Access, s3Secret);
     }
 
     /** The configuration with every endpoint set. */

@@ -17,6 +17,7 @@ import lab.d2c.api.local.LocalStackFixture;
 import lab.d2c.api.local.WorkerProcess;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.config.D2cConfig;
+import lab.d2c.store.config.SecretFile;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.store.db.MetricsRepository;
 import lab.d2c.store.db.NodeRecord;
@@ -78,9 +79,12 @@ class StoreOutageTest {
     void s3OutagesPostgresRestartAndACorruptCheckpointCostNoFailedRunAndNoLostRow() throws Exception {
         Path pgDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "outage-pg-");
         int pgPort = FreePort.find();
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgDir, pgPort);
+        EmbeddedPostgresServer.Builder pgBuilder = EmbeddedPostgresServer.builder().setDataDirectory(pgDir).optPort(pgPort)
+                .setSuperuserPassword(SecretFile.randomValue()).setApplicationPassword(SecretFile.randomValue());
+        EmbeddedPostgresServer pg = pgBuilder.start();
         D2cConfig cfg = LocalStackFixture.freshConfig("outage", Map.of("D2C_JDBC_URL", pg.jdbcUrl(),
-                "D2C_JDBC_USER", EmbeddedPostgresServer.USER, "D2C_NODE_HEARTBEAT_S", "8"));
+                "D2C_JDBC_USER", EmbeddedPostgresServer.APP_USER, "D2C_JDBC_PASSWORD", pg.applicationPassword(),
+                "D2C_NODE_HEARTBEAT_S", "8"));
         List<String> figures = new ArrayList<>();
         try (LocalRuntime rt = LocalRuntime.start(cfg, false, 1, LocalStackFixture.quiet());
              FaultProxy s3 = FaultProxy.start("127.0.0.1", java.net.URI.create(rt.platform().config().s3Endpoint()).getPort())) {
@@ -130,7 +134,7 @@ class StoreOutageTest {
                 NodeRecord s1 = await(nodes, exp, "train-stage1", n -> running(n) && checkpointStep(artifacts, n) >= 50, worker);
                 long restartStart = System.nanoTime();
                 pg.close();
-                pg = EmbeddedPostgresServer.start(pgDir, pgPort);
+                pg = pgBuilder.start();
                 double restartSeconds = (System.nanoTime() - restartStart) / 1e9;
                 figures.add(String.format("PostgreSQL restarted (%.1f s down) during train-stage1: metric writes waited,"
                         + " no row lost", restartSeconds));

@@ -23,11 +23,11 @@ import java.util.Optional;
  * @param temporalNamespace  Temporal namespace
  * @param taskQueue          the task queue workers poll
  * @param jdbcUrl            JDBC URL of PostgreSQL; empty = embedded
- * @param jdbcUser           database user
- * @param jdbcPassword       database password
+ * @param jdbcUser           database user; empty in local mode = the embedded server's application role
+ * @param jdbcPassword       database password; empty in local mode = the one kept in the data dir
  * @param s3Endpoint         S3 endpoint URL; empty = embedded
- * @param s3AccessKey        S3 access key
- * @param s3SecretKey        S3 secret key
+ * @param s3AccessKey        S3 access key; empty in local mode = the one kept in the data dir
+ * @param s3SecretKey        S3 secret key; empty in local mode = the one kept in the data dir
  * @param s3Bucket           bucket for artifacts and checkpoints
  * @param s3Region           S3 region
  * @param apiHost            address the API binds
@@ -105,11 +105,12 @@ public record D2cConfig(
         values.put("temporal_namespace", "default");
         values.put("task_queue", "d2c");
         values.put("jdbc_url", "");
-        values.put("jdbc_user", "postgres");
+        // no default user, password or S3 keys: local mode fills them from the secrets it keeps in the data dir
+        values.put("jdbc_user", "");
         values.put("jdbc_password", "");
         values.put("s3_endpoint", "");
-        values.put("s3_access_key", "d2c-local");
-        values.put("s3_secret_key", "d2c-local-secret");
+        values.put("s3_access_key", "");
+        values.put("s3_secret_key", "");
         values.put("s3_bucket", "d2c");
         values.put("s3_region", "us-east-1");
         values.put("api_host", "127.0.0.1");

@@ -31,6 +31,9 @@ public final class Database implements AutoCloseable {
         if (config.jdbcUrl() == null || config.jdbcUrl().isBlank()) {
             throw new IllegalArgumentException("D2C_JDBC_URL: empty; set it or let local mode start the embedded PostgreSQL");
         }
+        if (config.jdbcUser() == null || config.jdbcUser().isBlank()) {
+            throw new IllegalArgumentException("D2C_JDBC_USER: empty; set the database user of " + config.jdbcUrl());
+        }
         return open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
     }
 

@@ -12,15 +12,26 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import lab.d2c.store.config.SecretFile;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * PostgreSQL from the zonky binaries on a persistent data directory: the first start runs initdb
  * (only when {@code postgresql.conf} is absent), later starts reuse the data. Creates the database
- * {@value #DATABASE} if missing. Listens on 127.0.0.1 only, user {@value #USER}, no password (trust).
+ * {@value #DATABASE} if missing.
+ *
+ * <p>Trusts nobody: logins need a SCRAM-SHA-256 password over TCP on the listen address (127.0.0.1
+ * unless told otherwise), and no Unix socket is opened (zonky's default put a mode-777 socket in
+ * /tmp). The superuser {@value #SUPERUSER} is used only here, to administer; the stack connects as
+ * the role {@value #APP_USER}, which owns the database but is no superuser, so a stolen application
+ * password cannot read server files ({@code pg_read_file}) or run programs ({@code COPY TO PROGRAM}).
+ * A data dir initialised by an older version (trust authentication, superuser without password) is
+ * migrated at start: the superuser password is set in single-user mode, {@code pg_hba.conf} is
+ * rewritten, and the tables pass to the application role; no data is touched.
  *
  * <p>As root (this machine, CI containers) PostgreSQL refuses to run; zonky 2.2.2 already detects uid 0
  * and runs initdb and pg_ctl under {@code unshare -U}, where the process is uid 65534 and the data dir,
@@ -29,29 +40,41 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public static final String DATABASE = "d2c";
-    public static final String USER = "postgres";
+    /** The administrator, used by this class only. */
+    public static final String SUPERUSER = "postgres";
+    /** The role the stack connects as: owns {@value #DATABASE}, no superuser. */
+    public static final String APP_USER = "d2c";
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
+    private final String superuserPassword;
+    private final String applicationPassword;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, Builder b) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
-    }
-
-    /** A durable server on {@code dataDirectory} and {@code port} (0 = a free one): local mode. */
-    public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
-        return builder().setDataDirectory(dataDirectory).optPort(port).start();
+        this.superuserPassword = b.superuserPassword;
+        this.applicationPassword = b.applicationPassword;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@code jdbc:postgresql://127.0.0.1:PORT/d2c}; connect as {@link #USER} with an empty password. */
+    /** {@code jdbc:postgresql://HOST:PORT/d2c}; connect as {@link #APP_USER} with {@link #applicationPassword()}. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+        return "jdbc:postgresql://" + connectHost() + ":" + port() + "/" + DATABASE;
+    }
+
+    /** The password of {@link #APP_USER}. */
+    public String applicationPassword() {
+        return applicationPassword;
+    }
+
+    /** Where this machine's clients connect: always loopback, which it listens on whatever else it does. */
+    private static String connectHost() {
+        return "127.0.0.1";
     }
 
     public int port() {
@@ -62,23 +85,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return dataDirectory;
     }
 
-    /** An unpooled data source on the {@value #DATABASE} database. */
+    /** An unpooled data source on the {@value #DATABASE} database, as {@value #APP_USER}. */
     public DataSource dataSource() {
-        return dataSource(DATABASE);
+        return dataSource(DATABASE, APP_USER, applicationPassword);
     }
 
-    private DataSource dataSource(String database) {
+    private DataSource superuserDataSource(String database) {
+        return dataSource(database, SUPERUSER, superuserPassword);
+    }
+
+    private DataSource dataSource(String database, String user, String password) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] {"127.0.0.1"});
+        ds.setServerNames(new String[] {connectHost()});
         ds.setPortNumbers(new int[] {port()});
         ds.setDatabaseName(database);
-        ds.setUser(USER);
+        ds.setUser(user);
+        ds.setPassword(password);
         return ds;
     }
 
     /** Guards against a port already served by some other cluster, which zonky would happily connect to. */
     private void requireOwnCluster() {
-        try (Connection c = dataSource("postgres").getConnection();
+        try (Connection c = superuserDataSource("postgres").getConnection();
              PreparedStatement q = c.prepareStatement("SELECT current_setting('data_directory')");
              ResultSet rs = q.executeQuery()) {
             rs.next();
@@ -96,7 +124,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private void createDatabaseIfMissing() {
-        try (Connection c = dataSource("postgres").getConnection();
+        try (Connection c = superuserDataSource("postgres").getConnection();
              PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, DATABASE);
             try (ResultSet rs = exists.executeQuery()) {
@@ -110,6 +138,48 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("embedded PostgreSQL on port " + port() + ": cannot create database "
                     + DATABASE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates or updates {@value #APP_USER} (login, the given password, none of the superuser's powers),
+     * makes it the owner of the database, and hands it the tables, views and sequences the superuser
+     * still owns there (an older version migrated the schema as the superuser). Idempotent: runs at
+     * every start, so the password file stays the one source of truth.
+     */
+    private void provisionApplicationRole() {
+        String role = Passwords.identifier(APP_USER);
+        String attributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '"
+                + Passwords.requireSafe(applicationPassword) + "'";
+        try (Connection c = superuserDataSource("postgres").getConnection(); Statement st = c.createStatement()) {
+            boolean exists;
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + APP_USER + "'")) {
+                exists = rs.next();
+            }
+            st.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + " WITH" + attributes);
+            st.execute("ALTER DATABASE " + DATABASE + " OWNER TO " + role);
+            st.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
+        } catch (SQLException e) {
+            throw new IllegalStateException("embedded PostgreSQL: cannot provision role " + APP_USER + ": " + e.getMessage(), e);
+        }
+        try (Connection c = superuserDataSource(DATABASE).getConnection(); Statement st = c.createStatement()) {
+            // ALTER TABLE also moves the sequences a table's serial columns own; standalone sequences follow.
+            st.execute("DO $$ DECLARE r record; BEGIN"
+                    + " FOR r IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c"
+                    + "   JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + "   WHERE n.nspname = 'public' AND c.relowner = '" + SUPERUSER + "'::regrole"
+                    + "   AND c.relkind IN ('r', 'p', 'v', 'm', 'f') LOOP"
+                    + "   EXECUTE format('ALTER TABLE %s OWNER TO " + APP_USER + "', r.name);"
+                    + " END LOOP;"
+                    + " FOR r IN SELECT c.oid::regclass AS name FROM pg_class c"
+                    + "   JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + "   WHERE n.nspname = 'public' AND c.relowner = '" + SUPERUSER + "'::regrole AND c.relkind = 'S'"
+                    + "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) LOOP"
+                    + "   EXECUTE format('ALTER SEQUENCE %s OWNER TO " + APP_USER + "', r.name);"
+                    + " END LOOP; END $$");
+        } catch (SQLException e) {
+            throw new IllegalStateException("embedded PostgreSQL: cannot hand the tables to " + APP_USER + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -144,8 +214,43 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         private int port;
         private boolean durable = true;
         private boolean stopOnExit = true;
+        private String superuserPassword;
+        private String applicationPassword;
+        private String listenAddress = "127.0.0.1";
+        private Path binariesDirectory;
 
         private Builder() {
+        }
+
+        /** Password of the superuser {@value #SUPERUSER}; set at initdb, or in single-user mode on an old data dir. */
+        public Builder setSuperuserPassword(String password) {
+            this.superuserPassword = Passwords.requireSafe(password);
+            return this;
+        }
+
+        /** Password of the application role {@value #APP_USER}; (re)set at every start. */
+        public Builder setApplicationPassword(String password) {
+            this.applicationPassword = Passwords.requireSafe(password);
+            return this;
+        }
+
+        /** The one address PostgreSQL listens on (default 127.0.0.1); logins from elsewhere need it widened. */
+        public Builder optListenAddress(String address) {
+            // one address: loopback is always added (see listenAddresses)
+            if (address == null || address.isBlank() || address.contains(",") || address.contains(" ")) {
+                throw new IllegalArgumentException("listen address: one address expected, got '" + address + "'");
+            }
+            this.listenAddress = address.strip();
+            return this;
+        }
+
+        /**
+         * Where zonky unpacks the binaries (default: an owner-only folder under {@code ~/.cache/d2c}, see
+         * {@link PostgresBinaries}); its parent must be a folder nobody else can write.
+         */
+        public Builder optBinariesDirectory(Path directory) {
+            this.binariesDirectory = Objects.requireNonNull(directory, "binariesDirectory");
+            return this;
         }
 
         /** Where the cluster lives; created and initialised on first use, reused afterwards. */
@@ -154,7 +259,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return this;
         }
 
-        /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+        /** TCP port on the listen address; 0 (the default) picks a free one. */
         public Builder optPort(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port: must be 0..65535, got " + port);
@@ -182,28 +287,50 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             if (dataDirectory == null) {
                 throw new IllegalArgumentException("dataDirectory: required");
             }
+            if (superuserPassword == null) {
+                throw new IllegalArgumentException("superuserPassword: required");
+            }
+            if (applicationPassword == null) {
+                throw new IllegalArgumentException("applicationPassword: required");
+            }
             requireNotPlainRoot();
             Path dir = dataDirectory.toAbsolutePath();
             Path log = dir.resolveSibling(dir.getFileName() + ".log");
             int chosenPort = FreePort.orGiven(port);
+            Path workDir = binariesDirectory != null ? binariesDirectory : PostgresBinaries.defaultWorkingDirectory();
+            // initdb reads the superuser password from a file: owner-only, beside the data dir, gone after the start
+            Path pwfile = dir.resolveSibling(dir.getFileName() + ".pwfile");
             try {
-                Files.createDirectories(dir);
+                SecretFile.createPrivateDirectories(dir);
                 OrphanPostmaster.clear(dir);
+                Files.deleteIfExists(pwfile);
+                Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(pwfile, superuserPassword + "\n");
                 EmbeddedPostgres pg = EmbeddedPostgres.builder()
                         .setDataDirectory(dir)
                         .setCleanDataDirectory(false)
+                        .setOverrideWorkingDirectory(workDir.toFile())
                         .setPort(chosenPort)
                         .setPGStartupWait(STARTUP_WAIT)
                         .setRegisterShutdownHook(stopOnExit)
-                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        // initdb (first start only): the superuser gets a password and pg_hba.conf asks for it
+                        .setLocaleConfig("auth", "scram-sha-256")
+                        .setLocaleConfig("pwfile", pwfile.toString())
+                        .setDataDirectoryCustomizer(d -> secure(d.toPath(), workDir, log))
+                        .setServerConfig("listen_addresses", listenAddresses())
+                        .setServerConfig("unix_socket_directories", "''")
+                        .setServerConfig("password_encryption", "scram-sha-256")
                         .setServerConfig("fsync", durable ? "on" : "off")
+                        // zonky's readiness check logs in as the superuser
+                        .setConnectConfig("password", superuserPassword)
                         .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .start();
-                EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, dir);
+                EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, dir, this);
                 try {
                     server.requireOwnCluster();
                     server.createDatabaseIfMissing();
+                    server.provisionApplicationRole();
                 } catch (RuntimeException e) {
                     server.close();
                     throw e;
@@ -215,7 +342,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot start embedded PostgreSQL on " + dir + " port " + chosenPort
                         + ": " + e.getMessage() + " (see " + log + ")", e);
+            } finally {
+                try {
+                    Files.deleteIfExists(pwfile);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot remove " + pwfile, e);
+                }
             }
+        }
+
+        /** Loopback always (zonky's readiness check and our own connections use it), plus the configured one. */
+        private String listenAddresses() {
+            if (listenAddress.equals("0.0.0.0") || listenAddress.equals("*")) {
+                return "*";
+            }
+            return listenAddress.equals("127.0.0.1") ? listenAddress : "127.0.0.1," + listenAddress;
+        }
+
+        /**
+         * Between initdb and the start: an old trusting cluster first gets its superuser password (single-user
+         * mode, no network), then every start writes the password-only rules.
+         */
+        private void secure(Path dir, Path workDir, Path log) {
+            if (HostBasedAuth.allowsPasswordlessLogin(dir)) {
+                SuperuserPassword.set(PostgresBinaries.directory(workDir), dir, SUPERUSER, superuserPassword, log);
+            }
+            HostBasedAuth.write(dir, listenAddress);
         }
     }
 }

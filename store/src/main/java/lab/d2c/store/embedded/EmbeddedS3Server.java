@@ -17,32 +17,42 @@ import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
 
 /**
  * An S3-compatible server in the JVM: s3proxy with the jclouds {@code filesystem} provider, one folder
- * per bucket under a given directory, on 127.0.0.1. Requests must be signed (AWS V2 or V4) with the
- * given identity and credential; presigned V4 URLs work.
+ * per bucket under a given directory, on 127.0.0.1 unless told otherwise. Requests must be signed (AWS V2
+ * or V4) with the given identity and credential; presigned V4 URLs work. Local mode passes keys created at
+ * random on its first start (never fixed ones another user could know).
  */
 public final class EmbeddedS3Server implements AutoCloseable {
 
     private final S3Proxy proxy;
     private final BlobStoreContext context;
     private final Path directory;
+    private final String host;
 
-    private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context, Path directory) {
+    private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context, Path directory, String host) {
         this.proxy = proxy;
         this.context = context;
         this.directory = directory;
+        this.host = host;
+    }
+
+    /** As {@link #start(Path, String, int, String, String)} on 127.0.0.1. */
+    public static EmbeddedS3Server start(Path directory, int port, String identity, String credential) {
+        return start(directory, "127.0.0.1", port, identity, credential);
     }
 
     /**
      * Starts a server keeping objects under {@code directory}.
      *
-     * @param port       TCP port on 127.0.0.1; 0 picks a free one
+     * @param host       the address it binds (127.0.0.1: this machine only)
+     * @param port       TCP port; 0 picks a free one
      * @param identity   the access key clients sign with
      * @param credential the secret key clients sign with
      */
-    public static EmbeddedS3Server start(Path directory, int port, String identity, String credential) {
+    public static EmbeddedS3Server start(Path directory, String host, int port, String identity, String credential) {
         Objects.requireNonNull(directory, "directory");
         requireText("identity", identity);
         requireText("credential", credential);
+        requireText("host", host);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: must be 0..65535, got " + port);
         }
@@ -61,7 +71,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 .buildView(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(new ConsistentReadBlobStore(context.getBlobStore()))
-                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .endpoint(URI.create("http://" + hostInUri(host) + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, identity, credential)
                 .build();
         try {
@@ -69,10 +79,10 @@ public final class EmbeddedS3Server implements AutoCloseable {
             waitStarted(proxy);
         } catch (Exception e) {
             context.close();
-            throw new IllegalStateException("cannot start the embedded S3 server on 127.0.0.1:" + port + " over "
+            throw new IllegalStateException("cannot start the embedded S3 server on " + host + ":" + port + " over "
                     + dir + ": " + e.getMessage(), e);
         }
-        return new EmbeddedS3Server(proxy, context, dir);
+        return new EmbeddedS3Server(proxy, context, dir, host);
     }
 
     private static void waitStarted(S3Proxy proxy) throws InterruptedException {
@@ -90,9 +100,13 @@ public final class EmbeddedS3Server implements AutoCloseable {
         }
     }
 
-    /** {@code http://127.0.0.1:PORT}. */
+    /** {@code http://HOST:PORT}; 127.0.0.1 when it binds every interface. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port();
+        return "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : hostInUri(host)) + ":" + port();
+    }
+
+    private static String hostInUri(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     public int port() {

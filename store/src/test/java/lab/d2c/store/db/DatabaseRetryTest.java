@@ -22,7 +22,7 @@ class DatabaseRetryTest {
         TestStack stack = TestStack.get();
         try (FaultProxy proxy = FaultProxy.start("127.0.0.1", stack.postgres().port());
              Database db = Database.open("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/d2c?connectTimeout=2&socketTimeout=5",
-                     EmbeddedPostgresServer.USER, "")) {
+                     EmbeddedPostgresServer.APP_USER, stack.postgres().applicationPassword())) {
             MetricsRepository metrics = new MetricsRepository(db.dataSource());
             String run = "retry-run-" + System.nanoTime();
             metrics.upsert(run, "train/loss", 0, 1.0);

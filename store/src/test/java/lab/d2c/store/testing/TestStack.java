@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import lab.d2c.store.artifact.ArtifactCatalog;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.config.D2cConfig;
+import lab.d2c.store.config.SecretFile;
 import lab.d2c.store.db.Database;
 import lab.d2c.store.embedded.EmbeddedPostgresServer;
 import lab.d2c.store.embedded.EmbeddedS3Server;
@@ -44,7 +45,8 @@ public final class TestStack {
         this.postgres = postgres;
         this.s3 = s3;
         this.database = database;
-        this.config = new D2cConfig(root, "", "default", "d2c-test", postgres.jdbcUrl(), EmbeddedPostgresServer.USER, "",
+        this.config = new D2cConfig(root, "", "default", "d2c-test", postgres.jdbcUrl(), EmbeddedPostgresServer.APP_USER,
+                postgres.applicationPassword(),
                 s3.endpoint(), ACCESS_KEY, SECRET_KEY, "d2c-test", REGION, "127.0.0.1", 0, postgres.port(), s3.port(), 0, "", 60, "127.0.0.1", "", "");
     }
 
@@ -68,11 +70,12 @@ public final class TestStack {
         deleteLeftovers(root.getParent());
         deleteTree(root);
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.builder().setDataDirectory(root.resolve("postgres"))
+                .setSuperuserPassword(SecretFile.randomValue()).setApplicationPassword(SecretFile.randomValue())
                 .optDurable(false).optStopOnExit(false).start();
         EmbeddedS3Server s3 = null;
         try {
             s3 = EmbeddedS3Server.start(root.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY);
-            Database db = Database.open(pg.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+            Database db = Database.open(pg.jdbcUrl(), EmbeddedPostgresServer.APP_USER, pg.applicationPassword());
             TestStack stack = new TestStack(root, pg, s3, db);
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "test-stack-stop"));
             return stack;
