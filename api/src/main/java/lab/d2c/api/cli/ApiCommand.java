@@ -24,10 +24,9 @@ public final class ApiCommand implements Callable<Integer> {
         ApiToken token = ApiToken.resolve(cfg);
         Platform platform = Platform.connect(cfg);
         ApiServer api = ApiServer.start(platform, new SweepService(platform.database(), platform.client(), cfg.taskQueue()),
-                cfg.apiHost(), cfg.apiPort(), token);
+                token);
         System.out.println("d2c api on " + api.baseUrl() + "/api/v1, pages on " + api.baseUrl() + "/ui/. Ctrl-C stops it.");
-        System.out.println(token.created() ? "  api token " + token.value() + " (new; kept in " + token.file() + ", mode 0600)"
-                : "  api token " + (token.file() == null ? "from D2C_API_TOKEN" : "in " + token.file()));
+        token.announce(System.out);
         LocalCommand.awaitShutdown(() -> {
             api.close();
             platform.close();

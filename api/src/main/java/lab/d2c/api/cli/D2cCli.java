@@ -1,5 +1,7 @@
 package lab.d2c.api.cli;
 
+import java.nio.file.Path;
+import lab.d2c.store.config.SecretFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +18,8 @@ public final class D2cCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // the log file's folder (logback.xml): owner-only, unlike the world-readable /tmp it once was
+        SecretFile.createPrivateDirectories(Path.of(System.getProperty("user.home"), ".cache", "d2c"));
         Logging.configure();
         int code = new CommandLine(new D2cCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(code);

@@ -28,8 +28,8 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-    /** Largest accepted request body: a sweep file is a few KB. */
-    public static final long MAX_BODY_BYTES = 1_000_000;
+    /** Largest accepted request body: a sweep file is a few KB. Checked on the stream, not only Content-Length. */
+    public static final int MAX_BODY_BYTES = 1_000_000;
 
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -54,7 +54,11 @@ public final class ApiServer implements AutoCloseable {
     private static final Set<HandlerType> MUTATING = EnumSet.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE);
 
-    public static ApiServer start(Platform platform, SweepService sweeps, String host, int port, ApiToken token) {
+    /** Binds {@code D2C_API_HOST:D2C_API_PORT} of the platform's configuration. */
+    public static ApiServer start(Platform platform, SweepService sweeps, ApiToken token) {
+        String host = platform.config().apiHost();
+        int port = platform.config().apiPort();
+        HostCheck hosts = new HostCheck(platform.config().allowedHostNames());
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
@@ -73,11 +77,15 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("X-Frame-Options", "DENY");
             ctx.header("Referrer-Policy", "same-origin");
-            ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self';"
-                    + " script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+            if (ctx.res().getHeader("Content-Security-Policy") == null) { // artifacts set a stricter one
+                ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self';"
+                        + " script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+            }
         });
         app.get("/", ctx -> ctx.redirect("/ui/"));
         app.get("/favicon.ico", ctx -> ctx.redirect("/ui/favicon.svg"));
+        // first: a page of another site that rebinds its DNS name to 127.0.0.1 sends its own name as Host
+        app.before(hosts::check);
         app.before(ctx -> {
             if (MUTATING.contains(ctx.method()) && !token.accepts(ctx.header("Authorization"))) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"d2c\"");

@@ -1,18 +1,12 @@
 package lab.d2c.api.http;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 import lab.d2c.store.config.D2cConfig;
+import lab.d2c.store.config.SecretFile;
 
 /**
  * The bearer token of the API's mutating routes. A configured one ({@code D2C_API_TOKEN}) wins;
@@ -43,24 +37,8 @@ public record ApiToken(String value, Path file, boolean created) {
         if (!config.apiToken().isBlank()) {
             return new ApiToken(config.apiToken(), null, false);
         }
-        Path file = config.dataDir().resolve(FILE_NAME);
-        Optional<ApiToken> existing = read(file);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        try {
-            Files.createDirectories(config.dataDir());
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, value + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-            return new ApiToken(value, file, true);
-        } catch (FileAlreadyExistsException raced) {
-            return read(file).orElseThrow(() -> new IllegalStateException(file + " exists but holds no token"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the API token to " + file, e);
-        }
+        SecretFile.Secret secret = SecretFile.readOrCreate(config.dataDir().resolve(FILE_NAME));
+        return new ApiToken(secret.value(), secret.file(), secret.created());
     }
 
     /** The configured token or the data dir's, without creating one (what a client sends). */
@@ -68,19 +46,7 @@ public record ApiToken(String value, Path file, boolean created) {
         if (!config.apiToken().isBlank()) {
             return Optional.of(config.apiToken().strip());
         }
-        return read(config.dataDir().resolve(FILE_NAME)).map(ApiToken::value);
-    }
-
-    private static Optional<ApiToken> read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-            return value.isEmpty() ? Optional.empty() : Optional.of(new ApiToken(value, file, false));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the API token " + file, e);
-        }
+        return SecretFile.read(config.dataDir().resolve(FILE_NAME));
     }
 
     /** Constant-time comparison with an {@code Authorization} header value. */
@@ -90,6 +56,22 @@ public record ApiToken(String value, Path file, boolean created) {
         }
         byte[] given = authorizationHeader.substring(7).strip().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Says where the token is. A token this start created is shown once, and only on a terminal: a
+     * redirected stdout ({@code ./d2c local > stack.log}) is a log file others may read later.
+     */
+    public void announce(PrintStream out) {
+        java.io.Console console = System.console();
+        if (created && out == System.out && console != null) {
+            console.writer().println("  api token  " + value + "   (new; kept in " + file + ", mode 0600; shown this once)");
+            console.flush();
+        } else if (created) {
+            out.println("  api token  new, in " + file + " (mode 0600; not printed: this output is not a terminal)");
+        } else {
+            out.println("  api token  " + (file == null ? "from D2C_API_TOKEN" : "in " + file));
+        }
     }
 
     /** Never prints the token. */

@@ -118,7 +118,7 @@ final class Routes {
     }
 
     private void createSweep(Context ctx) {
-        String body = ctx.body();
+        String body = BodyLimit.readUtf8(ctx, ApiServer.MAX_BODY_BYTES);
         if (body.isBlank()) {
             throw new ApiError(400, "invalid_spec", "the request body must be a sweep spec (YAML or JSON)",
                     List.of(Map.of("path", "<document>", "reason", "empty body")));
@@ -209,7 +209,7 @@ final class Routes {
         if (info.sha256() != null) {
             ctx.header("X-Checksum-Sha256", info.sha256());
         }
-        ctx.contentType(info.contentType() == null ? "application/octet-stream" : info.contentType());
+        ArtifactMediaType.apply(ctx, key);
         ctx.result(in);
     }
 }

@@ -1,8 +1,6 @@
 package lab.d2c.api.local;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import lab.d2c.api.http.ApiServer;
 import lab.d2c.api.http.ApiToken;
 import lab.d2c.api.platform.Platform;
@@ -17,7 +15,7 @@ import lab.d2c.workers.D2cWorker;
  */
 public final class LocalRuntime implements AutoCloseable {
 
-    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final StartedParts parts = new StartedParts();
     private Platform platform;
     private ApiServer api;
     private ApiToken token;
@@ -43,10 +41,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void startAll(D2cConfig requested, boolean withWorker, int nodeSlots, PrintStream out) {
         out.println("d2c local: data dir " + requested.dataDir());
-        LocalStack stack = LocalStack.start(requested, out);
-        parts.add(stack);
-        platform = Platform.connect(stack.config());
-        parts.add(platform);
+        parts.reportTo(out);
+        LocalStack stack = parts.add("servers", LocalStack.start(requested, out));
+        platform = parts.add("connections", Platform.connect(stack.config()));
         sweeps = new SweepService(platform.database(), platform.client(), stack.config().taskQueue());
         // Workflows always run here; node work too unless --no-worker (then ./d2c worker processes do it).
         D2cWorker worker = D2cWorker.builder()
@@ -59,23 +56,18 @@ public final class LocalRuntime implements AutoCloseable {
                 .optDevice(device())
                 .optRoles(true, withWorker)
                 .start();
-        parts.add(worker);
+        parts.add("worker", worker);
         if (withWorker) {
             out.println("  worker     " + worker.name() + " polling " + worker.taskQueue() + " (+ -nodes) on " + device());
         } else {
             out.println("  worker     workflows only in this process; node work needs ./d2c worker");
         }
         token = ApiToken.resolve(stack.config());
-        api = ApiServer.start(platform, sweeps, stack.config().apiHost(), stack.config().apiPort(), token);
-        parts.add(api);
+        api = ApiServer.start(platform, sweeps, token);
+        parts.add("api", api);
         out.println("  api        " + api.baseUrl() + "/api/v1   (OpenAPI: /api/v1/openapi.json)");
         out.println("  pages      " + api.baseUrl() + "/ui/");
-        if (token.created()) {
-            // printed once, at creation; later starts only say where it is
-            out.println("  api token  " + token.value() + "   (new; kept in " + token.file() + ", mode 0600)");
-        } else {
-            out.println("  api token  " + (token.file() == null ? "from D2C_API_TOKEN" : "in " + token.file()));
-        }
+        token.announce(out);
         int resumed = new SweepRecovery(platform.database(), platform.client(), sweeps).resumeUnfinished();
         if (resumed > 0) {
             out.println("  resumed    " + resumed + " unfinished sweep(s) from PostgreSQL");
@@ -99,16 +91,10 @@ public final class LocalRuntime implements AutoCloseable {
         return sweeps;
     }
 
+    /** Stops the API, the worker, the connections, then the servers (PostgreSQL last). */
     @Override
     public void close() {
-        for (int i = parts.size() - 1; i >= 0; i--) {
-            try {
-                parts.get(i).close();
-            } catch (Exception e) {
-                System.err.println("d2c: stopping " + parts.get(i).getClass().getSimpleName() + ": " + e.getMessage());
-            }
-        }
-        parts.clear();
+        parts.close();
     }
 
     /** The device of the in-process worker: {@code D2C_DEVICE}, default {@code cpu}. */

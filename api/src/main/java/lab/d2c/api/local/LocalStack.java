@@ -1,8 +1,6 @@
 package lab.d2c.api.local;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.config.LocalSecrets;
@@ -17,7 +15,7 @@ import lab.d2c.store.embedded.EmbeddedS3Server;
  */
 public final class LocalStack implements AutoCloseable {
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedParts started = new StartedParts();
     private D2cConfig config;
 
     private LocalStack() {
@@ -25,6 +23,7 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(D2cConfig requested, PrintStream out) {
         LocalStack stack = new LocalStack();
+        stack.started.reportTo(out);
         try {
             stack.startMissing(requested, out);
             return stack;
@@ -51,7 +50,7 @@ public final class LocalStack implements AutoCloseable {
                     // LocalRuntime stops it after the workers and the API; zonky's own hook would stop it first
                     .optStopOnExit(false)
                     .start();
-            started.add(pg);
+            started.add("postgres", pg);
             jdbc = pg.jdbcUrl();
             jdbcUser = EmbeddedPostgresServer.APP_USER;
             jdbcPassword = pg.applicationPassword();
@@ -70,7 +69,7 @@ public final class LocalStack implements AutoCloseable {
             }
             EmbeddedS3Server server = EmbeddedS3Server.start(c.dataDir().resolve("s3"), c.embeddedHost(),
                     c.embeddedS3Port(), s3Access, s3Secret);
-            started.add(server);
+            started.add("s3", server);
             s3 = server.endpoint();
             out.println("  s3         " + s3 + "   (embedded, objects in " + c.dataDir().resolve("s3") + ", keys in "
                     + c.dataDir().resolve(LocalSecrets.S3_SECRET_KEY_FILE) + ")");
@@ -80,7 +79,7 @@ public final class LocalStack implements AutoCloseable {
         String temporal = c.temporalAddress();
         if (temporal.isBlank()) {
             EmbeddedTemporal t = EmbeddedTemporal.start(c.embeddedHost(), c.embeddedTemporalPort());
-            started.add(t);
+            started.add("temporal", t);
             temporal = t.address();
             EmbeddedTemporal.recordAddress(c.dataDir(), temporal);
             out.println("  temporal   " + temporal + "   (embedded Java service, namespace " + c.temporalNamespace() + ")");
@@ -97,14 +96,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.err.println("d2c: stopping " + started.get(i).getClass().getSimpleName() + ": " + e.getMessage());
-            }
-        }
-        started.clear();
+        started.close();
     }
 
 }

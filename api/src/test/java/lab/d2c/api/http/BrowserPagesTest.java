@@ -9,12 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import lab.d2c.api.local.LocalRuntime;
 import lab.d2c.api.local.LocalStackFixture;
 import lab.d2c.workflows.spec.BundledSweeps;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
@@ -23,9 +21,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -43,16 +38,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BrowserPagesTest {
 
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-
     @Test
     void finishedSweepPageShowsTableCurveGraphsAndSamplesAndLeadsToTheExperiment() throws Exception {
-        boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
-        if ("1".equals(System.getenv("D2C_REQUIRE_BROWSER"))) {
-            assertThat(installed).as("D2C_REQUIRE_BROWSER=1 but chromium or chromedriver is missing").isTrue();
-        }
-        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        HeadlessChromium.requireOrSkip();
 
         Path shots = Path.of("target", "browser");
         Files.createDirectories(shots);
@@ -63,7 +51,7 @@ class BrowserPagesTest {
             JsonNode done = Http.awaitSweep(base, sweepId, Duration.ofMinutes(3));
             assertThat(done.get("status").asText()).isEqualTo("SUCCEEDED");
 
-            WebDriver driver = chromium(Files.createTempDirectory("d2c-chromium"));
+            WebDriver driver = HeadlessChromium.start(Files.createTempDirectory("d2c-chromium"));
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
 
@@ -144,17 +132,13 @@ class BrowserPagesTest {
 
     @Test
     void aRunningSweepUpdatesLiveAndIsCancelledFromThePage() throws Exception {
-        boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
-        if ("1".equals(System.getenv("D2C_REQUIRE_BROWSER"))) {
-            assertThat(installed).as("D2C_REQUIRE_BROWSER=1 but chromium or chromedriver is missing").isTrue();
-        }
-        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        HeadlessChromium.requireOrSkip();
 
         try (LocalRuntime rt = LocalRuntime.start(LocalStackFixture.freshConfig("browser-live"), true, 1, LocalStackFixture.quiet())) {
             String base = rt.api().baseUrl();
             String sweepId = Http.post(base + "/api/v1/sweeps", LONG_SWEEP, "application/yaml", rt.apiToken().value())
                     .json().get("id").asText();
-            WebDriver driver = chromium(Files.createTempDirectory("d2c-chromium"));
+            WebDriver driver = HeadlessChromium.start(Files.createTempDirectory("d2c-chromium"));
             try {
                 // the page redraws its graphs every 2 s: an element found may be replaced before it is read
                 org.openqa.selenium.support.ui.FluentWait<WebDriver> wait = new WebDriverWait(driver, Duration.ofSeconds(90))
@@ -198,18 +182,6 @@ class BrowserPagesTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("step (\\d+)/").matcher(progress);
         assertThat(m.find()).as(progress).isTrue();
         return Long.parseLong(m.group(1));
-    }
-
-    private static WebDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        // The flags that keep chromium from reaching out to the (closed) network; a fresh profile.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1300,1800", "--user-data-dir=" + profile);
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build();
-        return new ChromeDriver(service, options);
     }
 
     private static void screenshot(WebDriver driver, Path to) throws java.io.IOException {
