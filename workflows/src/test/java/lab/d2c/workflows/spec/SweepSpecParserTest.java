@@ -117,6 +117,23 @@ class SweepSpecParserTest {
     }
 
     @Test
+    void thousandsOfErrorsAreCutToTheFirstHundredAndACount() {
+        StringBuilder text = new StringBuilder(minimal("config:\n"));
+        for (int i = 0; i < 5000; i++) {
+            text.append("  bogus_").append(i).append(": 1\n");
+        }
+        List<FieldError> errors = errorsOf(text.toString());
+        assertThat(errors).hasSize(SpecException.MAX_ERRORS + 1);
+        assertThat(errors.subList(0, SpecException.MAX_ERRORS)).allSatisfy(e -> assertThat(e.path()).startsWith("config.bogus_"));
+        assertThat(errors.get(SpecException.MAX_ERRORS)).isEqualTo(new FieldError(FieldError.DOCUMENT,
+                "4900 more errors not shown; fix the ones above and submit again"));
+        SpecException e = new SpecException(errors.subList(0, 3));
+        assertThat(e.errors()).hasSize(3);
+        assertThat(new SpecException(java.util.Collections.nCopies(150, errors.get(0))).getMessage())
+                .startsWith("invalid spec (150 errors):\n").contains("50 more errors not shown").hasLineCount(102);
+    }
+
+    @Test
     void dottedAndNestedFormsOfTheSameKeyAtOnceAreRefused() {
         FieldError e = onlyErrorOf(minimal("config:\n  data.image_size: 32\n  data:\n    image_size: 32\n"));
         assertThat(e.path()).isEqualTo("config.data.image_size");
