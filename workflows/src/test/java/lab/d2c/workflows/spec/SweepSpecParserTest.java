@@ -117,6 +117,34 @@ class SweepSpecParserTest {
     }
 
     @Test
+    void yamlAliasesAreRefusedNamingTheField() {
+        // Jackson reads an alias as its anchor's name: data.path would silently have been "d".
+        List<FieldError> errors = errorsOf(minimal("description: &d /srv/fmnist\nconfig:\n  data:\n    path: *d\n"));
+        assertThat(errors).containsExactly(new FieldError("description", YamlAnchors.ANCHOR),
+                new FieldError("config.data.path", YamlAnchors.ALIAS));
+        assertThat(YamlAnchors.ALIAS).isEqualTo("YAML aliases are not supported (write the value out)");
+        assertThat(errorsOf(minimal("parameters:\n  data.seed:\n    values: [&a 1, *a]\n"))).containsExactly(
+                new FieldError("parameters.data.seed.values[0]", YamlAnchors.ANCHOR),
+                new FieldError("parameters.data.seed.values[1]", YamlAnchors.ALIAS));
+        assertThat(errorsOf(minimal("config: &c {data.seed: 1}\narms:\n  - name: a\n    <<: *c\n"))).containsExactly(
+                new FieldError("config", YamlAnchors.ANCHOR), new FieldError("arms[0].<<", YamlAnchors.ALIAS));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"&top\nname: ok\npreset: tiny\n|<document>", "&k name: ok\npreset: tiny\n|name",
+        "name: ok\npreset: tiny\nseeds: &s [0, 1]\n|seeds", "name: ok\npreset: tiny\nseeds: [0, &s 1]\n|seeds[1]",
+        "name: ok\npreset: tiny\nconfig:\n  data.path: &p\n|config.data.path",
+        "name: ok\npreset: tiny\nconfig:\n  data.image_size: !!int &n 32\n|config.data.image_size"})
+    void yamlAnchorsAreRefusedWherever(String caseText) {
+        String[] textAndPath = caseText.split("\\|");
+        assertThat(onlyErrorOf(textAndPath[0])).isEqualTo(new FieldError(textAndPath[1], YamlAnchors.ANCHOR));
+        // An & or * inside a quoted string, or in JSON, is just text.
+        assertThat(SweepSpecParser.parse(minimal("description: '&a *b'\n")).description()).isEqualTo("&a *b");
+        assertThat(SweepSpecParser.parse("{\"name\": \"ok\", \"preset\": \"tiny\", \"description\": \"&a *a\"}")
+                .description()).isEqualTo("&a *a");
+    }
+
+    @Test
     void thousandsOfErrorsAreCutToTheFirstHundredAndACount() {
         StringBuilder text = new StringBuilder(minimal("config:\n"));
         for (int i = 0; i < 5000; i++) {
