@@ -294,6 +294,35 @@ class SweepSpecParserTest {
     }
 
     @Test
+    void filesAWorkerReadsAreAbsolutePathsWithoutDotSegments() {
+        List<FieldError> errors = errorsOf(minimal("""
+                config:
+                  data.path: datasets/fashion-mnist
+                  eval.inception_file: /usr/share/datasets/../../etc/passwd
+                parameters:
+                  eval.inception_key:
+                    values: [files/inception.pt, /etc/passwd, files/../secret, 'files\\x.pt']
+                """));
+        assertThat(errors).containsExactly(
+                new FieldError("config.data.path", "must be an absolute path (starting with '/'); got "
+                        + "'datasets/fashion-mnist'"),
+                new FieldError("config.eval.inception_file", "must not contain a '..' segment (write the path out); "
+                        + "got '/usr/share/datasets/../../etc/passwd'"),
+                new FieldError("parameters.eval.inception_key.values[1]", "must not start or end with '/' (an object "
+                        + "key is relative, e.g. files/inception.pt); got '/etc/passwd'"),
+                new FieldError("parameters.eval.inception_key.values[2]", "'..' path segment; got 'files/../secret'"),
+                new FieldError("parameters.eval.inception_key.values[3]", "backslash at index 5 (use '/'); got "
+                        + "'files\\x.pt'"));
+        SweepSpec ok = SweepSpecParser.parse(minimal("config:\n  data.path: /usr/share/datasets/fashion-mnist\n"
+                + "  eval.inception_file: /srv/models/pt_inception.pt\n  eval.inception_key: files/inception.pt\n"));
+        assertThat(ok.config().at("/data/path").asText()).isEqualTo("/usr/share/datasets/fashion-mnist");
+        assertThat(onlyErrorOf(minimal("config:\n  data.path: \"/srv/./x\"\n")).reason()).startsWith(
+                "must not contain a '.' segment");
+        assertThat(onlyErrorOf(minimal("config:\n  data.path: \"/srv/x\\0\"\n")).reason())
+                .isEqualTo("control character U+0000 at index 6");
+    }
+
+    @Test
     void wholeFloatsAreIntegersAndNullIsAValidPath() {
         SweepSpec spec = SweepSpecParser.parse(minimal("config:\n  data.image_size: 64.0\n  data.path: null\n"));
         assertThat(spec.config().at("/data/image_size")).isEqualTo(IntNode.valueOf(64));
