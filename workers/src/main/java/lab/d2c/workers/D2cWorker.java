@@ -12,6 +12,7 @@ import lab.d2c.store.db.MetricsRepository;
 import lab.d2c.store.db.NodeRepository;
 import lab.d2c.store.db.SweepRepository;
 import lab.d2c.workers.ledger.LedgerActivitiesImpl;
+import lab.d2c.workers.node.FileRoots;
 import lab.d2c.workers.node.NodeActivitiesImpl;
 import lab.d2c.workers.node.NodeExecutors;
 import lab.d2c.workflows.experiment.ExperimentWorkflowImpl;
@@ -68,6 +69,7 @@ public final class D2cWorker implements AutoCloseable {
         private boolean workflows = true;
         private boolean nodes = true;
         private String device = "cpu";
+        private FileRoots fileRoots = FileRoots.DEFAULT;
         private String name = "worker-" + ManagementFactory.getRuntimeMXBean().getName();
 
         public Builder setClient(WorkflowClient client) {
@@ -117,6 +119,15 @@ public final class D2cWorker implements AutoCloseable {
 
         public Builder optDevice(String device) {
             this.device = lab.d2c.model.runtime.Devices.name(lab.d2c.model.runtime.Devices.parse(device));
+            return this;
+        }
+
+        /**
+         * The folders the files a spec names ({@code data.path}, {@code eval.inception_file}) may be
+         * read from; default {@link FileRoots#DEFAULT}. A worker command passes {@code D2cConfig.fileRootPaths()}.
+         */
+        public Builder optFileRoots(java.util.List<java.nio.file.Path> roots) {
+            this.fileRoots = new FileRoots(roots);
             return this;
         }
 
@@ -178,7 +189,7 @@ public final class D2cWorker implements AutoCloseable {
                         .setDefaultHeartbeatThrottleInterval(NodeActivityOptions.CANCEL_CHECK)
                         .build());
                 work.registerActivitiesImplementations(new NodeActivitiesImpl(executors, artifacts,
-                        new MetricsRepository(ds), nodeRecords, name, device));
+                        new MetricsRepository(ds), nodeRecords, name, device, fileRoots));
             }
             factory.start();
             return new D2cWorker(factory, name, taskQueue);

@@ -38,7 +38,7 @@ public final class WorkerCommand implements Callable<Integer> {
         Platform platform = Platform.connect(cfg);
         D2cWorker.Builder b = D2cWorker.builder().setClient(platform.client()).setTaskQueue(cfg.taskQueue())
                 .setDatabase(platform.database()).setArtifacts(platform.artifacts()).optNodeSlots(nodeSlots).optDevice(device)
-                .optNodeHeartbeat(java.time.Duration.ofSeconds(cfg.nodeHeartbeatS()));
+                .optNodeHeartbeat(java.time.Duration.ofSeconds(cfg.nodeHeartbeatS())).optFileRoots(cfg.fileRootPaths());
         if (name != null) {
             b.optName(name);
         }

@@ -53,6 +53,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .setArtifacts(platform.artifacts())
                 .optNodeSlots(nodeSlots)
                 .optNodeHeartbeat(java.time.Duration.ofSeconds(stack.config().nodeHeartbeatS()))
+                .optFileRoots(stack.config().fileRootPaths())
                 .optDevice(device())
                 .optRoles(true, withWorker)
                 .start();

@@ -27,7 +27,8 @@ final class Extractors {
 
     /**
      * The extractor: the trained classifier of input {@code classifier}, or the TorchScript
-     * Inception from {@code eval.inception_file} or the artifact {@code eval.inception_key}.
+     * Inception from {@code eval.inception_file} (inside the worker's file roots) or the artifact
+     * {@code eval.inception_key}.
      */
     static FeatureExtractor open(NodeContext ctx, String dataset, NDManager manager) throws IOException {
         String kind = ctx.required("eval.extractor").asText();
@@ -42,7 +43,7 @@ final class Extractors {
         String file = text(ctx, "eval.inception_file");
         String key = text(ctx, "eval.inception_key");
         if (file != null) {
-            return TorchScriptInception.load(Path.of(file), range, "inception");
+            return TorchScriptInception.load(ctx.fileRoots().resolve("eval.inception_file", file), range, "inception");
         }
         if (key == null) {
             throw new BadNodeInputException("eval.extractor: inception needs eval.inception_file or eval.inception_key");

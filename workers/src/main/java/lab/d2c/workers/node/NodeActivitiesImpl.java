@@ -37,16 +37,21 @@ public final class NodeActivitiesImpl implements NodeActivities {
     private final NodeRepository nodes;
     private final String workerName;
     private final String device;
+    private final FileRoots fileRoots;
 
     public NodeActivitiesImpl(NodeExecutors executors, ArtifactStore artifacts, MetricsRepository metrics,
             NodeRepository nodes, String workerName) {
-        this(executors, artifacts, metrics, nodes, workerName, "cpu");
+        this(executors, artifacts, metrics, nodes, workerName, "cpu", FileRoots.DEFAULT);
     }
 
-    /** @param device where this worker runs models: {@code cpu} or {@code gpu:N} */
+    /**
+     * @param device    where this worker runs models: {@code cpu} or {@code gpu:N}
+     * @param fileRoots the folders the files a config names may be read from
+     */
     public NodeActivitiesImpl(NodeExecutors executors, ArtifactStore artifacts, MetricsRepository metrics,
-            NodeRepository nodes, String workerName, String device) {
+            NodeRepository nodes, String workerName, String device, FileRoots fileRoots) {
         this.device = device;
+        this.fileRoots = fileRoots;
         this.executors = executors;
         this.artifacts = artifacts;
         this.metrics = metrics;
@@ -86,7 +91,7 @@ public final class NodeActivitiesImpl implements NodeActivities {
         };
         try {
             NodeExecutor executor = executors.require(task.kind());
-            NodeOutput out = executor.execute(new NodeContext(task, artifacts, metrics, reporter, device));
+            NodeOutput out = executor.execute(new NodeContext(task, artifacts, metrics, reporter, device, fileRoots));
             String resultJson = NodeContext.toJson(out.result());
             long duration = System.currentTimeMillis() - started;
             nodes.markSucceeded(task.key(), out.artifacts(), resultJson, duration);

@@ -22,17 +22,28 @@ public final class NodeContext {
     private final MetricsRepository metrics;
     private final ProgressReporter progress;
     private final String device;
+    private final FileRoots fileRoots;
 
     /** A context on the CPU. */
     public NodeContext(NodeTask task, ArtifactStore artifacts, MetricsRepository metrics, ProgressReporter progress) {
         this(task, artifacts, metrics, progress, "cpu");
     }
 
-    /** @param device where this worker runs models: {@code cpu} or {@code gpu:N} (worker configuration) */
+    /** A context with the {@link FileRoots#DEFAULT default file roots}. */
     public NodeContext(NodeTask task, ArtifactStore artifacts, MetricsRepository metrics, ProgressReporter progress,
             String device) {
+        this(task, artifacts, metrics, progress, device, FileRoots.DEFAULT);
+    }
+
+    /**
+     * @param device    where this worker runs models: {@code cpu} or {@code gpu:N} (worker configuration)
+     * @param fileRoots the folders the files a config names may be read from (worker configuration)
+     */
+    public NodeContext(NodeTask task, ArtifactStore artifacts, MetricsRepository metrics, ProgressReporter progress,
+            String device, FileRoots fileRoots) {
         this.task = task;
         this.device = device;
+        this.fileRoots = fileRoots;
         this.artifacts = artifacts;
         this.metrics = metrics;
         this.progress = progress;
@@ -71,6 +82,11 @@ public final class NodeContext {
     /** The device this worker runs models on: {@code cpu} or {@code gpu:N}. */
     public String device() {
         return device;
+    }
+
+    /** Where the files a config names may be read from; read them through {@link FileRoots#resolve}. */
+    public FileRoots fileRoots() {
+        return fileRoots;
     }
 
     public ArtifactStore artifacts() {

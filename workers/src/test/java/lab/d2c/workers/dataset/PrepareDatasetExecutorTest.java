@@ -5,18 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import lab.d2c.model.data.DatasetMissingException;
 import lab.d2c.model.data.Npy;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.MetricsRepository;
 import lab.d2c.store.testing.TestStack;
+import lab.d2c.workers.node.BadNodeInputException;
+import lab.d2c.workers.node.FileRoots;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeOutput;
 import lab.d2c.workflows.node.NodeTask;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** prepare-dataset against the real S3 server: shards, manifest, checksums, clear errors. */
 class PrepareDatasetExecutorTest {
@@ -29,10 +37,45 @@ class PrepareDatasetExecutorTest {
     }
 
     private static NodeOutput run(ArtifactStore store, String key, String config, List<Double> progress) throws Exception {
+        return run(store, key, config, progress, FileRoots.DEFAULT);
+    }
+
+    private static NodeOutput run(ArtifactStore store, String key, String config, List<Double> progress,
+            FileRoots roots) throws Exception {
         NodeTask task = new NodeTask(key, "prepare-dataset", 1, config, Map.of());
         NodeContext ctx = new NodeContext(task, store, new MetricsRepository(TestStack.get().database().dataSource()),
-                (fraction, message, details) -> progress.add(fraction));
+                (fraction, message, details) -> progress.add(fraction), "cpu", roots);
         return new PrepareDatasetExecutor().execute(ctx);
+    }
+
+    static String fashionMnist(String path) {
+        return "{\"data\":{\"dataset\":\"fashion-mnist\",\"path\":\"" + path + "\",\"image_size\":32,"
+                + "\"channels\":1,\"num_classes\":10,\"train_size\":0,\"test_size\":0,\"seed\":0,\"shard_size\":1000}}";
+    }
+
+    /** The four Fashion-MNIST IDX files with {@code train} and {@code test} blank 28x28 images. */
+    private static Path writeFashionMnist(Path dir, int train, int test) throws IOException {
+        Files.createDirectories(dir);
+        for (String[] split : new String[][] {{"train", String.valueOf(train)}, {"t10k", String.valueOf(test)}}) {
+            int n = Integer.parseInt(split[1]);
+            idx(dir.resolve(split[0] + "-images-idx3-ubyte.gz"), 0x803, new int[] {n, 28, 28}, new byte[n * 28 * 28]);
+            byte[] labels = new byte[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = (byte) (i % 10);
+            }
+            idx(dir.resolve(split[0] + "-labels-idx1-ubyte.gz"), 0x801, new int[] {n}, labels);
+        }
+        return dir;
+    }
+
+    private static void idx(Path file, int magic, int[] dims, byte[] data) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+            out.writeInt(magic);
+            for (int d : dims) {
+                out.writeInt(d);
+            }
+            out.write(data);
+        }
     }
 
     @Test
@@ -78,14 +121,34 @@ class PrepareDatasetExecutorTest {
     }
 
     @Test
-    void fashionMnistFromAMissingPathSaysHowToInstall() {
+    void fashionMnistFromAMissingPathSaysHowToInstall(@TempDir Path root) {
         ArtifactStore store = TestStack.get().artifactStore("prep-missing");
-        String cfg = "{\"data\":{\"dataset\":\"fashion-mnist\",\"path\":\"/nonexistent/fmnist\",\"image_size\":32,"
-                + "\"channels\":1,\"num_classes\":10,\"train_size\":0,\"test_size\":0,\"seed\":0,\"shard_size\":1000}}";
-        assertThatThrownBy(() -> run(store, "prepare-dataset-missing", cfg, new ArrayList<>()))
+        String cfg = fashionMnist(root.resolve("fmnist").toString());
+        assertThatThrownBy(() -> run(store, "prepare-dataset-missing", cfg, new ArrayList<>(),
+                new FileRoots(List.of(root))))
                 .isInstanceOf(DatasetMissingException.class)
                 .hasMessageContaining("apt-get install dataset-fashion-mnist")
                 .hasMessageContaining("data.path");
+    }
+
+    @Test
+    void onlyADataPathInsideTheWorkersFileRootsIsRead(@TempDir Path tmp) throws Exception {
+        ArtifactStore store = TestStack.get().artifactStore("prep-roots");
+        FileRoots roots = new FileRoots(List.of(Files.createDirectories(tmp.resolve("root"))));
+        Path inside = writeFashionMnist(tmp.resolve("root/fmnist"), 12, 5);
+        NodeOutput out = run(store, "prepare-dataset-inside", fashionMnist(inside.toString()), new ArrayList<>(), roots);
+        assertThat(out.result().get("train_count").asInt()).isEqualTo(12);
+        assertThat(out.result().get("test_count").asInt()).isEqualTo(5);
+
+        Path outside = writeFashionMnist(tmp.resolve("elsewhere"), 12, 5);
+        assertThatThrownBy(() -> run(store, "prepare-dataset-outside", fashionMnist(outside.toString()),
+                new ArrayList<>(), roots)).isInstanceOf(BadNodeInputException.class)
+                .hasMessage("data.path: " + outside + " is outside the allowed file roots " + roots.roots()
+                        + " (set D2C_FILE_ROOTS)");
+        Path link = Files.createSymbolicLink(tmp.resolve("root/link"), outside);
+        assertThatThrownBy(() -> run(store, "prepare-dataset-link", fashionMnist(link.toString()),
+                new ArrayList<>(), roots)).isInstanceOf(BadNodeInputException.class)
+                .hasMessageStartingWith("data.path: " + link + " is outside the allowed file roots");
     }
 
     @Test

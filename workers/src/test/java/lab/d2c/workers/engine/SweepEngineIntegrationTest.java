@@ -138,7 +138,7 @@ class SweepEngineIntegrationTest {
         SweepRepository sweeps = new SweepRepository(db.dataSource());
         ExperimentRepository exps = new ExperimentRepository(db.dataSource());
         String bad = config(0).replace("\"dataset\":\"shapes\"", "\"dataset\":\"fashion-mnist\"")
-                .replace("\"path\":null", "\"path\":\"/nonexistent\"");
+                .replace("\"path\":null", "\"path\":\"/usr/share/datasets/d2c-test-nonexistent\"");
         sweeps.insert(SweepRecord.pending("it-bad", "it", "name: it", "{}", 1, SweepRequest.workflowId("it-bad")));
         exps.insert(ExperimentRecord.pending("it-bad-a0", "it-bad", 0, "arm0", 0, "{}", bad, "experiment-it-bad-a0"));
         SweepWorkflow wf = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,

@@ -69,6 +69,16 @@ public record ConfigField(String path, FieldType type, List<String> allowed, Big
         return new ConfigField(path, FieldType.STRING, List.of(), null, null, false, description);
     }
 
+    /** A string naming a file or folder on the worker: absolute, without '.' or '..' segments. */
+    public static ConfigField absolutePath(String path, String description) {
+        return new ConfigField(path, FieldType.ABSOLUTE_PATH, List.of(), null, null, false, description);
+    }
+
+    /** A string naming an object of the artifact store (the key rules of store's ArtifactKeys). */
+    public static ConfigField objectKey(String path, String description) {
+        return new ConfigField(path, FieldType.OBJECT_KEY, List.of(), null, null, false, description);
+    }
+
     public static ConfigField bool(String path, String description) {
         return new ConfigField(path, FieldType.BOOL, List.of(), null, null, false, description);
     }
@@ -108,6 +118,8 @@ public record ConfigField(String path, FieldType type, List<String> allowed, Big
             case INT -> wholeNumber(value, errorPath, errors);
             case FLOAT -> finiteNumber(value, errorPath, errors);
             case STRING, ENUM -> value.isTextual() ? value : wrongType(value, errorPath, errors);
+            case ABSOLUTE_PATH, OBJECT_KEY -> value.isTextual() ? fileName(value, errorPath, errors)
+                    : wrongType(value, errorPath, errors);
             case BOOL -> value.isBoolean() ? value : wrongType(value, errorPath, errors);
         };
         if (canonical == null) {
@@ -180,6 +192,16 @@ public record ConfigField(String path, FieldType type, List<String> allowed, Big
             return null;
         }
         return NODES.numberNode(d);
+    }
+
+    private JsonNode fileName(JsonNode value, String errorPath, List<FieldError> errors) {
+        String problem = type == FieldType.ABSOLUTE_PATH ? FileNames.absolutePathProblem(value.asText())
+                : FileNames.objectKeyProblem(value.asText());
+        if (problem != null) {
+            errors.add(new FieldError(errorPath, problem));
+            return null;
+        }
+        return value;
     }
 
     private JsonNode wrongType(JsonNode value, String errorPath, List<FieldError> errors) {

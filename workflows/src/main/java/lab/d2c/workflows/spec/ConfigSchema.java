@@ -34,8 +34,8 @@ public final class ConfigSchema {
             ConfigField.string(TARGETS, "comma-separated node kinds to run (with what they need); "
                     + "null = every node the config defines").orNull(),
             ConfigField.enumeration("data.dataset", List.of("shapes", "fashion-mnist"), "which dataset to prepare"),
-            ConfigField.string("data.path",
-                    "folder of the Fashion-MNIST IDX .gz files; null = /usr/share/datasets/fashion-mnist").orNull(),
+            ConfigField.absolutePath("data.path", "folder of the Fashion-MNIST IDX .gz files on the worker, "
+                    + "inside its file roots (D2C_FILE_ROOTS); null = /usr/share/datasets/fashion-mnist").orNull(),
             ConfigField.integer("data.image_size", 8, 1024, "side of the square images, in pixels"),
             ConfigField.integerOneOf("data.channels", List.of(1L, 3L), "colour channels: 1 (grey) or 3 (RGB)"),
             ConfigField.integer("data.num_classes", 1, 1000, "classes of shapes (fashion-mnist has 10)"),
@@ -208,8 +208,9 @@ public final class ConfigSchema {
         return List.of(
                 ConfigField.enumeration(p + "extractor", EXTRACTORS,
                         "classifier = the dataset classifier (fid-<dataset>-cls); inception = a TorchScript Inception"),
-                ConfigField.string(p + "inception_file", "path of the Inception TorchScript file on the worker").orNull(),
-                ConfigField.string(p + "inception_key", "object key of the Inception TorchScript file in the "
+                ConfigField.absolutePath(p + "inception_file", "path of the Inception TorchScript file on the worker, "
+                        + "inside its file roots (D2C_FILE_ROOTS)").orNull(),
+                ConfigField.objectKey(p + "inception_key", "object key of the Inception TorchScript file in the "
                         + "artifact bucket").orNull(),
                 ConfigField.enumeration(p + "inception_input_range", List.of("-1..1", "0..255"),
                         "pixel range the TorchScript Inception expects"),

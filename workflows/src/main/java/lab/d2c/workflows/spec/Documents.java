@@ -15,12 +15,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads a YAML or JSON document into a tree, strictly: duplicate keys and trailing content
- * (a second YAML document) are errors. Every failure is a {@link SpecException}.
+ * Reads a YAML or JSON document into a tree, strictly: duplicate keys, trailing content
+ * (a second YAML document) and YAML anchors and aliases ({@link YamlAnchors}) are errors. Every failure is a {@link SpecException}.
  */
 final class Documents {
 
@@ -44,7 +45,8 @@ final class Documents {
 
     /**
      * @return the document's tree; {@code MissingNode} for an empty document
-     * @throws SpecException at {@link FieldError#DOCUMENT} (or the duplicated key's path) when unreadable
+     * @throws SpecException at {@link FieldError#DOCUMENT} (or the duplicated key's path) when unreadable;
+     *         at the path of each YAML anchor and alias when it has any
      */
     static JsonNode read(String text) {
         if (text.length() > MAX_BYTES || text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
@@ -54,9 +56,11 @@ final class Documents {
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         boolean json = body.stripLeading().startsWith("{");
         String format = json ? "JSON" : "YAML";
+        JsonNode tree;
+        List<FieldError> anchors;
         try {
-            JsonNode tree = (json ? JSON : YAML).readTree(body);
-            return tree == null ? MissingNode.getInstance() : tree;
+            tree = (json ? JSON : YAML).readTree(body);
+            anchors = json ? List.of() : YamlAnchors.find(body);
         } catch (JsonProcessingException e) {
             throw new SpecException(pathOf(e), reason(e, format));
         } catch (RuntimeException unexpected) {
@@ -64,6 +68,10 @@ final class Documents {
             throw new SpecException(FieldError.DOCUMENT, "malformed " + format + ": "
                     + shorten(String.valueOf(unexpected.getMessage())));
         }
+        if (!anchors.isEmpty()) {
+            throw new SpecException(anchors);
+        }
+        return tree == null ? MissingNode.getInstance() : tree;
     }
 
     private static String reason(JsonProcessingException e, String format) {

@@ -9,7 +9,11 @@ public enum FieldType {
     STRING("a string"),
     BOOL("a boolean"),
     /** A string from the field's allowed values. */
-    ENUM("a string");
+    ENUM("a string"),
+    /** A string naming a file on a worker: absolute, without '.' or '..' segments ({@link FileNames}). */
+    ABSOLUTE_PATH("an absolute path"),
+    /** A string naming an object of the artifact store, by store's key rules ({@link FileNames}). */
+    OBJECT_KEY("an object key");
 
     private final String expected;
 

@@ -104,7 +104,7 @@ class ConfigSchemaTest {
         assertThat(flag.check(TextNode.valueOf("true"), "x", errors)).isNull();
         assertThat(errors).extracting(FieldError::reason).containsExactly("expected a boolean, got a string ('true')");
         assertValid("data.path", TextNode.valueOf("/data/fmnist"));
-        assertInvalid("data.path", IntNode.valueOf(3), "expected a string or null, got a number (3)");
+        assertInvalid("data.path", IntNode.valueOf(3), "expected an absolute path or null, got a number (3)");
     }
 
     @Test

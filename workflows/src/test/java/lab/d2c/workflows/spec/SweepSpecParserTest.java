@@ -117,6 +117,51 @@ class SweepSpecParserTest {
     }
 
     @Test
+    void yamlAliasesAreRefusedNamingTheField() {
+        // Jackson reads an alias as its anchor's name: data.path would silently have been "d".
+        List<FieldError> errors = errorsOf(minimal("description: &d /srv/fmnist\nconfig:\n  data:\n    path: *d\n"));
+        assertThat(errors).containsExactly(new FieldError("description", YamlAnchors.ANCHOR),
+                new FieldError("config.data.path", YamlAnchors.ALIAS));
+        assertThat(YamlAnchors.ALIAS).isEqualTo("YAML aliases are not supported (write the value out)");
+        assertThat(errorsOf(minimal("parameters:\n  data.seed:\n    values: [&a 1, *a]\n"))).containsExactly(
+                new FieldError("parameters.data.seed.values[0]", YamlAnchors.ANCHOR),
+                new FieldError("parameters.data.seed.values[1]", YamlAnchors.ALIAS));
+        assertThat(errorsOf(minimal("config: &c {data.seed: 1}\narms:\n  - name: a\n    <<: *c\n"))).containsExactly(
+                new FieldError("config", YamlAnchors.ANCHOR), new FieldError("arms[0].<<", YamlAnchors.ALIAS));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"&top\nname: ok\npreset: tiny\n|<document>", "&k name: ok\npreset: tiny\n|name",
+        "name: ok\npreset: tiny\nseeds: &s [0, 1]\n|seeds", "name: ok\npreset: tiny\nseeds: [0, &s 1]\n|seeds[1]",
+        "name: ok\npreset: tiny\nconfig:\n  data.path: &p\n|config.data.path",
+        "name: ok\npreset: tiny\nconfig:\n  data.image_size: !!int &n 32\n|config.data.image_size"})
+    void yamlAnchorsAreRefusedWherever(String caseText) {
+        String[] textAndPath = caseText.split("\\|");
+        assertThat(onlyErrorOf(textAndPath[0])).isEqualTo(new FieldError(textAndPath[1], YamlAnchors.ANCHOR));
+        // An & or * inside a quoted string, or in JSON, is just text.
+        assertThat(SweepSpecParser.parse(minimal("description: '&a *b'\n")).description()).isEqualTo("&a *b");
+        assertThat(SweepSpecParser.parse("{\"name\": \"ok\", \"preset\": \"tiny\", \"description\": \"&a *a\"}")
+                .description()).isEqualTo("&a *a");
+    }
+
+    @Test
+    void thousandsOfErrorsAreCutToTheFirstHundredAndACount() {
+        StringBuilder text = new StringBuilder(minimal("config:\n"));
+        for (int i = 0; i < 5000; i++) {
+            text.append("  bogus_").append(i).append(": 1\n");
+        }
+        List<FieldError> errors = errorsOf(text.toString());
+        assertThat(errors).hasSize(SpecException.MAX_ERRORS + 1);
+        assertThat(errors.subList(0, SpecException.MAX_ERRORS)).allSatisfy(e -> assertThat(e.path()).startsWith("config.bogus_"));
+        assertThat(errors.get(SpecException.MAX_ERRORS)).isEqualTo(new FieldError(FieldError.DOCUMENT,
+                "4900 more errors not shown; fix the ones above and submit again"));
+        SpecException e = new SpecException(errors.subList(0, 3));
+        assertThat(e.errors()).hasSize(3);
+        assertThat(new SpecException(java.util.Collections.nCopies(150, errors.get(0))).getMessage())
+                .startsWith("invalid spec (150 errors):\n").contains("50 more errors not shown").hasLineCount(102);
+    }
+
+    @Test
     void dottedAndNestedFormsOfTheSameKeyAtOnceAreRefused() {
         FieldError e = onlyErrorOf(minimal("config:\n  data.image_size: 32\n  data:\n    image_size: 32\n"));
         assertThat(e.path()).isEqualTo("config.data.image_size");
@@ -246,6 +291,35 @@ class SweepSpecParserTest {
         assertThat(errors.get(4).reason()).startsWith("out of range");
         assertThat(errors.get(5).reason()).startsWith("must not be null");
         assertThat(errors.get(6).reason()).contains("belongs under parameters");
+    }
+
+    @Test
+    void filesAWorkerReadsAreAbsolutePathsWithoutDotSegments() {
+        List<FieldError> errors = errorsOf(minimal("""
+                config:
+                  data.path: datasets/fashion-mnist
+                  eval.inception_file: /usr/share/datasets/../../etc/passwd
+                parameters:
+                  eval.inception_key:
+                    values: [files/inception.pt, /etc/passwd, files/../secret, 'files\\x.pt']
+                """));
+        assertThat(errors).containsExactly(
+                new FieldError("config.data.path", "must be an absolute path (starting with '/'); got "
+                        + "'datasets/fashion-mnist'"),
+                new FieldError("config.eval.inception_file", "must not contain a '..' segment (write the path out); "
+                        + "got '/usr/share/datasets/../../etc/passwd'"),
+                new FieldError("parameters.eval.inception_key.values[1]", "must not start or end with '/' (an object "
+                        + "key is relative, e.g. files/inception.pt); got '/etc/passwd'"),
+                new FieldError("parameters.eval.inception_key.values[2]", "'..' path segment; got 'files/../secret'"),
+                new FieldError("parameters.eval.inception_key.values[3]", "backslash at index 5 (use '/'); got "
+                        + "'files\\x.pt'"));
+        SweepSpec ok = SweepSpecParser.parse(minimal("config:\n  data.path: /usr/share/datasets/fashion-mnist\n"
+                + "  eval.inception_file: /srv/models/pt_inception.pt\n  eval.inception_key: files/inception.pt\n"));
+        assertThat(ok.config().at("/data/path").asText()).isEqualTo("/usr/share/datasets/fashion-mnist");
+        assertThat(onlyErrorOf(minimal("config:\n  data.path: \"/srv/./x\"\n")).reason()).startsWith(
+                "must not contain a '.' segment");
+        assertThat(onlyErrorOf(minimal("config:\n  data.path: \"/srv/x\\0\"\n")).reason())
+                .isEqualTo("control character U+0000 at index 6");
     }
 
     @Test
