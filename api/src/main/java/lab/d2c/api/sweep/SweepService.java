@@ -31,6 +31,8 @@ public final class SweepService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Random bytes of a sweep id: 64 bits, so ids cannot be guessed or collide in practice. */
+    static final int ID_RANDOM_BYTES = 8;
 
     private final Database database;
     private final WorkflowClient client;
@@ -69,7 +71,7 @@ public final class SweepService {
     public Submitted submit(String specText) {
         SweepSpec spec = SweepSpecParser.parse(specText, maxArms);
         List<Arm> arms = spec.expand(maxArms);
-        String sweepId = spec.name() + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(4));
+        String sweepId = spec.name() + "-" + HexFormat.of().formatHex(randomBytes(ID_RANDOM_BYTES));
         List<ExperimentRequest> requests = new ArrayList<>();
         List<ExperimentRecord> records = new ArrayList<>();
         for (Arm arm : arms) {
@@ -95,6 +97,12 @@ public final class SweepService {
             throw new LaunchException("could not start the sweep workflow (is Temporal reachable?): " + e.getMessage(), e);
         }
         return new Submitted(sweepId, requests.stream().map(ExperimentRequest::experimentId).toList());
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     /** Starts (or restarts) the workflow of a recorded sweep. */
