@@ -17,6 +17,7 @@ import lab.d2c.store.artifact.ArtifactKeys;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.ExperimentRecord;
 import lab.d2c.store.db.ExperimentRepository;
+import lab.d2c.store.db.LinkedNode;
 import lab.d2c.store.db.MetricsRepository;
 import lab.d2c.store.db.NodeRepository;
 import lab.d2c.store.db.SweepRecord;
@@ -183,8 +184,10 @@ final class Routes {
         String id = id(ctx, "id");
         SweepRecord s = sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
         List<ObjectNode> arms = new ArrayList<>();
+        // every arm's nodes in one query: the sweep page polls this for all its arms
+        Map<String, List<LinkedNode>> linked = nodes.listBySweep(id);
         for (ExperimentRecord e : experiments.listBySweep(id)) {
-            arms.add(Views.experiment(e, nodes.listByExperiment(e.id()), false));
+            arms.add(Views.experiment(e, linked.getOrDefault(e.id(), List.of()), false));
         }
         ctx.json(Views.sweep(s, arms));
     }

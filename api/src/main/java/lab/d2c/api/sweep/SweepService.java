@@ -21,6 +21,7 @@ import lab.d2c.store.db.Status;
 import lab.d2c.store.db.SweepRecord;
 import lab.d2c.store.db.SweepRepository;
 import lab.d2c.workflows.experiment.ExperimentRequest;
+import lab.d2c.workflows.graph.ExperimentGraph;
 import lab.d2c.workflows.spec.Arm;
 import lab.d2c.workflows.spec.SweepSpec;
 import lab.d2c.workflows.spec.SweepSpecParser;
@@ -128,8 +129,10 @@ public final class SweepService {
             String expId = sweepId + "-a" + arm.index();
             String configJson = json(arm.config());
             requests.add(new ExperimentRequest(expId, configJson));
+            // planned once here, so reads of the sweep show nodes_total without planning every arm each time
+            int planned = ExperimentGraph.plan(arm.config()).nodes().size();
             records.add(ExperimentRecord.pending(expId, sweepId, arm.index(), arm.name(), arm.seed(), json(arm.params()),
-                    configJson, ExperimentRequest.workflowId(expId)));
+                    configJson, ExperimentRequest.workflowId(expId)).withNodesTotal(planned));
         }
         SweepRecord sweep = SweepRecord.pending(sweepId, spec.name(), specText, json(spec), arms.size(),
                 SweepRequest.workflowId(sweepId));
