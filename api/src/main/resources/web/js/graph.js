@@ -11,7 +11,7 @@ const D2CGraph = (() => {
     return e;
   }
 
-  /** @param nodes an experiment's nodes (GET /experiments/{id}); @param link node key -> href */
+  /** @param nodes an experiment's nodes (GET /experiments/{id}, or an arm's in GET /sweeps/{id}); @param link node key -> href */
   function render(nodes, link) {
     const byKey = new Map(nodes.map(n => [n.key, n]));
     const depth = new Map();

@@ -104,8 +104,9 @@
   let timer = null;
   let generation = 0;
   async function refresh() {
+    // one request for every arm and its nodes: the sweep's answer carries what the arms' graphs,
+    // samples and loss curves need (a request per arm every 2 s loaded the server with the sweep's size)
     const sweep = await D2C.get('/sweeps/' + encodeURIComponent(id));
-    sweep.experiments = await Promise.all(sweep.experiments.map(e => D2C.get('/experiments/' + encodeURIComponent(e.id))));
     renderMeta(sweep);
     renderArms(sweep.experiments);
     const live = D2C.stillMoving(sweep.status, sweep.experiments.flatMap(e => e.nodes), moving);

@@ -17,6 +17,7 @@ import lab.d2c.store.artifact.ArtifactKeys;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.ExperimentRecord;
 import lab.d2c.store.db.ExperimentRepository;
+import lab.d2c.store.db.LinkedNode;
 import lab.d2c.store.db.MetricsRepository;
 import lab.d2c.store.db.NodeRepository;
 import lab.d2c.store.db.SweepRecord;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Routes {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final Platform platform;
     private final SweepService sweepService;
@@ -123,9 +125,49 @@ final class Routes {
             throw new ApiError(400, "invalid_spec", "the request body must be a sweep spec (YAML or JSON)",
                     List.of(Map.of("path", "<document>", "reason", "empty body")));
         }
-        SweepService.Submitted s = sweepService.submit(body);
-        ctx.status(201).json(Map.of("id", s.sweepId(), "arm_count", s.experimentIds().size(),
+        SweepService.Submitted s = submit(ctx, body);
+        ctx.status(s.replayed() ? 200 : 201).json(Map.of("id", s.sweepId(), "arm_count", s.experimentIds().size(),
                 "experiments", s.experimentIds(), "status", "PENDING", "url", "/api/v1/sweeps/" + s.sweepId()));
+    }
+
+    /**
+     * Submits once per {@code Idempotency-Key} header (when there is one): a replay gets the first
+     * answer's body with 200 and {@code Idempotent-Replayed: true}; the key with another body gets 422.
+     */
+    private SweepService.Submitted submit(Context ctx, String body) {
+        String key = idempotencyKey(ctx);
+        try {
+            SweepService.Submitted s = sweepService.submit(body, key);
+            if (s.replayed()) {
+                ctx.header("Idempotent-Replayed", "true");
+            }
+            return s;
+        } catch (SweepService.KeyReusedException e) {
+            throw new ApiError(422, "idempotency_key_reused", e.getMessage(),
+                    List.of(Map.of("path", IDEMPOTENCY_KEY, "reason", "already used with a different request body")));
+        }
+    }
+
+    /** The {@code Idempotency-Key} header: absent (null), or 1..200 printable ASCII characters, sent once. */
+    static String idempotencyKey(Context ctx) {
+        List<String> values = java.util.Collections.list(ctx.req().getHeaders(IDEMPOTENCY_KEY));
+        if (values.isEmpty()) {
+            return null;
+        }
+        String reason = null;
+        String v = values.get(0);
+        if (values.size() > 1) {
+            reason = "sent " + values.size() + " times; send it once";
+        } else if (v.isEmpty() || v.length() > 200) {
+            reason = "must be 1 to 200 characters, got " + v.length();
+        } else if (!v.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            reason = "must be printable ASCII (0x20 to 0x7e)";
+        }
+        if (reason != null) {
+            throw new ApiError(400, "bad_request", "header '" + IDEMPOTENCY_KEY + "': " + reason,
+                    List.of(Map.of("path", IDEMPOTENCY_KEY, "reason", reason)));
+        }
+        return v;
     }
 
     private void listSweeps(Context ctx) {
@@ -142,8 +184,10 @@ final class Routes {
         String id = id(ctx, "id");
         SweepRecord s = sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
         List<ObjectNode> arms = new ArrayList<>();
+        // every arm's nodes in one query: the sweep page polls this for all its arms
+        Map<String, List<LinkedNode>> linked = nodes.listBySweep(id);
         for (ExperimentRecord e : experiments.listBySweep(id)) {
-            arms.add(Views.experiment(e, nodes.listByExperiment(e.id()), false));
+            arms.add(Views.experiment(e, linked.getOrDefault(e.id(), List.of()), false));
         }
         ctx.json(Views.sweep(s, arms));
     }

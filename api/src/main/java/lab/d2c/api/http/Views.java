@@ -60,6 +60,9 @@ final class Views {
     /**
      * An experiment with its nodes. Progress counts every node of the arm's planned graph,
      * including those not yet reached: succeeded nodes count 1, running ones their progress.
+     *
+     * @param withDetails true: the config and every field of each node (GET /experiments/{id}); false:
+     *     each node with what a sweep's page draws ({@link #nodeSummary}), no config
      */
     static ObjectNode experiment(ExperimentRecord e, List<LinkedNode> nodes, boolean withDetails) {
         ObjectNode o = ApiServer.JSON.createObjectNode();
@@ -73,7 +76,7 @@ final class Views {
         o.put("error", e.error());
         o.put("started_at", e.startedAt() == null ? null : e.startedAt().toString());
         o.put("finished_at", e.finishedAt() == null ? null : e.finishedAt().toString());
-        int total = ExperimentGraph.plan((ObjectNode) parse(e.configJson())).nodes().size();
+        int total = nodesTotal(e);
         double done = 0;
         int finished = 0;
         int hits = 0;
@@ -92,13 +95,40 @@ final class Views {
         o.put("progress", e.status() == Status.SUCCEEDED ? 1.0 : total == 0 ? 0 : Math.min(1.0, done / total));
         if (withDetails) {
             o.set("config", parse(e.configJson()));
-            ArrayNode arr = o.putArray("nodes");
-            for (LinkedNode n : nodes) {
-                ObjectNode node = node(n.node());
-                node.put("cache_hit", n.cacheHit());
-                arr.add(node);
-            }
         }
+        ArrayNode arr = o.putArray("nodes");
+        for (LinkedNode n : nodes) {
+            ObjectNode node = withDetails ? node(n.node()) : nodeSummary(n.node());
+            node.put("cache_hit", n.cacheHit());
+            arr.add(node);
+        }
+        return o;
+    }
+
+    /**
+     * The planned node count stored at submission; rows from before it was stored have none, and are
+     * planned here (what every read did before).
+     */
+    static int nodesTotal(ExperimentRecord e) {
+        return e.nodesTotal() != null ? e.nodesTotal()
+                : ExperimentGraph.plan((ObjectNode) parse(e.configJson())).nodes().size();
+    }
+
+    /**
+     * What a sweep's page draws of a node (its graph, samples and loss curves): no config, result,
+     * worker, error or times, which only the experiment's own page shows, so a sweep of many arms
+     * stays a small answer.
+     */
+    static ObjectNode nodeSummary(NodeRecord n) {
+        ObjectNode o = ApiServer.JSON.createObjectNode();
+        o.put("key", n.key());
+        o.put("kind", n.kind());
+        o.put("status", n.status().name());
+        o.put("attempts", n.attempts());
+        o.put("progress", n.progress());
+        o.put("progress_message", n.progressMessage());
+        o.set("input_keys", parse(n.inputKeysJson()));
+        o.set("artifact_keys", ApiServer.JSON.valueToTree(n.artifactKeys() == null ? Map.of() : n.artifactKeys()));
         return o;
     }
 

@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param paramsJson the grid point (dotted key to value) as JSON text
  * @param configJson the full resolved config of this arm as JSON text
  * @param createdAt  set by the database (null in a record not yet inserted), as are startedAt and finishedAt
+ * @param nodesTotal the number of nodes of the arm's planned graph, stored at submission so reads need not
+ *                   plan it again; null in rows written before it was stored (readers plan those)
  */
 public record ExperimentRecord(
         String id,
@@ -23,7 +25,8 @@ public record ExperimentRecord(
         String error,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Integer nodesTotal) {
 
     public ExperimentRecord {
         Objects.requireNonNull(id, "id");
@@ -36,12 +39,21 @@ public record ExperimentRecord(
         if (armIndex < 0) {
             throw new IllegalArgumentException("armIndex: must be >= 0, got " + armIndex);
         }
+        if (nodesTotal != null && nodesTotal < 0) {
+            throw new IllegalArgumentException("nodesTotal: must be >= 0, got " + nodesTotal);
+        }
     }
 
     /** A new arm, not yet started. */
     public static ExperimentRecord pending(String id, String sweepId, int armIndex, String name, long seed,
             String paramsJson, String configJson, String workflowId) {
         return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, Status.PENDING,
-                workflowId, null, null, null, null);
+                workflowId, null, null, null, null, null);
+    }
+
+    /** This record with its planned node count. */
+    public ExperimentRecord withNodesTotal(int planned) {
+        return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, status, workflowId, error,
+                createdAt, startedAt, finishedAt, planned);
     }
 }

@@ -11,9 +11,9 @@ import javax.sql.DataSource;
 public final class ExperimentRepository {
 
     private static final String COLUMNS = "id, sweep_id, arm_index, name, seed, params, config, status, workflow_id,"
-            + " error, created_at, started_at, finished_at";
+            + " error, created_at, started_at, finished_at, nodes_total";
     private static final String INSERT = "INSERT INTO experiments (id, sweep_id, arm_index, name, seed, params, config,"
-            + " status, workflow_id, error) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)";
+            + " status, workflow_id, error, nodes_total) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)";
 
     private final Jdbc jdbc;
 
@@ -44,6 +44,7 @@ public final class ExperimentRepository {
             ps.setString(8, e.status().name());
             ps.setString(9, e.workflowId());
             ps.setString(10, e.error());
+            ps.setObject(11, e.nodesTotal(), java.sql.Types.INTEGER);
         };
     }
 
@@ -57,6 +58,12 @@ public final class ExperimentRepository {
         return jdbc.query("list by sweep '" + sweepId + "'", "SELECT " + COLUMNS
                 + " FROM experiments WHERE sweep_id = ? ORDER BY arm_index", ps -> ps.setString(1, sweepId),
                 ExperimentRepository::row);
+    }
+
+    /** The ids of a sweep's arms by arm index (the answer to a replayed submission). */
+    public List<String> idsBySweep(String sweepId) {
+        return jdbc.query("list ids by sweep '" + sweepId + "'", "SELECT id FROM experiments WHERE sweep_id = ?"
+                + " ORDER BY arm_index", ps -> ps.setString(1, sweepId), rs -> rs.getString("id"));
     }
 
     /** Oldest first. */
@@ -89,6 +96,11 @@ public final class ExperimentRepository {
                 rs.getString("name"), rs.getLong("seed"), rs.getString("params"), rs.getString("config"),
                 Status.parse("experiments.status", rs.getString("status")), rs.getString("workflow_id"),
                 rs.getString("error"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "started_at"),
-                Jdbc.instant(rs, "finished_at"));
+                Jdbc.instant(rs, "finished_at"), nullableInt(rs, "nodes_total"));
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
     }
 }

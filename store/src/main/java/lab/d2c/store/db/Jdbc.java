@@ -68,6 +68,21 @@ final class Jdbc {
         return query(what, sql, binder, mapper).stream().findFirst();
     }
 
+    /** A read on {@code connection}, inside its caller's transaction; not retried (the transaction is the caller's). */
+    <T> Optional<T> queryOne(Connection connection, String what, String sql, Binder binder, RowMapper<T> mapper) {
+        long start = System.nanoTime();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            lab.d2c.store.StoreTimings.sqlSince(start);
+        }
+    }
+
     /** Binds one item's row. */
     @FunctionalInterface
     interface ItemBinder<T> {

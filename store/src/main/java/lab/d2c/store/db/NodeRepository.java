@@ -2,6 +2,8 @@ package lab.d2c.store.db;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -144,6 +146,28 @@ public final class NodeRepository {
                 + " l.requested_at FROM experiment_nodes l JOIN nodes n ON n.key = l.node_key"
                 + " WHERE l.experiment_id = ? ORDER BY l.requested_at, n.key", ps -> ps.setString(1, experimentId),
                 rs -> new LinkedNode(row(rs), rs.getBoolean("cache_hit"), Jdbc.instant(rs, "requested_at")));
+    }
+
+    /**
+     * The nodes every arm of a sweep asked for, in one statement (a sweep's page reads all its arms at
+     * every poll; a statement per arm made that cost grow with the sweep).
+     *
+     * @return experiment id to its nodes in the order it asked, experiments by arm index; an arm that
+     *     asked for nothing yet is absent
+     */
+    public Map<String, List<LinkedNode>> listBySweep(String sweepId) {
+        record Row(String experimentId, LinkedNode node) {
+        }
+        List<Row> rows = jdbc.query("list by sweep '" + sweepId + "'", "SELECT l.experiment_id, " + COLUMNS
+                + ", l.cache_hit, l.requested_at FROM experiments e JOIN experiment_nodes l ON l.experiment_id = e.id"
+                + " JOIN nodes n ON n.key = l.node_key WHERE e.sweep_id = ? ORDER BY e.arm_index, l.requested_at, n.key",
+                ps -> ps.setString(1, sweepId), rs -> new Row(rs.getString("experiment_id"),
+                        new LinkedNode(row(rs), rs.getBoolean("cache_hit"), Jdbc.instant(rs, "requested_at"))));
+        Map<String, List<LinkedNode>> out = new LinkedHashMap<>();
+        for (Row r : rows) {
+            out.computeIfAbsent(r.experimentId(), id -> new ArrayList<>()).add(r.node());
+        }
+        return out;
     }
 
     private static NodeRecord row(ResultSet rs) throws SQLException {

@@ -27,7 +27,7 @@ class DatabaseTest {
                 tables.add(rs.getString(1));
             }
             assertThat(tables).contains("sweeps", "experiments", "nodes", "experiment_nodes", "metrics", "evaluations",
-                    "artifacts", "flyway_schema_history");
+                    "artifacts", "sweep_idempotency_keys", "flyway_schema_history");
         }
     }
 

@@ -3,7 +3,12 @@ package lab.d2c.store.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import lab.d2c.store.testing.TestStack;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,5 +130,80 @@ class NodeRepositoryTest {
             assertThat(l.requestedAt()).isNotNull();
         });
         assertThat(nodes.listByExperiment(exp)).extracting(l -> l.node().key()).containsExactlyInAnyOrder(key, second);
+    }
+    @Test
+    void listBySweepReadsEveryArmsNodesInOneStatement() throws Exception {
+        TestStack stack = TestStack.get();
+        String sweep = Ids.unique("sweep");
+        int armCount = 5;
+        stack.database().inTransaction(c -> {
+            new SweepRepository(stack.database().dataSource()).insert(c, SweepRecord.pending(sweep, "n", "t", "{}", armCount, "wf"));
+            for (int i = armCount - 1; i >= 0; i--) {
+                new ExperimentRepository(stack.database().dataSource()).insert(c,
+                        ExperimentRecord.pending(sweep + "-a" + i, sweep, i, "a" + i, i, "{}", "{}", "wf" + i));
+            }
+            return null;
+        });
+        // arms 0..3 share a dataset node; each has its own trainer; arm 4 asked for nothing yet
+        String shared = Ids.unique("ds");
+        nodes.register(pending(shared));
+        nodes.markSucceeded(shared, Map.of("data", "nodes/" + shared + "/data.bin"), "{\"n\": 3}", 5);
+        for (int i = 0; i < armCount - 1; i++) {
+            String own = Ids.unique("train");
+            nodes.register(pending(own));
+            nodes.linkExperiment(sweep + "-a" + i, shared, i > 0);
+            nodes.linkExperiment(sweep + "-a" + i, own, false);
+        }
+        String otherSweep = Ids.unique("sweep");
+        stack.database().inTransaction(c -> {
+            new SweepRepository(stack.database().dataSource()).insert(c, SweepRecord.pending(otherSweep, "n", "t", "{}", 1, "wf"));
+            new ExperimentRepository(stack.database().dataSource()).insert(c,
+                    ExperimentRecord.pending(otherSweep + "-a0", otherSweep, 0, "a0", 0, "{}", "{}", "wf0"));
+            return null;
+        });
+        nodes.linkExperiment(otherSweep + "-a0", shared, true);
+
+        AtomicInteger statements = new AtomicInteger();
+        NodeRepository counted = new NodeRepository(countingStatements(stack.database().dataSource(), statements));
+        Map<String, List<LinkedNode>> bySweep = counted.listBySweep(sweep);
+
+        assertThat(statements.get()).as("statements for %d arms", armCount).isEqualTo(1);
+        assertThat(bySweep.keySet()).as("arms by index; the arm without nodes and the other sweep absent")
+                .containsExactly(sweep + "-a0", sweep + "-a1", sweep + "-a2", sweep + "-a3");
+        for (int i = 0; i < armCount - 1; i++) {
+            String exp = sweep + "-a" + i;
+            // the same rows, in the same order, as the per-experiment query
+            assertThat(bySweep.get(exp)).as(exp).isEqualTo(nodes.listByExperiment(exp));
+        }
+        assertThat(bySweep.get(sweep + "-a1").get(0).cacheHit()).isTrue();
+        assertThat(bySweep.get(sweep + "-a0").get(0).node().artifactKeys()).containsKey("data");
+        assertThat(counted.listBySweep(Ids.unique("none"))).isEmpty();
+    }
+
+    /** The real pool, counting the statements prepared or created on its connections. */
+    static DataSource countingStatements(DataSource real, AtomicInteger count) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(real, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection c = (Connection) result;
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().startsWith("prepare") || m.getName().equals("createStatement")) {
+                                    count.incrementAndGet();
+                                }
+                                return invoke(c, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

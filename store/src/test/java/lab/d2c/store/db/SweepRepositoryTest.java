@@ -128,4 +128,18 @@ class SweepRepositoryTest {
         assertThat(e.error()).isNull();
         assertThat(experiments.listByStatus(Status.SUCCEEDED)).extracting(ExperimentRecord::id).containsExactly("s6-a0");
     }
+    @Test
+    void plannedNodeCountIsStoredAndNullWhenUnknown() {
+        db.inTransaction(c -> {
+            sweeps.insert(c, SweepRecord.pending("s7", "grid", "t", "{}", 2, "wf"));
+            experiments.insert(c, arms("s7", 2).get(0).withNodesTotal(13));
+            experiments.insert(c, arms("s7", 2).get(1));
+            return null;
+        });
+        assertThat(experiments.find("s7-a0").orElseThrow().nodesTotal()).isEqualTo(13);
+        assertThat(experiments.find("s7-a1").orElseThrow().nodesTotal()).as("a row without the count").isNull();
+        assertThat(experiments.listBySweep("s7")).extracting(ExperimentRecord::nodesTotal).containsExactly(13, null);
+        assertThat(experiments.idsBySweep("s7")).containsExactly("s7-a0", "s7-a1");
+        assertThatThrownBy(() -> arms("s8", 1).get(0).withNodesTotal(-1)).hasMessageStartingWith("nodesTotal:");
+    }
 }
