@@ -49,6 +49,8 @@ import lab.d2c.store.db.SweepRepository;
 import lab.d2c.store.db.Status;
 import lab.d2c.store.embedded.EmbeddedS3Server;
 import lab.d2c.store.embedded.FreePort;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,11 +135,15 @@ class LocalModeSecurityTest {
             try (Connection conn = old.getPostgresDatabase().getConnection(); Statement s = conn.createStatement()) {
                 s.execute("CREATE DATABASE d2c");
             }
-            try (Database db = Database.open("jdbc:postgresql://127.0.0.1:" + c.embeddedPgPort() + "/d2c", "postgres", "")) {
-                SweepRepository sweeps = new SweepRepository(db.dataSource());
-                sweeps.insert(SweepRecord.pending(OLD_SWEEP, "from-before", "name: from-before", "{}", 0, "wf-" + OLD_SWEEP));
-                sweeps.updateStatus(OLD_SWEEP, Status.SUCCEEDED, null);
-            }
+            // the schema as the previous version left it: migration 1 only, run as the superuser
+            String url = "jdbc:postgresql://127.0.0.1:" + c.embeddedPgPort() + "/d2c";
+            Flyway.configure().dataSource(url, "postgres", "").locations(Database.MIGRATIONS).target("1").load().migrate();
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(url);
+            ds.setUser("postgres");
+            SweepRepository sweeps = new SweepRepository(ds);
+            sweeps.insert(SweepRecord.pending(OLD_SWEEP, "from-before", "name: from-before", "{}", 0, "wf-" + OLD_SWEEP));
+            sweeps.updateStatus(OLD_SWEEP, Status.SUCCEEDED, null);
         }
         try (EmbeddedS3Server s3 = EmbeddedS3Server.start(c.dataDir().resolve("s3"), 0, OLD_ACCESS_KEY, OLD_SECRET_KEY)) {
             MinioClient client = MinioClient.builder().endpoint(s3.endpoint()).credentials(OLD_ACCESS_KEY, OLD_SECRET_KEY).build();
@@ -354,9 +360,48 @@ class LocalModeSecurityTest {
         assertThat(rawGet(port, "[::1]:" + port)).startsWith("HTTP/1.1 200");
     }
 
-    /** Finding 8a: the new token went to the console, which is a log file when redirected. */
+    /** Finding 6: a YAML alias came back as its anchor's name ({@code data.path: *d} meant "d"). */
     @Test
     @Order(9)
+    void aYamlAliasIsRefusedNamingTheField() throws Exception {
+        String spec = """
+                name: alias
+                preset: tiny
+                description: &d /usr/share/datasets
+                config:
+                  data.path: *d
+                """;
+        Http.Response r = Http.post(base + "/api/v1/sweeps", spec, "application/yaml", token);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().at("/error/fields").findValuesAsText("path")).contains("config.data.path");
+    }
+
+    /** Finding 8c: 50 identical parallel POSTs made 50 sweeps; with one Idempotency-Key they make one. */
+    @Test
+    @Order(10)
+    void postsWithOneIdempotencyKeyMakeOneSweep() throws Exception {
+        String spec = "name: idem\npreset: tiny\nconfig:\n  targets: prepare-dataset\n  data.dataset: shapes\n";
+        HttpClient client = HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            posts.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/sweeps"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/yaml")
+                    .header("Idempotency-Key", "security-probe-1").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (var f : posts) {
+            HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+            ids.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("id").asText());
+        }
+        assertThat(ids).hasSize(1);
+        assertThat(ids.iterator().next()).matches("idem-[0-9a-f]{16}"); // finding 8b: 64 random bits
+    }
+
+    /** Finding 8a: the new token went to the console, which is a log file when redirected. */
+    @Test
+    @Order(11)
     void noSecretIsWrittenToTheLog() throws Exception {
         String written = Files.readString(log);
         for (String secret : List.of(LocalSecrets.POSTGRES_SUPERUSER_FILE, LocalSecrets.POSTGRES_FILE,
