@@ -133,17 +133,9 @@ final class Views {
     }
 
     static ObjectNode node(NodeRecord n) {
-        ObjectNode o = ApiServer.JSON.createObjectNode();
-        o.put("key", n.key());
-        o.put("kind", n.kind());
-        o.put("status", n.status().name());
-        o.put("attempts", n.attempts());
-        o.put("progress", n.progress());
-        o.put("progress_message", n.progressMessage());
+        ObjectNode o = nodeSummary(n);
         o.put("code_version", n.codeVersion());
         o.set("config", parse(n.configJson()));
-        o.set("input_keys", parse(n.inputKeysJson()));
-        o.set("artifact_keys", ApiServer.JSON.valueToTree(n.artifactKeys() == null ? Map.of() : n.artifactKeys()));
         o.set("result", parse(n.resultJson()));
         o.put("worker", n.worker());
         o.put("error", n.error());

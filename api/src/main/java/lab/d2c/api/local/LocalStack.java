@@ -36,6 +36,8 @@ public final class LocalStack implements AutoCloseable {
     private void startMissing(D2cConfig c, PrintStream out) {
         // the data dir holds the servers' state and credentials: owner-only (0700), also when it existed wider
         SecretFile.createPrivateDirectories(c.dataDir());
+        // a superuser password file made now for an existing cluster (lost, or an older version's data dir) is set offline
+        boolean newSuperuserPassword = !java.nio.file.Files.exists(c.dataDir().resolve(LocalSecrets.POSTGRES_SUPERUSER_FILE));
         LocalSecrets secrets = c.allExternal() ? null : LocalSecrets.readOrCreate(c.dataDir());
         String jdbc = c.jdbcUrl();
         String jdbcUser = c.jdbcUser();
@@ -45,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
                     .setDataDirectory(c.dataDir().resolve("postgres"))
                     .setSuperuserPassword(secrets.postgresSuperuserPassword())
                     .setApplicationPassword(secrets.postgresPassword())
+                    .optResetSuperuserPassword(newSuperuserPassword)
                     .optPort(c.embeddedPgPort())
                     .optListenAddress(c.embeddedHost())
                     // LocalRuntime stops it after the workers and the API; zonky's own hook would stop it first

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.api.cli.D2cCli;
 import lab.d2c.api.http.Http;
+import lab.d2c.api.local.LocalProcess;
 import lab.d2c.api.local.LocalRuntime;
 import lab.d2c.api.local.LocalStackFixture;
 import lab.d2c.store.config.D2cConfig;
@@ -33,25 +32,13 @@ class StackCrashTest {
     void aKilledLocalStackResumesItsSweepFromPostgresAndCheckpoints() throws Exception {
         int apiPort = FreePort.find();
         D2cConfig cfg = LocalStackFixture.freshConfig("crash", Map.of("D2C_API_PORT", String.valueOf(apiPort)));
-        Map<String, String> env = new HashMap<>();
-        env.put("D2C_DATA_DIR", cfg.dataDir().toString());
-        env.put("D2C_API_PORT", String.valueOf(apiPort));
-        env.put("D2C_EMBEDDED_PG_PORT", String.valueOf(cfg.embeddedPgPort()));
-        env.put("D2C_EMBEDDED_S3_PORT", String.valueOf(cfg.embeddedS3Port()));
-        env.put("D2C_EMBEDDED_TEMPORAL_PORT", String.valueOf(cfg.embeddedTemporalPort()));
-        env.put("D2C_TASK_QUEUE", cfg.taskQueue());
         Path log = cfg.dataDir().resolve("local-1.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), D2cCli.class.getName(), "local"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process local = pb.start();
+        Process local = LocalProcess.start(cfg, log).process();
         String base = "http://127.0.0.1:" + apiPort;
         String sweepId;
         String runningKey;
         long checkpointAtCrash;
         try {
-            awaitHealthy(base, local, log);
             String token = Files.readString(cfg.dataDir().resolve("api-token")).trim();
             sweepId = Http.post(base + "/api/v1/sweeps", WorkerKillEveryTrainerTest.SWEEP, "application/yaml", token)
                     .json().get("id").asText();
@@ -101,21 +88,5 @@ class StackCrashTest {
             System.out.printf("faults: stack crash (SIGKILL of ./d2c local) during train-stage1 after checkpoint %d:"
                     + " resumed from %d, sweep done %.1f s after the restart%n", checkpointAtCrash, resumedFrom, seconds);
         }
-    }
-
-    private static void awaitHealthy(String base, Process local, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(local.isAlive()).as(Files.readString(log)).isTrue();
-            try {
-                if (Http.get(base + "/api/v1/health").status() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("./d2c local did not come up:\n" + Files.readString(log));
     }
 }

@@ -32,14 +32,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import lab.d2c.api.cli.D2cCli;
 import lab.d2c.api.http.HeadlessChromium;
 import lab.d2c.api.http.Http;
+import lab.d2c.api.local.LocalProcess;
 import lab.d2c.api.local.LocalStackFixture;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.config.LocalSecrets;
@@ -101,21 +100,10 @@ class LocalModeSecurityTest {
         int apiPort = FreePort.find();
         cfg = LocalStackFixture.freshConfig("security", Map.of("D2C_API_PORT", String.valueOf(apiPort)));
         writeOldDataDir(cfg);
-        Map<String, String> env = new HashMap<>();
-        env.put("D2C_DATA_DIR", cfg.dataDir().toString());
-        env.put("D2C_API_PORT", String.valueOf(apiPort));
-        env.put("D2C_EMBEDDED_PG_PORT", String.valueOf(cfg.embeddedPgPort()));
-        env.put("D2C_EMBEDDED_S3_PORT", String.valueOf(cfg.embeddedS3Port()));
-        env.put("D2C_EMBEDDED_TEMPORAL_PORT", String.valueOf(cfg.embeddedTemporalPort()));
-        env.put("D2C_TASK_QUEUE", cfg.taskQueue());
         log = cfg.dataDir().getParent().resolve(cfg.dataDir().getFileName() + "-local.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), D2cCli.class.getName(), "local"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        local = pb.start();
-        base = "http://127.0.0.1:" + apiPort;
-        awaitHealthy();
+        LocalProcess started = LocalProcess.start(cfg, log);
+        local = started.process();
+        base = started.baseUrl();
         token = Files.readString(cfg.dataDir().resolve("api-token")).strip();
     }
 
@@ -505,21 +493,5 @@ class LocalModeSecurityTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out);
-    }
-
-    private static void awaitHealthy() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(local.isAlive()).as(Files.readString(log)).isTrue();
-            try {
-                if (Http.get(base + "/api/v1/health").status() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("./d2c local did not come up:\n" + Files.readString(log));
     }
 }

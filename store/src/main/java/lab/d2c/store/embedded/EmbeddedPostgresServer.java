@@ -218,6 +218,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         private String applicationPassword;
         private String listenAddress = "127.0.0.1";
         private Path binariesDirectory;
+        private boolean resetSuperuserPassword;
 
         private Builder() {
         }
@@ -241,6 +242,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 throw new IllegalArgumentException("listen address: one address expected, got '" + address + "'");
             }
             this.listenAddress = address.strip();
+            return this;
+        }
+
+        /**
+         * Whether an existing cluster's superuser password is set anew, offline, before the start (default
+         * false). Local mode asks for it when it had to create the password file, so a data dir whose
+         * password file was lost still starts, with the new password.
+         */
+        public Builder optResetSuperuserPassword(boolean reset) {
+            this.resetSuperuserPassword = reset;
             return this;
         }
 
@@ -341,7 +352,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         + " (see " + log + ")", e);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot start embedded PostgreSQL on " + dir + " port " + chosenPort
-                        + ": " + e.getMessage() + " (see " + log + ")", e);
+                        + ": " + e.getMessage() + rootCause(e) + " (see " + log + ")", e);
             } finally {
                 try {
                     Files.deleteIfExists(pwfile);
@@ -364,10 +375,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
          * mode, no network), then every start writes the password-only rules.
          */
         private void secure(Path dir, Path workDir, Path log) {
-            if (HostBasedAuth.allowsPasswordlessLogin(dir)) {
+            if (HostBasedAuth.allowsPasswordlessLogin(dir) || resetSuperuserPassword && !initializedNow(dir)) {
                 SuperuserPassword.set(PostgresBinaries.directory(workDir), dir, SUPERUSER, superuserPassword, log);
             }
             HostBasedAuth.write(dir, listenAddress);
+        }
+
+        /** True when initdb ran in this start: the customizer then sees a cluster nobody has used. */
+        private static boolean initializedNow(Path dir) {
+            return !java.nio.file.Files.exists(dir.resolve("postmaster.opts"));
+        }
+
+        private static String rootCause(Throwable e) {
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            return t == e || t.getMessage() == null ? "" : " (" + t.getMessage() + ")";
         }
     }
 }

@@ -50,4 +50,32 @@ class D2cConfigTest {
                 "D2C_API_TOKEN", "api-token-secret-value"), Optional.of(dir));
         assertThat(c.toString()).doesNotContain("s3-secret-value", "pg-secret-value", "api-token-secret-value");
     }
+
+    @Test
+    void noCredentialHasADefaultAnotherUserCouldKnow() {
+        D2cConfig c = D2cConfig.load(Map.of(), Optional.of(dir));
+        assertThat(c.jdbcUser()).isEmpty();
+        assertThat(c.jdbcPassword()).isEmpty();
+        assertThat(c.s3AccessKey()).isEmpty();
+        assertThat(c.s3SecretKey()).isEmpty();
+        assertThat(c.embeddedHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void allowedHostNamesFollowTheBindAddressUnlessListed() {
+        assertThat(D2cConfig.load(Map.of(), Optional.of(dir)).allowedHostNames())
+                .containsExactly("localhost", "127.0.0.1", "[::1]");
+        assertThat(D2cConfig.load(Map.of("D2C_API_HOST", "0.0.0.0"), Optional.of(dir)).allowedHostNames())
+                .as("bound beyond loopback, with no list: any name").isEmpty();
+        assertThat(D2cConfig.load(Map.of("D2C_API_ALLOWED_HOSTS", "lab.example, GPU-1"), Optional.of(dir))
+                .allowedHostNames()).containsExactly("lab.example", "gpu-1");
+    }
+
+    @Test
+    void fileRootsDefaultToDatasetsAndTheDataDirsFiles() {
+        assertThat(D2cConfig.load(Map.of(), Optional.of(dir)).fileRootPaths())
+                .containsExactly(Path.of("/usr/share/datasets"), dir.toAbsolutePath().resolve("files"));
+        assertThat(D2cConfig.load(Map.of("D2C_FILE_ROOTS", "/data/a/../b, /srv"), Optional.of(dir)).fileRootPaths())
+                .containsExactly(Path.of("/data/b"), Path.of("/srv"));
+    }
 }

@@ -118,6 +118,21 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
+    void aLostSuperuserPasswordIsSetAnewOfflineWhenAsked(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("pg");
+        try (EmbeddedPostgresServer pg = server(data).start()) {
+            assertThat(pg.port()).isPositive();
+        }
+        String replacement = SecretFile.randomValue();
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.builder().setDataDirectory(data).optDurable(false)
+                .setSuperuserPassword(replacement).setApplicationPassword(APP).optResetSuperuserPassword(true).start();
+             Connection c = connect(pg.jdbcUrl(), "postgres", replacement)) {
+            assertThat(c.isValid(5)).isTrue();
+            assertThatThrownBy(() -> connect(pg.jdbcUrl(), "postgres", SUPER)).isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
     void aDataDirectoryServedInThisJvmIsRefused(@TempDir Path dir) {
         Path data = dir.resolve("pg");
         try (EmbeddedPostgresServer pg = server(data).start()) {
