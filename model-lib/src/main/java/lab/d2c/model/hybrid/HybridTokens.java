@@ -63,6 +63,20 @@ public final class HybridTokens implements BatchSource {
         return new HybridTokens(grid, channels, means, stds, ids, labels);
     }
 
+    /**
+     * The same items with other discrete ids as their condition: stage one's predictions instead of the
+     * images' own codes (D2C section 4.2). The continuous tokens, the targets, stay the images'.
+     *
+     * @param conditionIds ids [items x N], in item order
+     */
+    public HybridTokens withConditionIds(int[] conditionIds) {
+        if (conditionIds.length != ids.length) {
+            throw new IllegalArgumentException("conditionIds: expected " + ids.length + " ids (" + size() + " items x "
+                    + grid * grid + "), got " + conditionIds.length);
+        }
+        return new HybridTokens(grid, channels, means, stds, conditionIds.clone(), labels);
+    }
+
     public int grid() {
         return grid;
     }

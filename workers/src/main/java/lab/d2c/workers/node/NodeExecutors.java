@@ -30,7 +30,8 @@ public final class NodeExecutors {
     public static NodeExecutors standard() {
         return new NodeExecutors(List.of(new PrepareDatasetExecutor(), new TrainVqExecutor(), new TrainVaeExecutor(),
                 new PretokenizeExecutor(), new TrainStage1Executor(), new DecodeStage1Executor(),
-                new TrainStage2Executor(), new SampleExecutor(), new lab.d2c.workers.eval.TrainClassifierExecutor(),
+                new lab.d2c.workers.stage2.PredictStage1Executor(), new TrainStage2Executor(), new SampleExecutor(),
+                new lab.d2c.workers.eval.TrainClassifierExecutor(),
                 new lab.d2c.workers.eval.ReferenceStatsExecutor(), new lab.d2c.workers.eval.EvaluateExecutor()));
     }
 

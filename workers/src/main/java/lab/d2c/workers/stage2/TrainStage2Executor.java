@@ -25,6 +25,7 @@ import lab.d2c.workers.stage1.TrainStage1Executor;
 import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.workers.training.TrainingRun;
 import lab.d2c.workers.training.TrainingSettings;
+import lab.d2c.workflows.graph.PredictStage1Node;
 import lab.d2c.workflows.graph.TrainStage2Node;
 import lab.d2c.workflows.node.NodeResult;
 
@@ -34,7 +35,9 @@ import lab.d2c.workflows.node.NodeResult;
  * checkpoints, heartbeats, metric rows {@code train/loss} and {@code train/mask_ratio}). With a
  * fusion that reads discrete tokens, the discrete embedding starts as stage one's exported table
  * ({@code stage2.init_discrete_from_stage1}) and stays fixed ({@code stage2.freeze_discrete_embedding}),
- * paper section 5.1. Exports the final weights (the EMA's when there is one).
+ * paper section 5.1. Its discrete condition is stage one's teacher-forced predictions (input
+ * {@code predictions}, section 4.2) unless {@code stage2.condition} is {@code ground-truth}.
+ * Exports the final weights (the EMA's when there is one).
  */
 public final class TrainStage2Executor implements NodeExecutor {
 
@@ -70,6 +73,12 @@ public final class TrainStage2Executor implements NodeExecutor {
         float[] table = copy ? stage1Table(ctx, stage1, modelConfig) : null;
         ctx.progress(0, "loading the latents and ids of " + tokens.count() + " images (x" + tokens.flips() + " flips)");
         HybridTokens data = TokenShards.continuous(ctx.artifacts(), tokens);
+        // section 4.2: the discrete condition is stage one's teacher-forced predictions, not the image's own codes
+        boolean onPredictions = discrete && ctx.required("stage2.condition").asText().equals(PredictStage1Node.CONDITION);
+        if (onPredictions) {
+            data = data.withConditionIds(PredictStage1Executor.read(ctx.artifacts(),
+                    ctx.task().input("predictions").artifact(PredictStage1Executor.MANIFEST), tokens));
+        }
         HybridModel model = new HybridModel(modelConfig);
         String weightsKey = ctx.prefix() + "weights.params";
 
@@ -95,6 +104,7 @@ public final class TrainStage2Executor implements NodeExecutor {
         result.put("fusion", modelConfig.fusion().key());
         result.put("discrete_embedding", copy ? (freeze ? "stage one, frozen" : "stage one, trained")
                 : discrete ? (freeze ? "random, frozen" : "random, trained") : "none");
+        result.put("condition", !discrete ? "none" : onPredictions ? "stage one's predictions" : "ground truth");
         result.put("items", data.size());
         result.put("latent_scale", tokens.latentScale());
         result.put("device", config.device());

@@ -15,7 +15,10 @@ import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.store.testing.TestStack;
 import lab.d2c.workers.node.BadNodeInputException;
+import lab.d2c.model.ar.TokenSequences;
 import lab.d2c.workers.pretokenize.PretokenizeExecutor;
+import lab.d2c.workers.pretokenize.TokenManifest;
+import lab.d2c.workers.pretokenize.TokenShards;
 import lab.d2c.workers.stage1.Stage1Nodes;
 import lab.d2c.workers.stage1.TrainStage1Executor;
 import lab.d2c.workers.tokenizer.TokenizerNodes;
@@ -120,6 +123,56 @@ class Stage2ExecutorsTest {
                     config.replace("{\"seed\":0,", "{\"seed\":1,"), inputs, (f, m, d) -> { });
             assertThat(store.getBytes(c.artifact("latents"))).isNotEqualTo(store.getBytes(a.artifact("latents")));
         }
+    }
+
+    /**
+     * D2C section 4.2: stage two's condition is stage one's teacher-forced predictions. They differ from
+     * the true codes where stage one is wrong (here a stage one of 4 steps: mostly), are the same bytes
+     * when predicted again, and train-stage2 on them still resumes bit-identical and learns other weights
+     * than on the true codes.
+     */
+    @Test
+    void stageTwoTrainsOnStageOnesPredictionsAndStillResumesBitIdentical() throws Exception {
+        String config = config(0, "cross-attention", 6, 3).replace("\"condition\":\"ground-truth\"",
+                "\"condition\":\"stage1-predictions\"");
+        Map<String, NodeResult> predictInputs = Map.of("tokens", tokens, "stage1", stage1);
+        NodeResult predictions = TokenizerNodes.run(store, new PredictStage1Executor(), "predict-stage1-s2", config,
+                predictInputs, (f, m, d) -> { });
+        NodeResult again = TokenizerNodes.run(store, new PredictStage1Executor(), "predict-stage1-s2-again", config,
+                predictInputs, (f, m, d) -> { });
+        TokenManifest manifest = TokenShards.manifest(store, tokens.artifact(PretokenizeExecutor.MANIFEST));
+        int[] predicted = PredictStage1Executor.read(store, predictions.artifact(PredictStage1Executor.MANIFEST), manifest);
+        assertThat(PredictStage1Executor.read(store, again.artifact(PredictStage1Executor.MANIFEST), manifest))
+                .containsExactly(predicted);
+        TokenSequences truth = TokenShards.discrete(store, manifest);
+        long same = 0;
+        for (int item = 0; item < truth.size(); item++) {
+            int[] row = truth.sequence(item);
+            for (int p = 0; p < row.length; p++) {
+                same += predicted[item * row.length + p] == row[p] ? 1 : 0;
+            }
+        }
+        double agreement = JSON.readTree(predictions.resultJson()).get("agreement").asDouble();
+        assertThat(agreement).isEqualTo((double) same / predicted.length);
+        assertThat(agreement).as("an undertrained stage one is often wrong").isLessThan(0.9);
+
+        Map<String, NodeResult> inputs = Map.of("tokens", tokens, "stage1", stage1, "predictions", predictions);
+        NodeResult straight = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-pred-straight", config,
+                inputs, (f, m, d) -> { });
+        assertThat(JSON.readTree(straight.resultJson()).get("condition").asText()).isEqualTo("stage one's predictions");
+        assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-pred-lost", config,
+                inputs, (f, m, d) -> {
+                    if (m.startsWith("step 5/")) {
+                        throw new IllegalStateException("worker lost");
+                    }
+                })).hasMessageContaining("worker lost");
+        NodeResult resumed = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-pred-lost", config, inputs,
+                (f, m, d) -> { });
+        assertThat(store.getBytes(resumed.artifact("weights"))).isEqualTo(store.getBytes(straight.artifact("weights")));
+        NodeResult onTruth = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-truth",
+                config(0, "cross-attention", 6, 3), Map.of("tokens", tokens, "stage1", stage1), (f, m, d) -> { });
+        assertThat(JSON.readTree(onTruth.resultJson()).get("condition").asText()).isEqualTo("ground truth");
+        assertThat(store.getBytes(onTruth.artifact("weights"))).isNotEqualTo(store.getBytes(straight.artifact("weights")));
     }
 
     @Test

@@ -12,6 +12,7 @@ public final class Stage2Nodes {
                 + "\"encoder_width\":16,\"encoder_depth\":1,\"encoder_heads\":2,\"decoder_width\":16,"
                 + "\"decoder_depth\":1,\"decoder_heads\":2,\"mlp_ratio\":2.0,\"buffer_size\":4,"
                 + "\"init_discrete_from_stage1\":true,\"freeze_discrete_embedding\":true,\"mask_ratio_min\":0.7,"
+                + "\"condition\":\"ground-truth\",\"condition_temperature\":1.0,"
                 + "\"class_dropout\":0.1,\"discrete_dropout\":0.1,\"attention_dropout\":0.1,\"projection_dropout\":0.1,"
                 + "\"head_width\":16,\"head_depth\":1,\"diffusion_batch_mul\":2,\"noise_schedule\":\"cosine\","
                 + "\"sampling_steps\":5,"

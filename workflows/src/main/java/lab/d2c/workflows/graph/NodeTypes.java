@@ -11,7 +11,7 @@ public final class NodeTypes {
     /** Every node kind, in no particular order (the planner sorts topologically). */
     public static final List<NodeType> ALL = List.of(
             new PrepareDatasetNode(), new TrainVqNode(), new TrainVaeNode(), new PretokenizeNode(),
-            new TrainStage1Node(), new DecodeStage1Node(), new TrainStage2Node(), new SampleNode(),
+            new TrainStage1Node(), new DecodeStage1Node(), new PredictStage1Node(), new TrainStage2Node(), new SampleNode(),
             new TrainClassifierNode(), new ReferenceStatsNode(), new EvaluateNode());
 
     private static final Map<String, NodeType> BY_KIND = index();

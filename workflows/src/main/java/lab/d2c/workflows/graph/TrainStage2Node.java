@@ -9,8 +9,10 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * {@code train-stage2}: the hybrid MAE with its fusion module and diffusion head (paper sections
  * 4.2, 4.3, 5.1) on the pretokenized continuous latents and VQ ids. Reads the {@code stage2}
  * section except {@code stage2.sample}, with its own seed. Every fusion but {@code none} also
- * takes stage one, whose token embedding starts (and may freeze) its discrete embedding. Applies
- * to arms whose config has a {@code stage2} section.
+ * takes stage one, whose token embedding starts (and may freeze) its discrete embedding, and
+ * trains on stage one's teacher-forced predictions ({@code predict-stage1}, section 4.2) unless
+ * {@code stage2.condition} is {@code ground-truth}. Applies to arms whose config has a
+ * {@code stage2} section.
  */
 public final class TrainStage2Node implements NodeType {
 
@@ -26,7 +28,7 @@ public final class TrainStage2Node implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 1;
+        return 2; // 2: trains on stage one's predictions by default (issue 21)
     }
 
     @Override
@@ -46,7 +48,11 @@ public final class TrainStage2Node implements NodeType {
 
     @Override
     public Map<String, String> inputs(ObjectNode config) {
-        return usesStage1(config) ? Map.of("tokens", PretokenizeNode.KIND, "stage1", TrainStage1Node.KIND)
-                : Map.of("tokens", PretokenizeNode.KIND);
+        if (!usesStage1(config)) {
+            return Map.of("tokens", PretokenizeNode.KIND);
+        }
+        return PredictStage1Node.trainsOnPredictions(config)
+                ? Map.of("tokens", PretokenizeNode.KIND, "stage1", TrainStage1Node.KIND, "predictions", PredictStage1Node.KIND)
+                : Map.of("tokens", PretokenizeNode.KIND, "stage1", TrainStage1Node.KIND);
     }
 }

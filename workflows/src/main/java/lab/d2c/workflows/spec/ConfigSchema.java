@@ -25,6 +25,9 @@ public final class ConfigSchema {
     public static final List<String> FUSION_KINDS = List.of("none", "cross-attention", "q-former", "q-former-decoder",
             "discon");
 
+    /** What stage two's discrete condition is while it trains. */
+    public static final List<String> CONDITIONS = List.of("stage1-predictions", "ground-truth");
+
     /** The feature extractors of the metrics. */
     public static final List<String> EXTRACTORS = List.of("classifier", "inception");
 
@@ -164,6 +167,10 @@ public final class ConfigSchema {
                 ConfigField.bool(p + "init_discrete_from_stage1",
                         "start the discrete embedding from stage one's table (section 5.1)"),
                 ConfigField.bool(p + "freeze_discrete_embedding", "keep the discrete embedding fixed while training"),
+                ConfigField.enumeration(p + "condition", CONDITIONS, "the discrete tokens stage two trains on: stage one's"
+                        + " teacher-forced predictions (section 4.2) or the image's own codes (DisCon's setting)"),
+                ConfigField.number(p + "condition_temperature", 0, 10,
+                        "stage one's predictions: 0 = its most likely token, > 0 = a draw at this temperature"),
                 ConfigField.number(p + "mask_ratio_min", 0.01, 0.99, "lower bound of the training mask ratio (0.7)"),
                 ConfigField.number(p + "class_dropout", 0, 0.99, "class to the fake class, for guidance (0.1)"),
                 ConfigField.number(p + "discrete_dropout", 0, 0.99, "discrete tokens to the fake tokens (0.1)"),

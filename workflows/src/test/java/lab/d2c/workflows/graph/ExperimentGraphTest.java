@@ -80,13 +80,52 @@ class ExperimentGraphTest {
         ExperimentGraph without = ExperimentGraph.plan(config(BASE));
         assertThat(without.node(TrainStage2Node.KIND)).isEmpty();
         ExperimentGraph qformer = ExperimentGraph.plan(config(BASE.replace("}}", "},\"stage2\":{\"fusion\":\"q-former\"}}")));
-        assertThat(qformer.node(TrainStage2Node.KIND).orElseThrow().inputKeys()).containsOnlyKeys("tokens", "stage1");
+        assertThat(qformer.node(TrainStage2Node.KIND).orElseThrow().inputKeys())
+                .containsOnlyKeys("tokens", "stage1", "predictions");
         assertThat(qformer.node(SampleNode.KIND).orElseThrow().inputKeys()).containsOnlyKeys("stage2", "stage1", "vae");
         ExperimentGraph mar = ExperimentGraph.plan(config(BASE.replace("}}", "},\"stage2\":{\"fusion\":\"none\"}}")));
         assertThat(mar.node(TrainStage2Node.KIND).orElseThrow().inputKeys()).containsOnlyKeys("tokens");
         assertThat(mar.node(SampleNode.KIND).orElseThrow().inputKeys()).containsOnlyKeys("stage2", "vae");
         // stage one still trains for the arm's discrete-only baseline, but not as an input of stage two
         assertThat(mar.node(TrainStage1Node.KIND)).isPresent();
+    }
+
+    /**
+     * Section 4.2: stage two trains on stage one's predictions, a node of their own that every arm sharing
+     * stage one shares (a cache hit for the second arm), whatever its fusion or run seed; ground-truth
+     * arms (DisCon's setting) and MAR arms have none.
+     */
+    @Test
+    void stageOnesPredictionsAreOneNodeSharedByTheArmsThatShareStageOne() throws Exception {
+        ObjectNode crossAttention = config(BASE.replace("}}", "},\"stage1\":{\"width\":8},"
+                + "\"stage2\":{\"fusion\":\"cross-attention\",\"condition\":\"stage1-predictions\","
+                + "\"condition_temperature\":1.0}}"));
+        ObjectNode qformerOtherSeed = crossAttention.deepCopy();
+        qformerOtherSeed.put("seed", 3);
+        ((ObjectNode) qformerOtherSeed.get("stage2")).put("fusion", "q-former");
+        GraphNode a = ExperimentGraph.plan(crossAttention).node(PredictStage1Node.KIND).orElseThrow();
+        GraphNode b = ExperimentGraph.plan(qformerOtherSeed).node(PredictStage1Node.KIND).orElseThrow();
+        assertThat(b.key()).isEqualTo(a.key());
+        assertThat(a.inputKeys()).containsOnlyKeys("tokens", "stage1");
+        assertThat(ExperimentGraph.plan(crossAttention).node(TrainStage2Node.KIND).orElseThrow().inputKeys()
+                .get("predictions")).isEqualTo(a.key());
+
+        ObjectNode otherStageOne = crossAttention.deepCopy();
+        ((ObjectNode) otherStageOne.get("stage1")).put("width", 16);
+        assertThat(ExperimentGraph.plan(otherStageOne).node(PredictStage1Node.KIND).orElseThrow().key())
+                .isNotEqualTo(a.key());
+        ObjectNode argmax = crossAttention.deepCopy();
+        ((ObjectNode) argmax.get("stage2")).put("condition_temperature", 0.0);
+        assertThat(ExperimentGraph.plan(argmax).node(PredictStage1Node.KIND).orElseThrow().key()).isNotEqualTo(a.key());
+
+        ObjectNode groundTruth = crossAttention.deepCopy();
+        ((ObjectNode) groundTruth.get("stage2")).put("condition", "ground-truth");
+        assertThat(ExperimentGraph.plan(groundTruth).node(PredictStage1Node.KIND)).isEmpty();
+        assertThat(ExperimentGraph.plan(groundTruth).node(TrainStage2Node.KIND).orElseThrow().inputKeys())
+                .containsOnlyKeys("tokens", "stage1");
+        ObjectNode mar = crossAttention.deepCopy();
+        ((ObjectNode) mar.get("stage2")).put("fusion", "none");
+        assertThat(ExperimentGraph.plan(mar).node(PredictStage1Node.KIND)).isEmpty();
     }
 
     @Test
