@@ -89,8 +89,10 @@ class PresetsAndBundledSweepsTest {
             // the arms; every arm shares the data, tokenizers, tokens, stage one and the scorer
             if (name.equals("demo")) {
                 assertThat(arms).extracting(Arm::name).containsExactly("demo/mar/seed=0", "demo/cross-attention/seed=0",
-                        "demo/q-former-16/seed=0", "demo/discrete-only/seed=0");
-                assertThat(arms.get(2).config().at("/stage2/queries").asInt()).isEqualTo(16);
+                        "demo/q-former-4/seed=0", "demo/discrete-only/seed=0");
+                // the paper's 16 of 64 buffer slots: 4 of 16, so the class keeps 12 slots
+                assertThat(arms.get(2).config().at("/stage2/queries").asInt()).isEqualTo(4);
+                assertThat(arms.get(2).config().at("/stage2/buffer_size").asInt()).isEqualTo(16);
                 assertThat(arms.get(3).config().at("/eval/images").asText()).isEqualTo("decode-stage1");
             } else {
                 assertThat(arms).hasSize(7 * 3 * 3);
