@@ -26,7 +26,7 @@ public final class TrainStage2Node implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 1;
+        return 2; // 2: stage2.discrete_positions (learned by default) gives the attention fusions positions
     }
 
     @Override
