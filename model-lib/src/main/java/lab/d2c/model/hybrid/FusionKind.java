@@ -33,6 +33,14 @@ public enum FusionKind {
         return this != NONE;
     }
 
+    /**
+     * Whether the discrete features are read only through attention (keys and values, or the Q-Former),
+     * which is blind to their order: the kinds that {@link DiscretePositions} gives a position term.
+     */
+    public boolean attendsToDiscreteTokens() {
+        return this == CROSS_ATTENTION || qFormer();
+    }
+
     public boolean qFormer() {
         return this == Q_FORMER || this == Q_FORMER_DECODER;
     }

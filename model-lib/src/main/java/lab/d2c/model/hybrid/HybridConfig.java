@@ -32,12 +32,15 @@ import lab.d2c.model.diffusion.NoiseSchedule;
  * @param diffusionBatchMul times each token is repeated with fresh (t, eps) in the loss (4)
  * @param noiseSchedule     {@code linear}, {@code cosine}, {@code sin} or {@code pow(phi)}
  * @param samplingSteps     diffusion steps when sampling (100)
+ * @param discretePositions whether the attention fusions' discrete features get a learned position term
+ *                          ({@link DiscretePositions}; {@code learned} is the default, {@code none} Eq. 4 as written)
  */
 public record HybridConfig(int grid, int tokenChannels, int numClasses, int vocabSize, int encoderWidth,
         int encoderDepth, int encoderHeads, int decoderWidth, int decoderDepth, int decoderHeads, double mlpRatio,
         int bufferSize, FusionKind fusion, int queries, int qformerDepth, int discreteWidth, double maskRatioMin,
         double classDropout, double discreteDropout, double attentionDropout, double projectionDropout,
-        int headWidth, int headDepth, int diffusionBatchMul, String noiseSchedule, int samplingSteps) {
+        int headWidth, int headDepth, int diffusionBatchMul, String noiseSchedule, int samplingSteps,
+        DiscretePositions discretePositions) {
 
     /** Standard deviation of the learned embeddings' initialization (MAR). */
     public static final float INIT_STD = 0.02f;
@@ -81,6 +84,10 @@ public record HybridConfig(int grid, int tokenChannels, int numClasses, int voca
         if (samplingSteps < 1 || samplingSteps > NoiseSchedule.TRAINING_STEPS) {
             throw new IllegalArgumentException("stage2.sampling_steps must be in [1, 1000], got " + samplingSteps);
         }
+        if (discretePositions == null) {
+            throw new IllegalArgumentException("stage2.discrete_positions is required: one of "
+                    + DiscretePositions.keys());
+        }
     }
 
     private static void positive(String key, int v) {
@@ -116,26 +123,33 @@ public record HybridConfig(int grid, int tokenChannels, int numClasses, int voca
      */
     public static HybridConfig tiny(int grid, int tokenChannels, int numClasses, int vocabSize, FusionKind fusion) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, 64, 2, 4, 64, 2, 4, 4.0, 16, fusion, 4, 1,
-                64, 0.7, 0.1, 0.1, 0.0, 0.0, 128, 2, 4, "cosine", 100);
+                64, 0.7, 0.1, 0.1, 0.0, 0.0, 128, 2, 4, "cosine", 100, DiscretePositions.LEARNED);
     }
 
     /** D2C-B: MAR-B's MAE (768 x 12 + 12, 12 heads, buffer 64), head 1024 x 6, 16 queries, LlamaGen-B's 768-wide embedding. */
     public static HybridConfig b(int grid, int tokenChannels, int numClasses, int vocabSize, FusionKind fusion) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, 768, 12, 12, 768, 12, 12, 4.0, 64, fusion,
-                16, 2, 768, 0.7, 0.1, 0.1, 0.1, 0.1, 1024, 6, 4, "cosine", 100);
+                16, 2, 768, 0.7, 0.1, 0.1, 0.1, 0.1, 1024, 6, 4, "cosine", 100, DiscretePositions.LEARNED);
     }
 
     public HybridConfig withFusion(FusionKind newFusion, int newQueries) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
                 decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, newFusion, newQueries, qformerDepth,
                 discreteWidth, maskRatioMin, classDropout, discreteDropout, attentionDropout, projectionDropout,
-                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps);
+                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps, discretePositions);
     }
 
     public HybridConfig withDropout(double cls, double discrete, double attention, double projection) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
                 decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, fusion, queries, qformerDepth,
                 discreteWidth, maskRatioMin, cls, discrete, attention, projection, headWidth, headDepth,
-                diffusionBatchMul, noiseSchedule, samplingSteps);
+                diffusionBatchMul, noiseSchedule, samplingSteps, discretePositions);
+    }
+
+    public HybridConfig withDiscretePositions(DiscretePositions positions) {
+        return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
+                decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, fusion, queries, qformerDepth,
+                discreteWidth, maskRatioMin, classDropout, discreteDropout, attentionDropout, projectionDropout,
+                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps, positions);
     }
 }

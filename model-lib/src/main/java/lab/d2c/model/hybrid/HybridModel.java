@@ -33,7 +33,8 @@ import lab.d2c.model.train.TrainableModel;
  * class tokens before the sequence (Q-Former outputs in its last L slots); an MAE encoder over the
  * buffer and the unmasked tokens; a decoder over all positions with a learned mask token at the
  * masked ones, giving the condition z per position; the {@link DiffusionLoss} on the masked tokens.
- * Discrete tokens enter by the {@link FusionKind}. For classifier-free guidance a sample's class
+ * Discrete tokens enter by the {@link FusionKind}, with a learned position term where it reads them by
+ * attention ({@link DiscretePositions}). For classifier-free guidance a sample's class
  * becomes a learned fake class with {@code classDropout} and its discrete tokens learned fake tokens
  * with {@code discreteDropout}; one uniform draw decides both, so with equal probabilities a dropped
  * sample is fully unconditional, as the guidance's unconditional branch is (section 5.1).
@@ -52,6 +53,8 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
     private final Parameter fakeDiscrete;
     private final Linear discreteToEncoder;
     private final Linear discreteToDecoder;
+    private final Parameter discreteEncoderPositions;
+    private final Parameter discreteDecoderPositions;
     private final QFormer qFormer;
     private final Linear tokenProjection;
     private final LayerNorm tokenProjectionNorm;
@@ -89,6 +92,13 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
             this.discreteToEncoder = null;
             this.discreteToDecoder = null;
         }
+        // where each discrete token sits, for the fusions that read the features only by attention
+        // (DiscretePositions): one table per projected width, as MAR keeps one per encoder and decoder
+        boolean positions = fusion.attendsToDiscreteTokens() && config.discretePositions() == DiscretePositions.LEARNED;
+        this.discreteEncoderPositions = positions ? addParameter(learned("discrete_pos_embed_encoder", new Shape(n, e)))
+                : null;
+        this.discreteDecoderPositions = positions && discreteToDecoder != null
+                ? addParameter(learned("discrete_pos_embed_decoder", new Shape(n, d))) : null;
         this.qFormer = fusion.qFormer() ? addChildBlock("qformer", new QFormer(config.queries(), e,
                 config.encoderHeads(), config.qformerDepth(), config.mlpRatio(), fusion == FusionKind.Q_FORMER_DECODER,
                 config.attentionDropout(), config.projectionDropout())) : null;
@@ -186,6 +196,14 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         NDArray toEncoder = discreteToEncoder.forward(store, new NDList(features), training).singletonOrThrow();
         NDArray toDecoder = discreteToDecoder == null ? null
                 : discreteToDecoder.forward(store, new NDList(features), training).singletonOrThrow();
+        // h_q = Linear(Embed(q)) + P: after the projection, as MAR adds its positions after z_proj; before
+        // the cross-attention's keys and values and the Q-Former's encoder, which cannot tell rows apart
+        if (discreteEncoderPositions != null) {
+            toEncoder = toEncoder.add(param(store, discreteEncoderPositions, like, training));
+        }
+        if (discreteDecoderPositions != null) {
+            toDecoder = toDecoder.add(param(store, discreteDecoderPositions, like, training));
+        }
         NDArray queries = qFormer == null ? null : qFormer.forward(store, toEncoder, rng);
         return new DiscreteContext(toEncoder, toDecoder, queries);
     }

@@ -3,11 +3,13 @@ package lab.d2c.model.hybrid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +90,78 @@ class HybridModelTest {
                 assertThat(changed).containsExactly(base);
             }
         }
+    }
+
+    /**
+     * Each sample's ids moved to other grid positions (a shuffle per sample): the same codes, another
+     * layout. Attention over the discrete rows cannot tell the layouts apart unless the rows carry their
+     * positions, so z must move with {@code learned} and stay (up to float rounding) with {@code none}.
+     */
+    @ParameterizedTest
+    @EnumSource(value = FusionKind.class, names = {"CROSS_ATTENTION", "Q_FORMER", "Q_FORMER_DECODER"})
+    void theAttentionFusionsSeeWhereADiscreteTokenSitsOnlyWithLearnedPositions(FusionKind fusion) {
+        int[] ids = new SplittableRandom(3).ints(B * N, 0, HybridFixtures.VOCAB).toArray();
+        int[] moved = new int[ids.length];
+        SplittableRandom r = new SplittableRandom(8);
+        for (int i = 0; i < B; i++) {
+            int[] order = GenerationOrder.random(N, r);
+            for (int p = 0; p < N; p++) {
+                moved[i * N + p] = ids[i * N + order[p]];
+            }
+        }
+        assertThat(moved).isNotEqualTo(ids);
+        // a fixed init: the position term's effect at init is small (near-uniform attention averages the
+        // rows' positions away), so the margins below are checked on known weights
+        Engine.getInstance().setRandomSeed(11);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray tokens = m.randomNormal(new Shape(B, N, HybridFixtures.CHANNELS));
+            for (DiscretePositions positions : DiscretePositions.values()) {
+                HybridModel model = initialized(m,
+                        HybridFixtures.small(fusion, 4).withDiscretePositions(positions));
+                float[] base = z(m, model, tokens, ids, false).toFloatArray();
+                float[] other = z(m, model, tokens, moved, false).toFloatArray();
+                double largest = 0;
+                for (int i = 0; i < base.length; i++) {
+                    largest = Math.max(largest, Math.abs(base[i] - other[i]));
+                }
+                String what = fusion.key() + " with discrete_positions " + positions.key();
+                System.out.printf("%s: largest change of z under a layout shuffle %.3g%n", what, largest);
+                if (positions == DiscretePositions.LEARNED) {
+                    // far above float rounding (the none arm's difference, about 1e-6)
+                    assertThat(largest).as(what).isGreaterThan(1e-4);
+                } else {
+                    assertThat(largest).as(what).isLessThan(1e-5);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FusionKind.class)
+    void learnedDiscretePositionsAddTablesOnlyWhereAttentionReadsTheDiscreteTokens(FusionKind fusion) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HybridConfig config = HybridFixtures.small(fusion, 4);
+            List<String> learned = names(initialized(m, config.withDiscretePositions(DiscretePositions.LEARNED)));
+            List<String> none = names(initialized(m, config.withDiscretePositions(DiscretePositions.NONE)));
+            assertThat(none).noneMatch(name -> name.startsWith("discrete_pos_embed"));
+            List<String> added = learned.stream().filter(name -> !none.contains(name)).toList();
+            switch (fusion) {
+                case CROSS_ATTENTION -> assertThat(added)
+                        .containsExactly("discrete_pos_embed_encoder", "discrete_pos_embed_decoder");
+                case Q_FORMER, Q_FORMER_DECODER -> assertThat(added).containsExactly("discrete_pos_embed_encoder");
+                default -> assertThat(learned)
+                        .as("none reads no discrete tokens; discon adds them position by position").isEqualTo(none);
+            }
+        }
+        assertThat(HybridConfig.tiny(4, 4, 3, 16, fusion).discretePositions()).isEqualTo(DiscretePositions.LEARNED);
+        assertThat(HybridConfig.b(16, 16, 1000, 16384, fusion).discretePositions())
+                .isEqualTo(DiscretePositions.LEARNED);
+        assertThatThrownBy(() -> DiscretePositions.of("rope"))
+                .hasMessage("stage2.discrete_positions 'rope' is not one of learned, none");
+    }
+
+    private static List<String> names(HybridModel model) {
+        return model.getParameters().keys();
     }
 
     @Test

@@ -3,6 +3,7 @@ package lab.d2c.workers.stage2;
 import static lab.d2c.workers.training.TrainingSettings.build;
 import static lab.d2c.workers.training.TrainingSettings.integer;
 
+import lab.d2c.model.hybrid.DiscretePositions;
 import lab.d2c.model.hybrid.FusionKind;
 import lab.d2c.model.hybrid.HybridConfig;
 import lab.d2c.model.hybrid.HybridSamplingSettings;
@@ -35,7 +36,8 @@ public final class Stage2Settings {
                 number(ctx, p + "discrete_dropout"), number(ctx, p + "attention_dropout"),
                 number(ctx, p + "projection_dropout"), integer(ctx, p + "head_width"), integer(ctx, p + "head_depth"),
                 integer(ctx, p + "diffusion_batch_mul"), ctx.required(p + "noise_schedule").asText(),
-                integer(ctx, p + "sampling_steps")));
+                integer(ctx, p + "sampling_steps"),
+                DiscretePositions.of(ctx.required(p + "discrete_positions").asText())));
     }
 
     public static HybridSamplingSettings sampling(NodeContext ctx) {

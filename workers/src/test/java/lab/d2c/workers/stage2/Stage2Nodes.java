@@ -9,6 +9,7 @@ public final class Stage2Nodes {
     /** The {@code "stage2":{...}} member: widths 16, one block each, buffer 4, 4 sampled images in 2 steps. */
     public static String section(String fusion, long steps, long checkpointEvery) {
         return "\"stage2\":{\"seed\":5,\"fusion\":\"" + fusion + "\",\"queries\":2,\"qformer_depth\":1,"
+                + "\"discrete_positions\":\"learned\","
                 + "\"encoder_width\":16,\"encoder_depth\":1,\"encoder_heads\":2,\"decoder_width\":16,"
                 + "\"decoder_depth\":1,\"decoder_heads\":2,\"mlp_ratio\":2.0,\"buffer_size\":4,"
                 + "\"init_discrete_from_stage1\":true,\"freeze_discrete_embedding\":true,\"mask_ratio_min\":0.7,"

@@ -28,7 +28,7 @@ public final class TrainStage2Node implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 2; // 2: trains on stage one's predictions by default (issue 21)
+        return 2; // 2 (issue 21): trains on stage one's predictions, and the attention fusions see positions
     }
 
     @Override

@@ -28,6 +28,9 @@ public final class ConfigSchema {
     /** What stage two's discrete condition is while it trains. */
     public static final List<String> CONDITIONS = List.of("stage1-predictions", "ground-truth");
 
+    /** The settings of stage2.discrete_positions (model-lib's DiscretePositions); learned is the default. */
+    public static final List<String> DISCRETE_POSITIONS = List.of("learned", "none");
+
     /** The feature extractors of the metrics. */
     public static final List<String> EXTRACTORS = List.of("classifier", "inception");
 
@@ -156,6 +159,9 @@ public final class ConfigSchema {
                         "how the discrete tokens enter: none is the MAR baseline"),
                 ConfigField.integer(p + "queries", 1, 4096, "Q-Former queries L (they take L buffer slots)"),
                 ConfigField.integer(p + "qformer_depth", 1, 64, "Q-Former blocks in its encoder and in its decoder"),
+                ConfigField.enumeration(p + "discrete_positions", DISCRETE_POSITIONS,
+                        "learned: a learned position embedding on the discrete features that cross-attention and "
+                                + "the Q-Former read (they are order-blind without it); none: Eq. 4 as written"),
                 ConfigField.integer(p + "encoder_width", 4, 8192, "MAE encoder width (MAR-B 768)"),
                 ConfigField.integer(p + "encoder_depth", 1, 256, "MAE encoder blocks"),
                 ConfigField.integer(p + "encoder_heads", 1, 256, "MAE encoder heads; must divide encoder_width"),

@@ -127,6 +127,25 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void discretePositionsIsAStageTwoKeyWhoseDefaultIsLearned() {
+        assertThat(SCHEMA.keysUnder("stage2")).contains("stage2.discrete_positions");
+        assertThat(field("stage2.discrete_positions").allowed()).containsExactly("learned", "none");
+        assertValid("stage2.discrete_positions", TextNode.valueOf("none"));
+        assertInvalid("stage2.discrete_positions", TextNode.valueOf("rope"),
+                "must be one of learned, none; got 'rope'");
+        for (String preset : Presets.names()) {
+            assertThat(Presets.load(preset).at("/stage2/discrete_positions").asText()).as(preset).isEqualTo("learned");
+        }
+        // through a whole spec: the bad value is refused naming the field, the ablation arm parses
+        FieldError bad = Specs.onlyErrorOf(Specs.minimal("config:\n  stage2.discrete_positions: rope\n"));
+        assertThat(bad.path()).endsWith("stage2.discrete_positions");
+        assertThat(bad.reason()).contains("must be one of learned, none");
+        SweepSpec none = SweepSpecParser.parse(Specs.minimal("config:\n  stage2.discrete_positions: none\n"),
+                SweepSpecParser.DEFAULT_MAX_ARMS);
+        assertThat(none.config().at("/stage2/discrete_positions").asText()).isEqualTo("none");
+    }
+
+    @Test
     void containersAreWrongTypes() {
         assertInvalid("data.image_size", JsonNodeFactory.instance.arrayNode().add(1),
                 "expected an integer in [8, 1024], got a list");
