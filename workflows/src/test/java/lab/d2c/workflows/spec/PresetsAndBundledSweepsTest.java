@@ -76,7 +76,10 @@ class PresetsAndBundledSweepsTest {
         if (name.equals("fusions")) {
             assertThat(arms).extracting(a -> a.config().at("/stage2/fusion").asText())
                     .containsExactly("q-former", "none", "cross-attention", "q-former-decoder", "discon");
-            assertThat(arms.get(0).name()).isEqualTo("fusions/stage2.fusion=q-former/seed=0");
+            assertThat(arms.get(0).name()).isEqualTo("fusions/q-former/seed=0");
+            assertThat(arms.get(4).config().at("/stage2/condition").asText()).as("DisCon's setting")
+                    .isEqualTo("ground-truth");
+            assertThat(arms.get(0).config().at("/stage2/condition").asText()).isEqualTo("stage1-predictions");
             // everything before stage two is the stage1 sweep's, so only stage two runs after it
             ObjectNode stage1 = SweepSpecParser.parse(BundledSweeps.read("stage1")).config();
             for (String shared : List.of("data", "vq", "vae", "pretokenize", "stage1")) {
