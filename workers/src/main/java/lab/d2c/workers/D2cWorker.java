@@ -154,7 +154,7 @@ public final class D2cWorker implements AutoCloseable {
                 throw new IllegalStateException("D2cWorker needs client, task queue, database and artifacts");
             }
             if (nodes && device.equals("cpu")) {
-                // Fail at start, not hours into a training (../shared/notes/djl.md, pitfall 15).
+                // Fail at start, not hours into a training (docs/djl-pitfalls.md, pitfall 15).
                 lab.d2c.model.runtime.ConvGradientCheck.run().ifPresent(problem -> {
                     throw new IllegalStateException(problem);
                 });

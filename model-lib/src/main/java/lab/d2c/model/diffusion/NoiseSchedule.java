@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *   <li>{@code linear}: DDPM's betas from 1e-4 to 0.02, scaled by 1000 / T;</li>
  *   <li>{@code cosine}: Nichol and Dhariwal's alphaBar(u) = cos^2((u + 0.008) / 1.008 * pi / 2),
  *       MAR's default;</li>
- *   <li>{@code sin}: RDPM's signal rate sin(pi/2 * t'/T) (../shared/papers/rdpm.txt, Table 4),
+ *   <li>{@code sin}: RDPM's signal rate sin(pi/2 * t'/T) (RDPM, Wu et al. 2024, arXiv:2412.18390, Table 4),
  *       with t' = T - t counting towards the clean end, so the signal sqrt(alphaBar(u)) =
  *       cos(pi/2 * u) at u = t/T: the cosine schedule without its offset;</li>
  *   <li>{@code pow(phi)}: RDPM's signal rate phi^(T' - t') over its T' = 10 steps, stretched to

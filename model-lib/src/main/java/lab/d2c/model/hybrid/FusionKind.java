@@ -16,7 +16,10 @@ public enum FusionKind {
     Q_FORMER("q-former"),
     /** The decoder-only Q-Former of Table 3: the queries attend to the discrete features directly. */
     Q_FORMER_DECODER("q-former-decoder"),
-    /** DisCon: discrete features added position-wise to the continuous inputs (../shared/papers/discon.md). */
+    /**
+     * DisCon: discrete features added position-wise to the continuous inputs (DisCon, Zheng et al.
+     * 2025, arXiv:2507.01756, section 3.3).
+     */
     DISCON("discon");
 
     private final String key;

@@ -73,7 +73,7 @@ public final class QFormer extends AbstractBlock {
         }
         long b = features.getShape().get(0);
         // zeros on the step's manager first: an array derived from a parameter would attach to the
-        // parameter's manager and leak (../shared/notes/djl.md, pitfall 3)
+        // parameter's manager and leak (docs/djl-pitfalls.md, pitfall 3)
         NDArray q = features.getManager().zeros(new Shape(b, queryCount, width), features.getDataType(),
                 features.getDevice()).add(store.getValue(queries, features.getDevice(), training));
         for (TransformerBlock block : decoder) {

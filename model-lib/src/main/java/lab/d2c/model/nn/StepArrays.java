@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Arrays that must live where the activations live. Two DJL pitfalls (../shared/notes/djl.md) meet
+ * Arrays that must live where the activations live. Two DJL pitfalls (docs/djl-pitfalls.md) meet
  * here: {@code x.mul(Number)} frees the scalar while autograd still holds it (pitfall 1), so scalars
  * are natively allocated 0-d arrays; and arrays derived from a parameter attach to the parameter's
  * manager, which never closes (pitfall 3), so they are moved to the activations' manager.

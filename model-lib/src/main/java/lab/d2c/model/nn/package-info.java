@@ -7,7 +7,7 @@
  * (copied from stage one and frozen in stage two) and {@link lab.d2c.model.nn.SeededDropout} (masks from seeded
  * draws, so a resumed run drops the same units).
  *
- * <p>Rules every block here follows (../shared/notes/djl.md): scalar constants are NDArrays made by
+ * <p>Rules every block here follows (docs/djl-pitfalls.md): scalar constants are NDArrays made by
  * {@link lab.d2c.model.nn.StepArrays#scalar} (pitfall 1), arrays derived from a parameter are moved to
  * the manager of the activations with {@link lab.d2c.model.nn.StepArrays#adopt} (pitfall 3), float32 or
  * float64 only (pitfall 2).

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Checks that libtorch's CPU convolution gives finite input gradients on the shapes where its
  * oneDNN AVX2/AVX-512 kernels were seen to return NaN (8 channels, 8x8 and 16x16, batch 2, on an
- * AMD EPYC host; ../shared/notes/djl.md, pitfall 15). Workers run it before training on the CPU
+ * AMD EPYC host; docs/djl-pitfalls.md, pitfall 15). Workers run it before training on the CPU
  * so a bad kernel fails loudly at start instead of as a NaN loss hours later.
  */
 public final class ConvGradientCheck {

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Scalar constants as natively allocated 0-d arrays. {@code x.mul(2f)} wraps the 2 in a Java
  * direct buffer that a GC can free while autograd still reads it, which corrupted gradients in
- * 165 of 200 iterations of a repro (../shared/notes/djl.md, pitfall 1); {@code manager.full}
+ * 165 of 200 iterations of a repro (docs/djl-pitfalls.md, pitfall 1); {@code manager.full}
  * allocates in libtorch instead.
  */
 public final class Scalars {

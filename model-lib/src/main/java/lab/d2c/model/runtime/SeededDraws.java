@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  * Random arrays drawn on the array's device from libtorch's generator, re-seeded for each draw
  * from a seed the caller derives from (run seed, step, purpose). Large draws (dropout masks of
  * a GPU batch) are too slow to make in Java, and libtorch's generator state cannot be saved
- * through DJL (../shared/notes/djl.md, pitfall 11); seeding every draw makes a resumed run draw
+ * through DJL (docs/djl-pitfalls.md, pitfall 11); seeding every draw makes a resumed run draw
  * exactly what an uninterrupted one drew. Seeding is process-wide, so seed-then-draw (and
  * seed-then-initialize, see {@code TrainingLoop}) hold {@link #LOCK}.
  */

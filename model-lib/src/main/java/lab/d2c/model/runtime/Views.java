@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * Handles onto a parameter's storage, attached to a short-lived manager. Arrays derived from a
- * parameter attach to the parameter's manager, which never closes (../shared/notes/djl.md,
+ * parameter attach to the parameter's manager, which never closes (docs/djl-pitfalls.md,
  * pitfall 3), so every view is moved to the caller's per-step manager at once.
  */
 public final class Views {

@@ -18,7 +18,7 @@ import lab.d2c.model.runtime.Views;
 /**
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter), written here because DJL's
  * {@code Optimizer.adamW()} has no parameter groups and keeps its moments private, so they could
- * not go into a checkpoint (../shared/notes/djl.md, pitfall 6). Per parameter, at step t:
+ * not go into a checkpoint (docs/djl-pitfalls.md, pitfall 6). Per parameter, at step t:
  *
  * <pre>
  * w &larr; w (1 - lr wd)            only where the {@link DecayRule} says so

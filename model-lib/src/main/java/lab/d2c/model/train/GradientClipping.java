@@ -12,7 +12,7 @@ import lab.d2c.model.runtime.Views;
 
 /**
  * Global-norm gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}. DJL's
- * {@code optClipGrad} clamps each element from above only (../shared/notes/djl.md, pitfall 5),
+ * {@code optClipGrad} clamps each element from above only (docs/djl-pitfalls.md, pitfall 5),
  * which changes gradient directions and leaves large negative entries alone.
  */
 public final class GradientClipping {

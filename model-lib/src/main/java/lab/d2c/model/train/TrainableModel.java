@@ -24,7 +24,7 @@ public interface TrainableModel {
      * The training loss of one batch. Called inside the loop's gradient collector; every
      * temporary must live on {@code step} (closed after the step). Every random draw must come
      * from {@code rng}, never from libtorch's global generator, so a resumed run draws the same
-     * numbers (../shared/notes/djl.md, pitfall 11). Scalar constants must be NDArrays (pitfall 1).
+     * numbers (docs/djl-pitfalls.md, pitfall 11). Scalar constants must be NDArrays (pitfall 1).
      *
      * @param step  per-step manager
      * @param batch the batch, as the data source produced it

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one training loop. Each step, on its own {@link NDManager} closed after the step
- * (../shared/notes/djl.md, pitfall 3): zero the gradients (the collector does not, pitfall 4),
+ * (docs/djl-pitfalls.md, pitfall 3): zero the gradients (the collector does not, pitfall 4),
  * loss with {@code new StepRandom(seed, step)}, backward, global-norm clip, learning rate from the
  * schedule, AdamW, EMA, {@link TrainableModel#afterStep}, listeners. Every {@code checkpointEvery}
  * steps and at the end, a snapshot goes to the {@link CheckpointSink}.

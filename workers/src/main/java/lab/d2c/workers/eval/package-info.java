@@ -1,5 +1,5 @@
 /**
- * The scoring nodes (paper section 5; DESIGN.md, "Evaluation"): {@code train-classifier} (the
+ * The scoring nodes (paper section 5; docs/design.md, "Evaluation"): {@code train-classifier} (the
  * dataset classifier whose features define {@code fid-<dataset>-cls}), {@code reference-stats}
  * (features and Gaussian fit of a dataset split, once per dataset, split and extractor) and
  * {@code evaluate} (FID, IS, precision and recall of a node's images into the evaluations table).

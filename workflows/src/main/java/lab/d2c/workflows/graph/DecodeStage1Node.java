@@ -7,7 +7,7 @@ import lab.d2c.workflows.spec.ConfigSchema;
 
 /**
  * {@code decode-stage1}: samples stage-one token sequences and decodes them with the VQ decoder,
- * the discrete-only baseline of paper Table 1 (DESIGN.md, "The experiment graph"). Reads the run
+ * the discrete-only baseline of paper Table 1 (docs/design.md, "The experiment graph"). Reads the run
  * seed (the sampling seed) and {@code stage1.sample}.
  */
 public final class DecodeStage1Node implements NodeType {

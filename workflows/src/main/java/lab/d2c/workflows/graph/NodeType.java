@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One kind of node in the experiment graph. A node type says which slice of the config it
  * reads and which other nodes it consumes; its key is the hash of exactly those, plus the
- * kind and its code version (DESIGN.md, "The experiment graph"). Adding a node kind means
+ * kind and its code version (docs/design.md, "The experiment graph"). Adding a node kind means
  * implementing this interface and listing it in {@link NodeTypes}; the engine is unchanged.
  */
 public interface NodeType {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * {@code train-classifier}: the dataset classifier whose penultimate features define the metrics
- * of a dataset without a standard Inception network (DESIGN.md, "Evaluation"). Reads the
+ * of a dataset without a standard Inception network (docs/design.md, "Evaluation"). Reads the
  * {@code classifier} section and the prepared dataset, so every arm on the same data shares it.
  */
 public final class TrainClassifierNode implements NodeType {

@@ -203,7 +203,7 @@ public final class ConfigSchema {
                 ConfigField.number(p + "x0_clip", 0, 1e6, "clip of the predicted x_0 while denoising; 0 = none"));
     }
 
-    /** The dataset classifier whose features define the metrics when there is no Inception (DESIGN.md). */
+    /** The dataset classifier whose features define the metrics when there is no Inception (docs/design.md, "Evaluation"). */
     private static List<ConfigField> classifierFields() {
         String p = "classifier.";
         return List.of(
