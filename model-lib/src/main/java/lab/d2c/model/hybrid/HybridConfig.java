@@ -32,12 +32,16 @@ import lab.d2c.model.diffusion.NoiseSchedule;
  * @param diffusionBatchMul times each token is repeated with fresh (t, eps) in the loss (4)
  * @param noiseSchedule     {@code linear}, {@code cosine}, {@code sin} or {@code pow(phi)}
  * @param samplingSteps     diffusion steps when sampling (100)
+ * @param learnSigma        the head learns its variance (MAR's {@code learn_sigma=True}: output 2C, MSE
+ *                          plus the variational bound, LEARNED_RANGE sampling); false: noise only with
+ *                          the fixed small variance
  */
 public record HybridConfig(int grid, int tokenChannels, int numClasses, int vocabSize, int encoderWidth,
         int encoderDepth, int encoderHeads, int decoderWidth, int decoderDepth, int decoderHeads, double mlpRatio,
         int bufferSize, FusionKind fusion, int queries, int qformerDepth, int discreteWidth, double maskRatioMin,
         double classDropout, double discreteDropout, double attentionDropout, double projectionDropout,
-        int headWidth, int headDepth, int diffusionBatchMul, String noiseSchedule, int samplingSteps) {
+        int headWidth, int headDepth, int diffusionBatchMul, String noiseSchedule, int samplingSteps,
+        boolean learnSigma) {
 
     /** Standard deviation of the learned embeddings' initialization (MAR). */
     public static final float INIT_STD = 0.02f;
@@ -116,26 +120,26 @@ public record HybridConfig(int grid, int tokenChannels, int numClasses, int voca
      */
     public static HybridConfig tiny(int grid, int tokenChannels, int numClasses, int vocabSize, FusionKind fusion) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, 64, 2, 4, 64, 2, 4, 4.0, 16, fusion, 4, 1,
-                64, 0.7, 0.1, 0.1, 0.0, 0.0, 128, 2, 4, "cosine", 100);
+                64, 0.7, 0.1, 0.1, 0.0, 0.0, 128, 2, 4, "cosine", 100, true);
     }
 
     /** D2C-B: MAR-B's MAE (768 x 12 + 12, 12 heads, buffer 64), head 1024 x 6, 16 queries, LlamaGen-B's 768-wide embedding. */
     public static HybridConfig b(int grid, int tokenChannels, int numClasses, int vocabSize, FusionKind fusion) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, 768, 12, 12, 768, 12, 12, 4.0, 64, fusion,
-                16, 2, 768, 0.7, 0.1, 0.1, 0.1, 0.1, 1024, 6, 4, "cosine", 100);
+                16, 2, 768, 0.7, 0.1, 0.1, 0.1, 0.1, 1024, 6, 4, "cosine", 100, true);
     }
 
     public HybridConfig withFusion(FusionKind newFusion, int newQueries) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
                 decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, newFusion, newQueries, qformerDepth,
                 discreteWidth, maskRatioMin, classDropout, discreteDropout, attentionDropout, projectionDropout,
-                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps);
+                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps, learnSigma);
     }
 
     public HybridConfig withDropout(double cls, double discrete, double attention, double projection) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
                 decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, fusion, queries, qformerDepth,
                 discreteWidth, maskRatioMin, cls, discrete, attention, projection, headWidth, headDepth,
-                diffusionBatchMul, noiseSchedule, samplingSteps);
+                diffusionBatchMul, noiseSchedule, samplingSteps, learnSigma);
     }
 }

@@ -35,7 +35,7 @@ public final class Stage2Settings {
                 number(ctx, p + "discrete_dropout"), number(ctx, p + "attention_dropout"),
                 number(ctx, p + "projection_dropout"), integer(ctx, p + "head_width"), integer(ctx, p + "head_depth"),
                 integer(ctx, p + "diffusion_batch_mul"), ctx.required(p + "noise_schedule").asText(),
-                integer(ctx, p + "sampling_steps")));
+                integer(ctx, p + "sampling_steps"), ctx.required(p + "learn_sigma").asBoolean()));
     }
 
     public static HybridSamplingSettings sampling(NodeContext ctx) {

@@ -26,7 +26,7 @@ public final class TrainStage2Node implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 1;
+        return 2; // 2: stage2.learn_sigma, the head learns its variance (loss MSE + vb) by default
     }
 
     @Override
