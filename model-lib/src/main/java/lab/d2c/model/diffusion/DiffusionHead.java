@@ -15,15 +15,19 @@ import lab.d2c.model.nn.StepArrays;
 /**
  * The small denoising MLP of the diffusion loss (MAR's {@code SimpleMLPAdaLN}, paper section 3,
  * Eq. 2): eps_theta(x_t | t, z) = Final(ResBlocks(Linear(x_t), y), y) with y = TimeEmbed(t) +
- * Linear(z). It predicts the noise only (fixed variances), so its output has the token's channels.
+ * Linear(z). With {@code learnSigma} (MAR's choice: {@code out_channels = target_channels * 2} "for vlb
+ * loss", LTH14/mar {@code models/diffloss.py} line 17) it outputs the noise and, after it, one
+ * variance value per channel ({@link LearnedVariance}); without, the noise only (fixed variances).
  *
  * <p>Forward inputs: x_t [N, channels], the timestep sinusoid [N, 256] or [1, 256] when every row is at
  * the same step ({@link TimestepEmbedder#sinusoid}; the time embedding broadcasts over the rows), the
- * condition z [N, conditionWidth]; output [N, channels].
+ * condition z [N, conditionWidth]; output [N, channels] or, learning the variance, [N, 2 channels]
+ * (noise first, as MAR's {@code th.split(model_output, C, dim=1)}).
  */
 public final class DiffusionHead extends AbstractBlock {
 
     private final int channels;
+    private final boolean learnSigma;
     private final int width;
     private final Linear inputProjection;
     private final TimestepEmbedder timeEmbedding;
@@ -32,16 +36,18 @@ public final class DiffusionHead extends AbstractBlock {
     private final AdaLnFinalLayer finalLayer;
 
     /**
-     * @param channels the token's channels (the VAE's latent channels)
-     * @param width    the MLP width (MAR's {@code diffloss_w})
-     * @param depth    residual blocks (MAR's {@code diffloss_d})
+     * @param channels   the token's channels (the VAE's latent channels)
+     * @param width      the MLP width (MAR's {@code diffloss_w})
+     * @param depth      residual blocks (MAR's {@code diffloss_d})
+     * @param learnSigma whether the head also outputs the variance values (MAR: yes)
      */
-    public DiffusionHead(int channels, int width, int depth) {
+    public DiffusionHead(int channels, int width, int depth, boolean learnSigma) {
         if (channels < 1 || width < 1 || depth < 1) {
             throw new IllegalArgumentException("DiffusionHead: channels, width and depth must be >= 1, got "
                     + channels + ", " + width + ", " + depth);
         }
         this.channels = channels;
+        this.learnSigma = learnSigma;
         this.width = width;
         this.inputProjection = addChildBlock("input_proj", Dense.xavier(width));
         this.timeEmbedding = addChildBlock("time_embed", new TimestepEmbedder(width));
@@ -50,11 +56,22 @@ public final class DiffusionHead extends AbstractBlock {
         for (int i = 0; i < depth; i++) {
             blocks[i] = addChildBlock("res_blocks_" + i, new AdaLnResBlock(width));
         }
-        this.finalLayer = addChildBlock("final_layer", new AdaLnFinalLayer(width, channels));
+        this.finalLayer = addChildBlock("final_layer", new AdaLnFinalLayer(width, outputChannels()));
     }
 
+    /** The token's channels (the noise half of the output). */
     public int channels() {
         return channels;
+    }
+
+    /** Whether the output carries the variance values after the noise. */
+    public boolean learnsSigma() {
+        return learnSigma;
+    }
+
+    /** The output's width: 2 channels when learning the variance, else channels. */
+    public int outputChannels() {
+        return learnSigma ? 2 * channels : channels;
     }
 
     @Override
@@ -90,6 +107,6 @@ public final class DiffusionHead extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), channels)};
+        return new Shape[] {new Shape(inputShapes[0].get(0), outputChannels())};
     }
 }

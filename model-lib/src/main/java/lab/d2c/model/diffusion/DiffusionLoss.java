@@ -16,16 +16,25 @@ import lab.d2c.model.train.StepRandom;
 /**
  * The per-token diffusion loss and its sampler (MAR's {@code DiffLoss}; paper Eq. 2): training
  * draws t uniformly from the T steps and eps ~ N(0, I), forms x_t = sqrt(alphaBar_t) x_0 +
- * sqrt(1 - alphaBar_t) eps and regresses the head's output on eps (MSE per token, averaged over the
- * tokens the mask selects). Sampling runs the DDPM reverse process over a {@link RespacedSchedule}
- * from x ~ N(0, I), MAR's temperature scaling the noise added at each step (not the start), and
- * classifier-free guidance on eps: eps_u + w (eps_c - eps_u) (paper section 5.1).
+ * sqrt(1 - alphaBar_t) eps and regresses the head's noise output on eps (MSE per token, averaged
+ * over the tokens the mask selects). Sampling runs the DDPM reverse process over a
+ * {@link RespacedSchedule} from x ~ N(0, I), MAR's temperature scaling the noise added at each step
+ * (not the start), and classifier-free guidance on eps: eps_u + w (eps_c - eps_u) (paper section 5.1).
+ *
+ * <p>Variances: a head that learns them ({@link DiffusionHead#learnsSigma}, MAR's choice) adds the
+ * variational-bound term to each token's MSE (guided-diffusion's hybrid loss, loss type MSE:
+ * {@link LearnedVariance#bits}) and samples with the LEARNED_RANGE variance of the respaced betas;
+ * under guidance the variance of the conditional rows is used (MAR's {@code forward_with_cfg} guides
+ * the noise half only and passes the variance half through; {@code mar.py} keeps the conditional
+ * half of the samples). A head that does not uses the fixed small variance (the posterior
+ * variance, {@link RespacedSchedule#sigma}).
  */
 public final class DiffusionLoss extends AbstractBlock {
 
     private final DiffusionHead head;
     private final NoiseSchedule schedule;
     private final RespacedSchedule sampling;
+    private final RespacedSchedule training;
 
     /**
      * @param schedule      the training schedule (T steps)
@@ -35,6 +44,7 @@ public final class DiffusionLoss extends AbstractBlock {
         this.head = addChildBlock("net", head);
         this.schedule = schedule;
         this.sampling = schedule.respaced(samplingSteps);
+        this.training = schedule.respaced(schedule.steps());
     }
 
     public DiffusionHead head() {
@@ -70,7 +80,8 @@ public final class DiffusionLoss extends AbstractBlock {
     }
 
     /**
-     * The training loss: mean over the selected rows of mean_c (eps - eps_theta(x_t | t, z))^2.
+     * The training loss: mean over the selected rows of mean_c (eps - eps_theta(x_t | t, z))^2, plus,
+     * when the head learns its variance, the row's variational-bound term in bits.
      *
      * @param target clean tokens [N, C]
      * @param z      conditions [N, Cz]
@@ -89,8 +100,18 @@ public final class DiffusionLoss extends AbstractBlock {
         NDArray xt = diffuse(target, t, eps);
         NDArray tFeatures = TimestepEmbedder.sinusoid(m, t).toDevice(target.getDevice(), false);
         NDArray predicted = head.forward(store, new NDList(xt, tFeatures, z), true).singletonOrThrow();
-        NDArray diff = eps.sub(predicted);
-        NDArray perRow = diff.mul(diff).mean(new int[] {1});
+        NDArray perRow;
+        if (head.learnsSigma()) {
+            NDList halves = predicted.split(2, 1);
+            NDArray diff = eps.sub(halves.get(0));
+            NDArray mse = diff.mul(diff).mean(new int[] {1});
+            // frozen_out: the vb term sees the noise prediction detached, so it trains the variance only
+            NDArray vb = LearnedVariance.bits(training, target, xt, halves.get(0).stopGradient(), halves.get(1), t);
+            perRow = mse.add(vb);
+        } else {
+            NDArray diff = eps.sub(predicted);
+            perRow = diff.mul(diff).mean(new int[] {1});
+        }
         if (mask == null) {
             return perRow.mean();
         }
@@ -128,6 +149,12 @@ public final class DiffusionLoss extends AbstractBlock {
                     .toDevice(z.getDevice(), false);
             NDArray input = guided ? NDArrays.concat(new NDList(x, x), 0) : x;
             NDArray eps = head.forward(store, new NDList(input, tFeatures, z), false).singletonOrThrow();
+            NDArray variance = null;
+            if (head.learnsSigma()) {
+                NDList halves = eps.split(2, 1);
+                eps = halves.get(0);
+                variance = guided ? halves.get(1).get(":{}", out) : halves.get(1);
+            }
             if (guided) {
                 NDArray conditional = eps.get(":{}", out);
                 NDArray unconditional = eps.get("{}:", out);
@@ -140,9 +167,19 @@ public final class DiffusionLoss extends AbstractBlock {
             }
             NDArray next = x0.mul(StepArrays.scalar(x0, sampling.meanX0(i)))
                     .add(x.mul(StepArrays.scalar(x, sampling.meanX(i))));
-            if (i > 0) {
+            if (i > 0 && variance == null) {
                 double std = temperature * sampling.sigma(i);
                 next = next.add(gaussian(m, rowRandom, c, std).toDevice(z.getDevice(), false));
+            } else if (i > 0) {
+                // p_sample: mean + exp(0.5 log_variance) * noise * temperature (LTH14/mar
+                // diffusion/gaussian_diffusion.py line 419), the log-variance LEARNED_RANGE between the
+                // respaced schedule's ends
+                NDArray logVariance = LearnedVariance.logVariance(variance,
+                        StepArrays.scalar(variance, sampling.logPosteriorVariance(i)),
+                        StepArrays.scalar(variance, sampling.logBeta(i)));
+                NDArray std = logVariance.mul(StepArrays.scalar(variance, 0.5)).exp();
+                NDArray noise = gaussian(m, rowRandom, c, 1.0).toDevice(z.getDevice(), false);
+                next = next.add(std.mul(noise).mul(StepArrays.scalar(std, temperature)));
             }
             x = next;
         }

@@ -1,8 +1,10 @@
 /**
  * The per-token diffusion loss of stage two (paper section 3, Eq. 2; MAR's {@code diffloss.py}):
  * noise schedules ({@link lab.d2c.model.diffusion.NoiseSchedule}: linear, cosine, and RDPM's sin and
- * pow(phi)), the respaced DDPM sampler ({@link lab.d2c.model.diffusion.RespacedSchedule}), and the
- * small AdaLN MLP that predicts the noise ({@link lab.d2c.model.diffusion.DiffusionHead}).
+ * pow(phi)), the respaced DDPM sampler ({@link lab.d2c.model.diffusion.RespacedSchedule}), the
+ * small AdaLN MLP that predicts the noise and, as MAR's, the variance
+ * ({@link lab.d2c.model.diffusion.DiffusionHead}), and the learned variance's range and
+ * variational-bound term ({@link lab.d2c.model.diffusion.LearnedVariance}).
  * Knows nothing of images, transformers or tokenizers.
  */
 package lab.d2c.model.diffusion;

@@ -34,13 +34,17 @@ import lab.d2c.model.diffusion.NoiseSchedule;
  * @param samplingSteps     diffusion steps when sampling (100)
  * @param discretePositions whether the attention fusions' discrete features get a learned position term
  *                          ({@link DiscretePositions}; {@code learned} is the default, {@code none} Eq. 4 as written)
+ * @param learnSigma        the head learns its variance (MAR's {@code learn_sigma=True}: output 2C, MSE
+ *                          plus the variational bound, LEARNED_RANGE sampling); false: noise only with
+ *                          the fixed small variance
  */
 public record HybridConfig(int grid, int tokenChannels, int numClasses, int vocabSize, int encoderWidth,
         int encoderDepth, int encoderHeads, int decoderWidth, int decoderDepth, int decoderHeads, double mlpRatio,
         int bufferSize, FusionKind fusion, int queries, int qformerDepth, int discreteWidth, double maskRatioMin,
         double classDropout, double discreteDropout, double attentionDropout, double projectionDropout,
         int headWidth, int headDepth, int diffusionBatchMul, String noiseSchedule, int samplingSteps,
-        DiscretePositions discretePositions) {
+        DiscretePositions discretePositions,
+        boolean learnSigma) {
 
     /** Standard deviation of the learned embeddings' initialization (MAR). */
     public static final float INIT_STD = 0.02f;
@@ -123,33 +127,33 @@ public record HybridConfig(int grid, int tokenChannels, int numClasses, int voca
      */
     public static HybridConfig tiny(int grid, int tokenChannels, int numClasses, int vocabSize, FusionKind fusion) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, 64, 2, 4, 64, 2, 4, 4.0, 16, fusion, 4, 1,
-                64, 0.7, 0.1, 0.1, 0.0, 0.0, 128, 2, 4, "cosine", 100, DiscretePositions.LEARNED);
+                64, 0.7, 0.1, 0.1, 0.0, 0.0, 128, 2, 4, "cosine", 100, DiscretePositions.LEARNED, true);
     }
 
     /** D2C-B: MAR-B's MAE (768 x 12 + 12, 12 heads, buffer 64), head 1024 x 6, 16 queries, LlamaGen-B's 768-wide embedding. */
     public static HybridConfig b(int grid, int tokenChannels, int numClasses, int vocabSize, FusionKind fusion) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, 768, 12, 12, 768, 12, 12, 4.0, 64, fusion,
-                16, 2, 768, 0.7, 0.1, 0.1, 0.1, 0.1, 1024, 6, 4, "cosine", 100, DiscretePositions.LEARNED);
+                16, 2, 768, 0.7, 0.1, 0.1, 0.1, 0.1, 1024, 6, 4, "cosine", 100, DiscretePositions.LEARNED, true);
     }
 
     public HybridConfig withFusion(FusionKind newFusion, int newQueries) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
                 decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, newFusion, newQueries, qformerDepth,
                 discreteWidth, maskRatioMin, classDropout, discreteDropout, attentionDropout, projectionDropout,
-                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps, discretePositions);
+                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps, discretePositions, learnSigma);
     }
 
     public HybridConfig withDropout(double cls, double discrete, double attention, double projection) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
                 decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, fusion, queries, qformerDepth,
                 discreteWidth, maskRatioMin, cls, discrete, attention, projection, headWidth, headDepth,
-                diffusionBatchMul, noiseSchedule, samplingSteps, discretePositions);
+                diffusionBatchMul, noiseSchedule, samplingSteps, discretePositions, learnSigma);
     }
 
     public HybridConfig withDiscretePositions(DiscretePositions positions) {
         return new HybridConfig(grid, tokenChannels, numClasses, vocabSize, encoderWidth, encoderDepth, encoderHeads,
                 decoderWidth, decoderDepth, decoderHeads, mlpRatio, bufferSize, fusion, queries, qformerDepth,
                 discreteWidth, maskRatioMin, classDropout, discreteDropout, attentionDropout, projectionDropout,
-                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps, positions);
+                headWidth, headDepth, diffusionBatchMul, noiseSchedule, samplingSteps, positions, learnSigma);
     }
 }

@@ -125,7 +125,7 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         this.decoderNorm = addChildBlock("decoder_norm", TransformerBlock.layerNorm());
         this.diffusionPositions = addParameter(learned("diffusion_pos_embed", new Shape(n, d)));
         this.diffusion = addChildBlock("diffloss", new DiffusionLoss(new DiffusionHead(config.tokenChannels(),
-                config.headWidth(), config.headDepth()), NoiseSchedule.of(config.noiseSchedule(),
+                config.headWidth(), config.headDepth(), config.learnSigma()), NoiseSchedule.of(config.noiseSchedule(),
                 NoiseSchedule.TRAINING_STEPS), config.samplingSteps()));
     }
 

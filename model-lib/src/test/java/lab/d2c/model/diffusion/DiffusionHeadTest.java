@@ -21,9 +21,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The diffusion head: AdaLN-Zero start, and it learns and samples a known 2-D mixture. */
 class DiffusionHeadTest {
 
-    @Test
-    void adaLnZeroInitializationMakesTheUntrainedHeadPredictZero() {
-        DiffusionHead head = new DiffusionHead(4, 16, 3);
+    /** Learning the variance doubles the output (noise, then variance values); both start at zero. */
+    @ParameterizedTest
+    @CsvSource({"true, 8", "false, 4"})
+    void adaLnZeroInitializationMakesTheUntrainedHeadPredictZero(boolean learnSigma, long width) {
+        DiffusionHead head = new DiffusionHead(4, 16, 3, learnSigma);
         try (NDManager m = NDManager.newBaseManager()) {
             head.initialize(m, DataType.FLOAT32, new Shape(5, 4), new Shape(5, TimestepEmbedder.FREQUENCIES),
                     new Shape(5, 6));
@@ -31,7 +33,8 @@ class DiffusionHeadTest {
             NDArray t = TimestepEmbedder.sinusoid(m, new int[] {0, 10, 200, 500, 999});
             NDArray z = m.randomNormal(new Shape(5, 6));
             NDArray out = head.forward(new ParameterStore(m, false), new NDList(x, t, z), false).singletonOrThrow();
-            assertThat(out.getShape()).isEqualTo(new Shape(5, 4));
+            assertThat(out.getShape()).isEqualTo(new Shape(5, width));
+            assertThat(head.getOutputShapes(new Shape[] {new Shape(5, 4)})[0]).isEqualTo(new Shape(5, width));
             assertThat(out.abs().max().getFloat()).isZero();
             // the residual blocks start as the identity too, so the inputs still reach the final layer
             assertThat(head.getParameters().keys()).anyMatch(k -> k.contains("res_blocks_0"));
@@ -55,12 +58,14 @@ class DiffusionHeadTest {
      * Trained on 0.5 N((-1, -0.5), 0.25^2 I) + 0.5 N((1, 0.5), 0.25^2 I), the head's DDPM samples
      * have the mixture's moments: mean 0, variances 1.0625 and 0.3125, covariance 0.5, half the
      * points at each mode, and most within three standard deviations of one. The cosine schedule
-     * samples with x_0 clipped to [-3, 3] (a short run's head; see {@link RespacedSchedule}).
+     * samples with x_0 clipped to [-3, 3] (a short run's head; see {@link RespacedSchedule}). The
+     * head learns its variance (MAR's default; the fixed-variance path is pinned to the code that
+     * passed this test before, {@link DiffusionLossTest}).
      */
     @ParameterizedTest
     @CsvSource({"linear, 0, 1200", "cosine, 3, 2400"})
     void trainedOnATwoDimensionalMixtureItSamplesIt(String schedule, double x0Clip, long steps) throws IOException {
-        MixtureModel model = new MixtureModel(NoiseSchedule.of(schedule, NoiseSchedule.TRAINING_STEPS), 50);
+        MixtureModel model = new MixtureModel(NoiseSchedule.of(schedule, NoiseSchedule.TRAINING_STEPS), 50, true);
         TrainConfig config = TrainConfig.builder().setSteps(steps).setBatchSize(256).setLr(1e-3).setSeed(1)
                 .optWarmupSteps(50).optClipNorm(1.0).build();
         try (TrainingLoop loop = TrainingLoop.builder().setModel(model).setData(MixtureModel.data(1 << 14))

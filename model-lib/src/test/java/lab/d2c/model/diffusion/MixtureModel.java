@@ -17,8 +17,8 @@ final class MixtureModel implements TrainableModel {
 
     private final DiffusionLoss loss;
 
-    MixtureModel(NoiseSchedule schedule, int samplingSteps) {
-        this.loss = new DiffusionLoss(new DiffusionHead(2, 64, 2), schedule, samplingSteps);
+    MixtureModel(NoiseSchedule schedule, int samplingSteps, boolean learnSigma) {
+        this.loss = new DiffusionLoss(new DiffusionHead(2, 64, 2, learnSigma), schedule, samplingSteps);
     }
 
     DiffusionLoss loss() {

@@ -90,7 +90,7 @@ class NoiseScheduleTest {
     @Test
     void diffuseIsTheClosedFormRowByRow() {
         NoiseSchedule s = NoiseSchedule.of("cosine", T);
-        DiffusionLoss loss = new DiffusionLoss(new DiffusionHead(2, 8, 1), s, 10);
+        DiffusionLoss loss = new DiffusionLoss(new DiffusionHead(2, 8, 1, true), s, 10);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x0 = m.create(new float[] {1, -2, 0.5f, 3}, new Shape(2, 2));
             NDArray eps = m.create(new float[] {0.1f, 0.2f, -1, 0.7f}, new Shape(2, 2));

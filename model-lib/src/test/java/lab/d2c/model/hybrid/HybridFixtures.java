@@ -12,7 +12,11 @@ final class HybridFixtures {
     }
 
     static HybridConfig small(FusionKind fusion, int queries) {
+        return small(fusion, queries, true);
+    }
+
+    static HybridConfig small(FusionKind fusion, int queries, boolean learnSigma) {
         return new HybridConfig(GRID, CHANNELS, CLASSES, VOCAB, 32, 1, 4, 32, 1, 4, 2.0, 8, fusion, queries, 1, 16,
-                0.7, 0.1, 0.1, 0.0, 0.0, 32, 2, 2, "linear", 20, DiscretePositions.LEARNED);
+                0.7, 0.1, 0.1, 0.0, 0.0, 32, 2, 2, "linear", 20, DiscretePositions.LEARNED, learnSigma);
     }
 }

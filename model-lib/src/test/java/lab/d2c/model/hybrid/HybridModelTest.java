@@ -187,4 +187,18 @@ class HybridModelTest {
         assertThatThrownBy(() -> FusionKind.of("film"))
                 .hasMessage("fusion 'film' is not one of none, cross-attention, q-former, q-former-decoder, discon");
     }
+
+    /** stage2.learn_sigma reaches the head: 2C outputs (noise and variance) or C (noise only). */
+    @Test
+    void learnSigmaSetsTheHeadsOutputWidth() {
+        int c = HybridFixtures.CHANNELS;
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (boolean learn : new boolean[] {true, false}) {
+                HybridModel model = initialized(m, HybridFixtures.small(FusionKind.NONE, 4, learn));
+                assertThat(model.diffusion().head().learnsSigma()).isEqualTo(learn);
+                assertThat(model.diffusion().getOutputShapes(new Shape[] {new Shape(3, c)})[0])
+                        .isEqualTo(new Shape(3, learn ? 2 * c : c));
+            }
+        }
+    }
 }

@@ -197,7 +197,10 @@ public final class EngineBenchmark {
                 int n = c.get("rows").asInt();
                 int channels = c.get("channels").asInt();
                 int condition = c.get("condition").asInt();
-                DiffusionHead head = new DiffusionHead(channels, c.get("width").asInt(), c.get("depth").asInt());
+                // noise only, as bench/torch_engine.py's head it is timed against (learning the variance
+                // widens only the final linear, from C to 2C outputs)
+                DiffusionHead head = new DiffusionHead(channels, c.get("width").asInt(), c.get("depth").asInt(),
+                        false);
                 head.initialize(manager, DataType.FLOAT32, new Shape(n, channels), new Shape(n, 256), new Shape(n, condition));
                 NDArray x = manager.randomNormal(new Shape(n, channels));
                 NDArray t = manager.randomNormal(new Shape(n, 256));

@@ -37,7 +37,8 @@ public final class Stage2Settings {
                 number(ctx, p + "projection_dropout"), integer(ctx, p + "head_width"), integer(ctx, p + "head_depth"),
                 integer(ctx, p + "diffusion_batch_mul"), ctx.required(p + "noise_schedule").asText(),
                 integer(ctx, p + "sampling_steps"),
-                DiscretePositions.of(ctx.required(p + "discrete_positions").asText())));
+                DiscretePositions.of(ctx.required(p + "discrete_positions").asText()),
+                ctx.required(p + "learn_sigma").asBoolean()));
     }
 
     public static HybridSamplingSettings sampling(NodeContext ctx) {

@@ -16,7 +16,7 @@ public final class Stage2Nodes {
                 + "\"condition\":\"ground-truth\",\"condition_temperature\":1.0,"
                 + "\"class_dropout\":0.1,\"discrete_dropout\":0.1,\"attention_dropout\":0.1,\"projection_dropout\":0.1,"
                 + "\"head_width\":16,\"head_depth\":1,\"diffusion_batch_mul\":2,\"noise_schedule\":\"cosine\","
-                + "\"sampling_steps\":5,"
+                + "\"sampling_steps\":5,\"learn_sigma\":true,"
                 + "\"train\":{\"steps\":" + steps + ",\"batch_size\":8,\"lr\":0.002,\"warmup_steps\":2,\"lr_schedule\":\"constant\","
                 + "\"weight_decay\":0.02,\"clip_norm\":1.0,\"ema_decay\":0.9,\"checkpoint_every\":" + checkpointEvery
                 + ",\"log_every\":2},"

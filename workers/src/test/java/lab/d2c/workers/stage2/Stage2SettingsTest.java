@@ -41,4 +41,13 @@ class Stage2SettingsTest {
         assertThatThrownBy(() -> model(missing)).isInstanceOf(BadNodeInputException.class)
                 .hasMessageContaining("config key stage2.discrete_positions is missing");
     }
+
+    @Test
+    void learnSigmaReachesTheModelAndIsRequired() {
+        String section = Stage2Nodes.section("q-former", 4, 2);
+        assertThat(model(section).learnSigma()).isTrue();
+        assertThat(model(section.replace("\"learn_sigma\":true", "\"learn_sigma\":false")).learnSigma()).isFalse();
+        assertThatThrownBy(() -> model(section.replace("\"learn_sigma\":true,", "")))
+                .isInstanceOf(BadNodeInputException.class).hasMessageContaining("stage2.learn_sigma");
+    }
 }

@@ -22,7 +22,9 @@ public final class SampleNode implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 2; // 2: the head embeds each step's timestep once for all rows (float rounding may differ)
+        // 2: the head embeds each step's timestep once for all rows (float rounding may differ)
+        // 3: stage2.learn_sigma, the sampler uses the head's learned variance by default
+        return 3;
     }
 
     @Override

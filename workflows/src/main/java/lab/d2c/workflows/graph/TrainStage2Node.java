@@ -28,7 +28,8 @@ public final class TrainStage2Node implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 2; // 2 (issue 21): trains on stage one's predictions, and the attention fusions see positions
+        return 2; // 2 (issue 21): trains on stage one's predictions, the attention fusions see positions, the head
+        // learns its variance
     }
 
     @Override

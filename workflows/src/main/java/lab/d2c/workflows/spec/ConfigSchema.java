@@ -186,7 +186,9 @@ public final class ConfigSchema {
                 ConfigField.integer(p + "head_depth", 1, 64, "diffusion head residual blocks (MAR-B 6)"),
                 ConfigField.integer(p + "diffusion_batch_mul", 1, 64, "(t, eps) draws per token per step (4)"),
                 ConfigField.string(p + "noise_schedule", "linear, cosine, sin or pow(phi) with 0 < phi < 1"),
-                ConfigField.integer(p + "sampling_steps", 1, 1000, "diffusion steps when sampling (100)"));
+                ConfigField.integer(p + "sampling_steps", 1, 1000, "diffusion steps when sampling (100)"),
+                ConfigField.bool(p + "learn_sigma", "the head learns its variance (MAR: true); false = noise only, "
+                        + "fixed small variance"));
     }
 
     /** How the sample node generates: stage one's tokens (stage1.sample), then stage two's. */
