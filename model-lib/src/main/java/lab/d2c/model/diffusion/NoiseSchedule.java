@@ -2,8 +2,6 @@ package lab.d2c.model.diffusion;
 
 import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The variances of the forward process q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I)
@@ -15,27 +13,26 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code linear}: DDPM's betas from 1e-4 to 0.02, scaled by 1000 / T;</li>
  *   <li>{@code cosine}: Nichol and Dhariwal's alphaBar(u) = cos^2((u + 0.008) / 1.008 * pi / 2),
- *       MAR's default;</li>
- *   <li>{@code sin}: RDPM's signal rate sin(pi/2 * t'/T) (RDPM, Wu et al. 2024, arXiv:2412.18390, Table 4),
- *       with t' = T - t counting towards the clean end, so the signal sqrt(alphaBar(u)) =
- *       cos(pi/2 * u) at u = t/T: the cosine schedule without its offset;</li>
- *   <li>{@code pow(phi)}: RDPM's signal rate phi^(T' - t') over its T' = 10 steps, stretched to
- *       u in [0, 1]: sqrt(alphaBar(u)) = phi^(10 u), a constant beta.</li>
+ *       MAR's default.</li>
  * </ul>
+ * These are the two MAR's {@code create_diffusion} offers. RDPM's sin, linear and pow(phi)
+ * schedules are not among them: they set how much noise RDPM's recurrent tokenizer mixes in over
+ * its 10 quantization steps (RDPM, arXiv:2412.18390, Table 4), not a 1000-step DDPM schedule.
+ * Stretched to one, sin was the cosine schedule without its offset and pow(0.75) ended at
+ * alphaBar_T = 3.2e-3 while sampling starts from pure noise, so they belong to RDPM's tokenizer.
  * Schedules given by alphaBar(u) are discretized as guided-diffusion's
  * {@code betas_for_alpha_bar}: beta_t = min(1 - alphaBar((t+1)/T) / alphaBar(t/T), 0.999), the
  * cap keeping the last step's signal above zero.
  */
 public final class NoiseSchedule {
 
+    /** The schedules a diffusion head offers: MAR's. */
+    public static final java.util.List<String> KINDS = java.util.List.of("linear", "cosine");
+
     /** MAR's number of training steps. */
     public static final int TRAINING_STEPS = 1000;
 
-    /** RDPM's number of quantization steps, the span its pow schedule is written over. */
-    static final int RDPM_STEPS = 10;
-
     private static final double MAX_BETA = 0.999;
-    private static final Pattern POW = Pattern.compile("pow\\(([0-9.eE+-]+)\\)");
 
     private final String name;
     private final double[] betas;
@@ -67,16 +64,9 @@ public final class NoiseSchedule {
                 return linear(steps);
             case "cosine":
                 return fromAlphaBar(s, steps, u -> square(Math.cos((u + 0.008) / 1.008 * Math.PI / 2)));
-            case "sin":
-                return fromAlphaBar(s, steps, u -> square(Math.cos(Math.PI / 2 * u)));
             default:
-                Matcher m = POW.matcher(s);
-                if (m.matches()) {
-                    double phi = parsePhi(spec, m.group(1));
-                    return fromAlphaBar("pow(" + phi + ")", steps, u -> Math.pow(phi, 2 * RDPM_STEPS * u));
-                }
-                throw new IllegalArgumentException("noise schedule '" + spec
-                        + "' is not one of linear, cosine, sin, pow(phi) with 0 < phi < 1");
+                throw new IllegalArgumentException("noise schedule '" + spec + "' is not one of " + String.join(", ",
+                        KINDS) + " (RDPM's sin and pow schedules belong to its tokenizer, not to a diffusion head)");
         }
     }
 
@@ -91,19 +81,6 @@ public final class NoiseSchedule {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-    }
-
-    private static double parsePhi(String spec, String text) {
-        double phi;
-        try {
-            phi = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            phi = Double.NaN;
-        }
-        if (!(phi > 0 && phi < 1)) {
-            throw new IllegalArgumentException("noise schedule '" + spec + "': phi must be in (0, 1), got " + text);
-        }
-        return phi;
     }
 
     private static NoiseSchedule linear(int steps) {
@@ -130,7 +107,7 @@ public final class NoiseSchedule {
         return x * x;
     }
 
-    /** The canonical name ({@code linear}, {@code cosine}, {@code sin}, {@code pow(0.75)}). */
+    /** The canonical name ({@code linear} or {@code cosine}). */
     public String name() {
         return name;
     }

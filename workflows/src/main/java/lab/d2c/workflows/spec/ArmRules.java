@@ -83,8 +83,6 @@ final class ArmRules {
         return out;
     }
 
-    private static final java.util.regex.Pattern SCHEDULE =
-            java.util.regex.Pattern.compile("linear|cosine|sin|pow\\((0?\\.[0-9]*[1-9][0-9]*)\\)");
 
     /** Stage two: heads divide widths, the Q-Former's queries fit the buffer, the schedule is known. */
     private static void stage2(ObjectNode config, List<String[]> out) {
@@ -104,11 +102,6 @@ final class ArmRules {
                 && queries.asInt() > buffer.asInt()) {
             out.add(new String[] {"stage2.queries", "stage2.queries " + queries.asInt() + " exceeds stage2.buffer_size "
                     + buffer.asInt() + " (the Q-Former's outputs take buffer slots, paper section 5.3)"});
-        }
-        JsonNode schedule = config.at("/stage2/noise_schedule");
-        if (schedule.isTextual() && !SCHEDULE.matcher(schedule.asText()).matches()) {
-            out.add(new String[] {"stage2.noise_schedule", "stage2.noise_schedule '" + schedule.asText()
-                    + "' is not one of linear, cosine, sin, pow(phi) with 0 < phi < 1, e.g. pow(0.75)"});
         }
     }
 

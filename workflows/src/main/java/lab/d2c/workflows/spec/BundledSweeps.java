@@ -6,7 +6,8 @@ import java.util.List;
 public final class BundledSweeps {
 
     /** Add a sweep's name here when adding its file. */
-    private static final List<String> NAMES = List.of("demo", "smoke", "tokenizers", "stage1", "fusions", "full");
+    private static final List<String> NAMES = List.of("demo", "smoke", "tokenizers", "stage1", "fusions", "full",
+            "curves");
 
     private BundledSweeps() {
     }

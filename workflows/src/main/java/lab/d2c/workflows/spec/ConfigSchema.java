@@ -185,7 +185,8 @@ public final class ConfigSchema {
                 ConfigField.integer(p + "head_width", 1, 8192, "diffusion head width (MAR-B 1024)"),
                 ConfigField.integer(p + "head_depth", 1, 64, "diffusion head residual blocks (MAR-B 6)"),
                 ConfigField.integer(p + "diffusion_batch_mul", 1, 64, "(t, eps) draws per token per step (4)"),
-                ConfigField.string(p + "noise_schedule", "linear, cosine, sin or pow(phi) with 0 < phi < 1"),
+                ConfigField.enumeration(p + "noise_schedule", List.of("linear", "cosine"),
+                        "the head's schedule, MAR's linear or cosine (RDPM's sin and pow are its tokenizer's)"),
                 ConfigField.integer(p + "sampling_steps", 1, 1000, "diffusion steps when sampling (100)"),
                 ConfigField.bool(p + "learn_sigma", "the head learns its variance (MAR: true); false = noise only, "
                         + "fixed small variance"));

@@ -98,7 +98,17 @@ class PresetsAndBundledSweepsTest {
                 assertThat(arms.get(2).config().at("/stage2/buffer_size").asInt()).isEqualTo(16);
                 assertThat(arms.get(3).config().at("/eval/images").asText()).isEqualTo("decode-stage1");
             } else {
-                assertThat(arms).hasSize(7 * 3 * 3);
+                // Tables 1-3 and the three fidelity switches, 3 seeds each
+                assertThat(arms).hasSize(11 * 3);
+                java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+                arms.forEach(a -> byName.put(a.params().get("arm").asText(), a.config()));
+                assertThat(byName.get("q-former-16").at("/stage2/queries").asInt()).isEqualTo(16);
+                assertThat(byName.get("q-former-decoder-4").at("/stage2/fusion").asText()).isEqualTo("q-former-decoder");
+                assertThat(byName.get("discon").at("/stage2/condition").asText()).isEqualTo("ground-truth");
+                assertThat(byName.get("positions-none").at("/stage2/discrete_positions").asText()).isEqualTo("none");
+                assertThat(byName.get("condition-ground-truth").at("/stage2/condition").asText()).isEqualTo("ground-truth");
+                assertThat(byName.get("fixed-variance").at("/stage2/learn_sigma").asBoolean()).isFalse();
+                assertThat(byName.get("q-former-4").at("/stage2/learn_sigma").asBoolean()).isTrue();
             }
             java.util.Set<String> sharedKeys = new java.util.HashSet<>();
             for (Arm arm : arms) {
@@ -110,6 +120,18 @@ class PresetsAndBundledSweepsTest {
                 }
             }
             assertThat(sharedKeys).as("one node of each shared kind across all arms").hasSize(6);
+            return;
+        }
+        if (name.equals("curves")) {
+            // Figure 4: every arm samples from one trained stage two, the demo's q-former-4 arm's
+            assertThat(arms).hasSize(7 * 4);
+            ObjectNode demoQFormer = SweepSpecParser.parse(BundledSweeps.read("demo")).expand(4).get(2).config();
+            String demoStage2 = lab.d2c.workflows.graph.ExperimentGraph.plan(demoQFormer).node("train-stage2")
+                    .orElseThrow().key();
+            for (Arm arm : arms) {
+                assertThat(lab.d2c.workflows.graph.ExperimentGraph.plan(arm.config()).node("train-stage2").orElseThrow()
+                        .key()).as(arm.name()).isEqualTo(demoStage2);
+            }
             return;
         }
         assertThat(arms.get(0).name()).isEqualTo(name + "/seed=0");
