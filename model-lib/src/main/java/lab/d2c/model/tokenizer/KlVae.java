@@ -23,8 +23,10 @@ import lab.d2c.model.train.TrainableModel;
 /**
  * The continuous image tokenizer (paper sections 4.2 / 5.1), LDM's {@code AutoencoderKL}: encoder to
  * 2 x latent channels -> 1x1 quant conv -> {@link DiagonalGaussian} posterior -> sample -> 1x1
- * post-quant conv -> decoder. Training loss = pixel MSE + klWeight * KL, the KL summed over latent
- * elements and averaged over the batch (LDM's {@code kl_loss}). Metrics: mse, psnr, kl.
+ * post-quant conv -> decoder. Training loss = pixel MSE + c * KL, the KL summed over latent elements
+ * and averaged over the batch (LDM's {@code kl_loss}), c from {@link KlLossReduction#klCoefficient}:
+ * klWeight / (C*H*W) by default, which is LDM's balance of per-image sums (see {@link KlLossReduction}).
+ * Metrics: mse, psnr, kl (nats per image).
  *
  * <p>The block's forward takes images [B, C, H, W] and returns (reconstruction from the posterior
  * mean, mean, clamped logvar); training goes through {@link #loss}, which samples the posterior.
@@ -94,9 +96,20 @@ public final class KlVae extends AbstractBlock implements TrainableModel {
         ParameterStore store = new ParameterStore(step, false);
         DiagonalGaussian q = posterior(store, images, true);
         NDArray reconstruction = decode(store, q.sample(rng, POSTERIOR_PURPOSE), true);
+        return objective(config, reconstruction, images, q);
+    }
+
+    /**
+     * The training loss of a reconstruction of images [B, C, H, W] decoded from a sample of q:
+     * per-pixel MSE + c * (batch mean of the per-image KL), c from the config's {@link KlLossReduction}.
+     */
+    static StepLoss objective(KlVaeConfig config, NDArray reconstruction, NDArray images, DiagonalGaussian q) {
         NDArray mse = ReconstructionMetrics.mse(reconstruction, images);
         NDArray kl = q.kl().mean();
-        NDArray loss = mse.add(kl.mul(StepArrays.scalar(kl, config.klWeight())));
+        // mse is the per-pixel mean; the reduction decides what klWeight is relative to.
+        long pixelsPerImage = images.getShape().size() / images.getShape().get(0);
+        double klCoefficient = config.lossReduction().klCoefficient(config.klWeight(), pixelsPerImage);
+        NDArray loss = mse.add(kl.mul(StepArrays.scalar(kl, klCoefficient)));
         Map<String, NDArray> metrics = new LinkedHashMap<>();
         NDArray detachedMse = mse.stopGradient();
         metrics.put("mse", detachedMse);

@@ -9,7 +9,8 @@
  * (paper section 4.2). Configs: {@link lab.d2c.model.tokenizer.VqConfig},
  * {@link lab.d2c.model.tokenizer.KlVaeConfig}, each with {@code tiny()} and {@code b()} presets.
  *
- * <p>Losses are pixel MSE plus the VQ or KL terms; the perceptual (LPIPS) and adversarial losses of
+ * <p>Losses are pixel MSE plus the VQ or KL terms (the KL weighed against the per-image summed
+ * error, as LDM does: {@link lab.d2c.model.tokenizer.KlLossReduction}); the perceptual (LPIPS) and adversarial losses of
  * the original recipes are not implemented and their config flags must stay false.
  */
 package lab.d2c.model.tokenizer;

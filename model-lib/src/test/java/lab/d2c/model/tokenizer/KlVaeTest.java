@@ -67,17 +67,59 @@ class KlVaeTest {
     }
 
     @Test
-    void lossIsMsePlusWeightedKlAndReportsPsnr() {
-        try (NDManager m = NDManager.newBaseManager(); NDManager step = m.newSubManager()) {
-            KlVae vae = initialized(m, testConfig().withLatent(4, 0.01), 3);
-            StepLoss loss = vae.loss(step, new NDList(TinyAdam.images(m, ShapesDataset.generate(4, 16, 1, 4, 2))),
-                    new StepRandom(0, 0));
-            assertThat(loss.metrics()).containsOnlyKeys("mse", "psnr", "kl");
-            double mse = loss.metrics().get("mse").getFloat();
-            double kl = loss.metrics().get("kl").getFloat();
-            assertThat((double) loss.loss().getFloat()).isCloseTo(mse + 0.01 * kl, within(1e-4 * (1 + mse + kl)));
-            assertThat((double) loss.metrics().get("psnr").getFloat()).isCloseTo(ReconstructionMetrics.psnr(mse), within(1e-3));
+    void lossIsMsePlusTheReductionsKlCoefficientTimesKlAndReportsPsnr() {
+        // 16x16 grey: P = 256 pixels per image, so LDM's KL coefficient is 0.01 / 256.
+        assertThat(KlVaeConfig.tiny().lossReduction()).isEqualTo(KlLossReduction.LDM);
+        double[] total = new double[2];
+        double[] kls = new double[2];
+        for (KlLossReduction reduction : KlLossReduction.values()) {
+            try (NDManager m = NDManager.newBaseManager(); NDManager step = m.newSubManager()) {
+                KlVae vae = initialized(m, testConfig().withLatent(4, 0.01).withLossReduction(reduction), 3);
+                StepLoss loss = vae.loss(step, new NDList(TinyAdam.images(m, ShapesDataset.generate(4, 16, 1, 4, 2))),
+                        new StepRandom(0, 0));
+                assertThat(loss.metrics()).containsOnlyKeys("mse", "psnr", "kl");
+                double mse = loss.metrics().get("mse").getFloat();
+                double kl = loss.metrics().get("kl").getFloat();
+                double c = reduction == KlLossReduction.LDM ? 0.01 / 256 : 0.01;
+                total[reduction.ordinal()] = loss.loss().getFloat();
+                kls[reduction.ordinal()] = kl;
+                assertThat(total[reduction.ordinal()]).as("%s", reduction)
+                        .isCloseTo(mse + c * kl, within(1e-5 * (mse + c * kl)));
+                assertThat((double) loss.metrics().get("psnr").getFloat())
+                        .isCloseTo(ReconstructionMetrics.psnr(mse), within(1e-3));
+            }
         }
+        // Same weights, batch and noise, so the same KL: the losses differ by exactly the KL's share.
+        assertThat(kls[0]).isEqualTo(kls[1]).isGreaterThan(0);
+        assertThat(total[KlLossReduction.MEAN.ordinal()] - total[KlLossReduction.LDM.ordinal()])
+                .isCloseTo(0.01 * (1 - 1 / 256.0) * kls[0], within(1e-5 * (1 + total[0])));
+    }
+
+    @Test
+    void reductionsGiveLdmsPerImageSumsOverPixelsAndTheDocumentedRatioInClosedForm() {
+        // B = 2 images of 1x4x4 (P = 16), reconstruction error 0.5 everywhere: per-pixel mse 0.25 and
+        // per-image sum 16 * 0.25 = 4. Posterior mean 1 and logvar 0 on 2x2x2 latents (8 elements):
+        // KL per image = 0.5 * 8 * (1 + 1 - 1 - 0) = 4. kl_weight 0.1.
+        //   LDM's loss (contperceptual.py L57, L60, L83) = 4 + 0.1 * 4 = 4.4; divided by P: 0.275.
+        //   MEAN = 0.25 + 0.1 * 4 = 0.65. KL terms: 0.4 / 16 vs 0.4, ratio P = 16.
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray images = m.zeros(new Shape(2, 1, 4, 4));
+            NDArray reconstruction = m.full(new Shape(2, 1, 4, 4), 0.5f);
+            DiagonalGaussian q = new DiagonalGaussian(m.ones(new Shape(2, 2, 2, 2)), m.zeros(new Shape(2, 2, 2, 2)));
+            KlVaeConfig base = KlVaeConfig.tiny().withImage(4, 1).withWidths(4, List.of(1, 2), 1).withLatent(2, 0.1);
+            double ldm = KlVae.objective(base.withLossReduction(KlLossReduction.LDM), reconstruction, images, q)
+                    .loss().getFloat();
+            double mean = KlVae.objective(base.withLossReduction(KlLossReduction.MEAN), reconstruction, images, q)
+                    .loss().getFloat();
+            assertThat(ldm).isCloseTo(4.4 / 16, within(1e-6));
+            assertThat(mean).isCloseTo(0.65, within(1e-6));
+            assertThat((mean - 0.25) / (ldm - 0.25)).isCloseTo(16, within(1e-3));
+        }
+        assertThat(KlLossReduction.LDM.klCoefficient(1e-6, 256L * 256 * 3)).isEqualTo(1e-6 / 196_608);
+        assertThat(KlLossReduction.MEAN.klCoefficient(1e-6, 256L * 256 * 3)).isEqualTo(1e-6);
+        assertThat(KlLossReduction.parse("ldm")).isEqualTo(KlLossReduction.LDM);
+        assertThat(KlLossReduction.parse("mean")).isEqualTo(KlLossReduction.MEAN);
+        assertThatThrownBy(() -> KlLossReduction.parse("sum")).hasMessageContaining("loss_reduction");
     }
 
     @Test
@@ -125,12 +167,14 @@ class KlVaeTest {
 
     @Test
     void configsNameTheBadFieldAndRefuseThePretrainedLosses() {
-        assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, true, false))
+        assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, KlLossReduction.LDM, true, false))
                 .hasMessageContaining("KlVaeConfig.perceptualLoss").hasMessageContaining("pretrained");
-        assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, false, true))
+        assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, KlLossReduction.LDM, false, true))
                 .hasMessageContaining("KlVaeConfig.adversarialLoss");
         assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(0, 1e-6)).hasMessageContaining("KlVaeConfig.latentChannels");
         assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(4, -1)).hasMessageContaining("KlVaeConfig.klWeight");
+        assertThatThrownBy(() -> KlVaeConfig.tiny().withLossReduction(null))
+                .hasMessageContaining("KlVaeConfig.lossReduction");
         assertThat(KlVaeConfig.b().stride()).isEqualTo(16);
         assertThat(KlVaeConfig.b().latentChannels()).isEqualTo(16);
         assertThat(KlVaeConfig.tiny().latentGrid()).isEqualTo(8);

@@ -5,6 +5,7 @@ import static lab.d2c.workers.training.TrainingSettings.integer;
 
 import java.util.ArrayList;
 import java.util.List;
+import lab.d2c.model.tokenizer.KlLossReduction;
 import lab.d2c.model.tokenizer.KlVaeConfig;
 import lab.d2c.model.tokenizer.VqConfig;
 import lab.d2c.workers.dataset.DatasetManifest;
@@ -32,7 +33,17 @@ public final class TokenizerSettings {
         return build("vae", () -> new KlVaeConfig(data.imageSize(), data.channels(), integer(ctx, "vae.base_width"),
                 widths(ctx, "vae.width_multipliers"), integer(ctx, "vae.res_blocks"),
                 integer(ctx, "vae.latent_channels"), ctx.required("vae.kl_weight").asDouble(),
-                ctx.required("vae.perceptual_loss").asBoolean(), ctx.required("vae.adversarial_loss").asBoolean()));
+                lossReduction(ctx), ctx.required("vae.perceptual_loss").asBoolean(), ctx.required("vae.adversarial_loss").asBoolean()));
+    }
+
+    /** {@code vae.loss_reduction}: ldm or mean. */
+    private static KlLossReduction lossReduction(NodeContext ctx) {
+        String name = ctx.required("vae.loss_reduction").asText();
+        try {
+            return KlLossReduction.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new BadNodeInputException("vae.loss_reduction: must be ldm or mean, got '" + name + "'");
+        }
     }
 
     /** "1,2,4" to [1, 2, 4]; every entry a positive integer. */

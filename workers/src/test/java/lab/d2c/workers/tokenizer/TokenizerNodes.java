@@ -35,7 +35,7 @@ public final class TokenizerNodes {
     /** A small {@code vae} section with the same stride, 4 latent channels. */
     public static String vae(long steps, long checkpointEvery) {
         return "{\"vae\":{\"seed\":4,\"base_width\":8,\"width_multipliers\":\"1,2,2\",\"res_blocks\":1,"
-                + "\"latent_channels\":4,\"kl_weight\":1.0E-6,\"scale_images\":64,\"perceptual_loss\":false,"
+                + "\"latent_channels\":4,\"kl_weight\":1.0E-6,\"loss_reduction\":\"ldm\",\"scale_images\":64,\"perceptual_loss\":false,"
                 + "\"adversarial_loss\":false," + train(steps, checkpointEvery) + "}}";
     }
 

@@ -16,7 +16,9 @@ public final class TrainVaeNode implements NodeType {
 
     @Override
     public int codeVersion() {
-        return 2; // 2: test figures and the latent scale in batches of 64 (were 256; the scale's draws changed)
+        // 2: test figures and the latent scale in batches of 64 (were 256; the scale's draws changed)
+        // 3: vae.loss_reduction, default ldm: the KL weighed as in LDM (was effectively pixels x kl_weight)
+        return 3;
     }
 
     @Override

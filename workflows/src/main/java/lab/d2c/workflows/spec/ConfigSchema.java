@@ -72,6 +72,10 @@ public final class ConfigSchema {
         return autoencoderFields("vae", "the KL-VAE", List.of(
                 ConfigField.integer("vae.latent_channels", 1, 1024, "channels of a continuous latent"),
                 ConfigField.number("vae.kl_weight", 0, 1, "weight of the KL term (LDM: 1e-6)"),
+                ConfigField.enumeration("vae.loss_reduction", List.of("ldm", "mean"),
+                        "ldm: kl_weight weighs the per-image KL against the per-image summed pixel error, as in"
+                                + " LDM (trained on the per-pixel scale: that loss / pixels); mean: against the"
+                                + " per-pixel mean error, i.e. pixels times LDM's weight (the loss before issue 21)"),
                 ConfigField.integer("vae.scale_images", 1, 10_000_000,
                         "training images used to estimate the latent scale")));
     }

@@ -36,6 +36,7 @@ class ConfigSchemaTest {
                 .containsExactlyElementsOf(SCHEMA.keysUnder("vae.train").stream().map(k -> k.substring(4)).toList());
         assertThat(SCHEMA.fields()).allSatisfy(f -> assertThat(f.description()).isNotBlank());
         assertThat(field("data.dataset").allowed()).containsExactly("shapes", "fashion-mnist");
+        assertThat(field("vae.loss_reduction").allowed()).containsExactly("ldm", "mean");
         assertThat(field("data.path").nullable()).isTrue();
         assertThat(SCHEMA.fields().stream().filter(ConfigField::nullable)).extracting(ConfigField::path)
                 .containsExactly("targets", "data.path", "eval.inception_file", "eval.inception_key");

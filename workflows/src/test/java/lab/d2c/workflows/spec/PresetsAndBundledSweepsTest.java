@@ -49,6 +49,11 @@ class PresetsAndBundledSweepsTest {
         assertThat(Presets.load("b").at("/vq/width_multipliers").asText()).isEqualTo("1,1,2,2,4");
         assertThat(Presets.load("b").at("/vq/codebook_size").asInt()).isEqualTo(16384);
         assertThat(Presets.load("b").at("/vae/latent_channels").asInt()).isEqualTo(16);
+        // both weigh the KL as LDM does (kl_weight 1e-6 against per-image sums), the faithful default
+        for (String preset : List.of("tiny", "b")) {
+            assertThat(Presets.load(preset).at("/vae/kl_weight").asDouble()).isEqualTo(1e-6);
+            assertThat(Presets.load(preset).at("/vae/loss_reduction").asText()).isEqualTo("ldm");
+        }
         ObjectNode b = Presets.load("b");
         assertThat(b.at("/data/image_size").asInt()).isEqualTo(256);
         assertThat(b.at("/data/channels").asInt()).isEqualTo(3);
