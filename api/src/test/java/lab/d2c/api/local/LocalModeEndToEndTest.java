@@ -42,10 +42,10 @@ class LocalModeEndToEndTest {
                 assertThat(arm.get("status").asText()).isEqualTo("SUCCEEDED");
                 hits += arm.get("cache_hits").asInt();
             }
-            // dataset, two tokenizers, pretokenize, both trainings, the classifier and the reference
-            // statistics do not read the run seed: the second arm's requests for all eight are cache
-            // hits (decode-stage1 and sample use the seed, evaluate scores the seed's samples)
-            assertThat(hits).as("one cache hit per shared node").isEqualTo(8);
+            // dataset, two tokenizers, pretokenize, both trainings, stage one's predictions, the classifier
+            // and the reference statistics do not read the run seed: the second arm's requests for all
+            // nine are cache hits (decode-stage1 and sample use the seed, evaluate scores its samples)
+            assertThat(hits).as("one cache hit per shared node").isEqualTo(9);
             // the report pools the two seeds of the one arm; the CSV has the same table
             JsonNode report = Http.get(base + "/api/v1/sweeps/" + sweepId + "/report").json();
             assertThat(report.get("rows")).hasSize(1);
