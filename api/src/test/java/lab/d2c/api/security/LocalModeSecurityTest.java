@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import lab.d2c.api.http.HeadlessChromium;
 import lab.d2c.api.http.Http;
@@ -164,7 +163,7 @@ class LocalModeSecurityTest {
     void postgresWantsThePasswordFromEveryoneAndHasNoSocket() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:" + cfg.embeddedPgPort() + "/d2c";
         for (String user : List.of("postgres", "d2c")) {
-            assertThatThrownBy(() -> jdbc(url, user, null)).as(user + " without a password over TCP")
+            assertThatThrownBy(() -> DriverManager.getConnection(url, user, null)).as(user + " without a password over TCP")
                     .isInstanceOf(SQLException.class).hasMessageContaining("password");
         }
         Path socket = Path.of("/tmp", ".s.PGSQL." + cfg.embeddedPgPort());
@@ -205,7 +204,7 @@ class LocalModeSecurityTest {
     @Order(3)
     void theApplicationRoleCannotRunProgramsOrReadFiles() throws Exception {
         String password = Files.readString(cfg.dataDir().resolve(LocalSecrets.POSTGRES_FILE)).strip();
-        try (Connection c = jdbc("jdbc:postgresql://127.0.0.1:" + cfg.embeddedPgPort() + "/d2c", "d2c", password);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cfg.embeddedPgPort() + "/d2c", "d2c", password);
              Statement s = c.createStatement()) {
             Path marker = cfg.dataDir().getParent().resolve("copy-to-program-ran");
             assertThatThrownBy(() -> s.execute("COPY (SELECT 1) TO PROGRAM 'touch " + marker + "'"))
@@ -417,7 +416,7 @@ class LocalModeSecurityTest {
         java.util.concurrent.CompletableFuture<java.time.Instant> postgresDown =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     while (true) {
-                        try (Connection c = jdbc(url, "d2c", password)) {
+                        try (Connection c = DriverManager.getConnection(url, "d2c", password)) {
                             Thread.sleep(20);
                         } catch (SQLException e) {
                             return java.time.Instant.now();
@@ -463,15 +462,6 @@ class LocalModeSecurityTest {
     private static void put(MinioClient client, String bucket, String key, byte[] bytes, String type) throws Exception {
         client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType(type).build());
-    }
-
-    private static Connection jdbc(String url, String user, String password) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        if (password != null) {
-            p.setProperty("password", password);
-        }
-        return DriverManager.getConnection(url, p);
     }
 
     private static void requirePsql() {

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 import lab.d2c.store.config.SecretFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,12 +54,12 @@ class EmbeddedPostgresServerTest {
         try (EmbeddedPostgresServer pg = server(data).start()) {
             String url = pg.jdbcUrl();
             for (String user : new String[] {"postgres", "d2c"}) {
-                assertThatThrownBy(() -> connect(url, user, null)).as(user + " without a password")
+                assertThatThrownBy(() -> DriverManager.getConnection(url, user, null)).as(user + " without a password")
                         .isInstanceOf(SQLException.class).hasMessageContaining("password");
-                assertThatThrownBy(() -> connect(url, user, "wrong-password-123")).as(user + " with a wrong password")
+                assertThatThrownBy(() -> DriverManager.getConnection(url, user, "wrong-password-123")).as(user + " with a wrong password")
                         .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
             }
-            try (Connection c = connect(url, "d2c", APP); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url, "d2c", APP); Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
                     rs.next();
                     assertThat(rs.getBoolean(1)).isFalse();
@@ -70,7 +69,7 @@ class EmbeddedPostgresServerTest {
                 assertThatThrownBy(() -> s.executeQuery("SELECT pg_read_file('postgresql.conf')"))
                         .hasMessageContaining("permission denied");
             }
-            try (Connection c = connect(url, "postgres", SUPER); Statement s = c.createStatement();
+            try (Connection c = DriverManager.getConnection(url, "postgres", SUPER); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT current_setting('unix_socket_directories'),"
                          + " current_setting('listen_addresses')")) {
                 rs.next();
@@ -105,7 +104,7 @@ class EmbeddedPostgresServerTest {
         assertThat(HostBasedAuth.allowsPasswordlessLogin(data)).isTrue();
         try (EmbeddedPostgresServer pg = server(data).start()) {
             assertThat(HostBasedAuth.allowsPasswordlessLogin(data)).isFalse();
-            assertThatThrownBy(() -> connect(pg.jdbcUrl(), "postgres", null)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), "postgres", null)).isInstanceOf(SQLException.class);
             try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO sweeps (name) VALUES ('new')");
                 s.execute("SELECT nextval('standalone')");
@@ -126,9 +125,9 @@ class EmbeddedPostgresServerTest {
         String replacement = SecretFile.randomValue();
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.builder().setDataDirectory(data).optDurable(false)
                 .setSuperuserPassword(replacement).setApplicationPassword(APP).optResetSuperuserPassword(true).start();
-             Connection c = connect(pg.jdbcUrl(), "postgres", replacement)) {
+             Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", replacement)) {
             assertThat(c.isValid(5)).isTrue();
-            assertThatThrownBy(() -> connect(pg.jdbcUrl(), "postgres", SUPER)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), "postgres", SUPER)).isInstanceOf(SQLException.class);
         }
     }
 
@@ -152,12 +151,4 @@ class EmbeddedPostgresServerTest {
         assertThatThrownBy(() -> EmbeddedPostgresServer.builder().optPort(70000)).hasMessageContaining("port");
     }
 
-    private static Connection connect(String url, String user, String password) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        if (password != null) {
-            p.setProperty("password", password);
-        }
-        return DriverManager.getConnection(url, p);
-    }
 }

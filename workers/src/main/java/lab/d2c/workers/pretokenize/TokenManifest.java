@@ -20,6 +20,19 @@ public record TokenManifest(int count, int flips, int grid, int codebookSize, in
         List<String> classNames, String vqNode, String vaeNode, List<Shard> shards) {
 
     /**
+     * Checks that a stage one was trained on tokens like these (same codebook and grid).
+     *
+     * @throws lab.d2c.workers.node.BadNodeInputException saying what differs
+     */
+    public void requireStageOne(lab.d2c.model.ar.DiscreteArConfig stageOne) {
+        if (stageOne.vocabSize() != codebookSize || stageOne.grid() != grid) {
+            throw new lab.d2c.workers.node.BadNodeInputException("stage one was trained on " + stageOne.vocabSize()
+                    + " codes on a " + stageOne.grid() + "x" + stageOne.grid() + " grid; the tokens have "
+                    + codebookSize + " codes on a " + grid + "x" + grid + " grid");
+        }
+    }
+
+    /**
      * Three .npy objects: int32 ids [n, 2, grid, grid], float32 moments [n, 2, 2C, grid, grid],
      * int32 labels [n].
      */

@@ -73,11 +73,7 @@ public final class PredictStage1Executor implements NodeExecutor {
                 ctx.task().input("tokens").artifact(PretokenizeExecutor.MANIFEST));
         NodeResult stage1 = ctx.task().input("stage1");
         DiscreteArConfig config = ModelWeights.config(stage1, DiscreteArConfig.class);
-        if (config.vocabSize() != tokens.codebookSize() || config.grid() != tokens.grid()) {
-            throw new BadNodeInputException("stage one was trained on " + config.vocabSize() + " codes on a "
-                    + config.grid() + "x" + config.grid() + " grid; the tokens have " + tokens.codebookSize()
-                    + " codes on a " + tokens.grid() + "x" + tokens.grid() + " grid");
-        }
+        tokens.requireStageOne(config);
         double temperature = ctx.required("stage2.condition_temperature").asDouble();
         TokenSequences truth = TokenShards.discrete(ctx.artifacts(), tokens);
         int n = config.tokens();

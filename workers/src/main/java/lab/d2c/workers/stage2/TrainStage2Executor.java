@@ -14,7 +14,6 @@ import lab.d2c.model.hybrid.HybridTokens;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.workers.checkpoint.CheckpointStore;
-import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeExecutor;
 import lab.d2c.workers.node.NodeOutput;
@@ -58,11 +57,7 @@ public final class TrainStage2Executor implements NodeExecutor {
         int discreteWidth = ctx.required("stage2.encoder_width").asInt();
         if (stage1 != null) {
             DiscreteArConfig first = ModelWeights.config(stage1, DiscreteArConfig.class);
-            if (first.vocabSize() != tokens.codebookSize() || first.grid() != tokens.grid()) {
-                throw new BadNodeInputException("stage one was trained on " + first.vocabSize() + " codes on a "
-                        + first.grid() + "x" + first.grid() + " grid; the tokens have " + tokens.codebookSize()
-                        + " codes on a " + tokens.grid() + "x" + tokens.grid() + " grid");
-            }
+            tokens.requireStageOne(first);
             discreteWidth = first.width();
         }
         HybridConfig modelConfig = Stage2Settings.model(ctx, tokens, discreteWidth);
