@@ -5,7 +5,7 @@ Reads a JSON list of cases on stdin (the Java side sends the same shapes it time
 module in plain PyTorch, and prints one JSON object per case: median milliseconds of
 forward + backward. The modules mirror model-lib's:
 
-- "llama-block": LlamaGen's TransformerBlock as in lab.d2c.model.ar.LlamaBlock: RMSNorm,
+- "llama-block": LlamaGen's TransformerBlock as in lab.d2c.model.stage1.LlamaBlock: RMSNorm,
   bias-free wqkv and wo, 2D RoPE on q and k (interleaved pairs, first half of the pairs by row,
   second by column; class tokens unrotated), causal softmax attention, RMSNorm, SwiGLU with
   hidden = multiple_of * ceil(int(2 * 4 * width / 3) / multiple_of). No dropout on either side.

@@ -29,10 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import lab.d2c.model.ar.CausalSelfAttention;
-import lab.d2c.model.ar.DiscreteArConfig;
-import lab.d2c.model.ar.LlamaBlock;
-import lab.d2c.model.ar.RotaryEmbedding2d;
+import lab.d2c.model.stage1.CausalSelfAttention;
+import lab.d2c.model.stage1.DiscreteArConfig;
+import lab.d2c.model.stage1.LlamaBlock;
+import lab.d2c.model.stage1.RotaryEmbedding2d;
 import lab.d2c.model.diffusion.DiffusionHead;
 
 /**

@@ -3,9 +3,9 @@ package lab.d2c.workers.pretokenize;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import lab.d2c.model.ar.TokenSequences;
+import lab.d2c.model.stage1.TokenSequences;
 import lab.d2c.model.data.Npy;
-import lab.d2c.model.hybrid.HybridTokens;
+import lab.d2c.model.stage2.HybridTokens;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.workers.dataset.DatasetShards;
 

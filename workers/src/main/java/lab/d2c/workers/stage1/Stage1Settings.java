@@ -3,8 +3,8 @@ package lab.d2c.workers.stage1;
 import static lab.d2c.workers.training.TrainingSettings.build;
 import static lab.d2c.workers.training.TrainingSettings.integer;
 
-import lab.d2c.model.ar.DiscreteArConfig;
-import lab.d2c.model.ar.SamplingSettings;
+import lab.d2c.model.stage1.DiscreteArConfig;
+import lab.d2c.model.stage1.SamplingSettings;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.pretokenize.TokenManifest;
 

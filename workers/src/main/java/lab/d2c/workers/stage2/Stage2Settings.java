@@ -3,10 +3,10 @@ package lab.d2c.workers.stage2;
 import static lab.d2c.workers.training.TrainingSettings.build;
 import static lab.d2c.workers.training.TrainingSettings.integer;
 
-import lab.d2c.model.hybrid.DiscretePositions;
-import lab.d2c.model.hybrid.FusionKind;
-import lab.d2c.model.hybrid.HybridConfig;
-import lab.d2c.model.hybrid.HybridSamplingSettings;
+import lab.d2c.model.stage2.DiscretePositions;
+import lab.d2c.model.stage2.FusionKind;
+import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.model.stage2.HybridSamplingSettings;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.pretokenize.TokenManifest;
 

@@ -1,0 +1,413 @@
+package lab.d2c.model.stage2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.util.Map;
+import java.util.SplittableRandom;
+import lab.d2c.model.diffusion.DiffusionHead;
+import lab.d2c.model.diffusion.DiffusionLoss;
+import lab.d2c.model.diffusion.NoiseSchedule;
+import lab.d2c.model.diffusion.TimestepEmbedder;
+import lab.d2c.model.nn.Dense;
+import lab.d2c.model.nn.TokenEmbedding;
+import lab.d2c.model.train.StepLoss;
+import lab.d2c.model.train.StepRandom;
+import lab.d2c.model.train.TrainableModel;
+
+/**
+ * The stage-two hybrid model (paper sections 4.2, 4.3, 5.1; MAR's {@code MAR} with a fusion
+ * module): continuous tokens in a random order, the first ceil(r N) of the order masked; a buffer of
+ * class tokens before the sequence (Q-Former outputs in its last L slots); an MAE encoder over the
+ * buffer and the unmasked tokens; a decoder over all positions with a learned mask token at the
+ * masked ones, giving the condition z per position; the {@link DiffusionLoss} on the masked tokens.
+ * Discrete tokens enter by the {@link FusionKind}, with a learned position term where it reads them by
+ * attention ({@link DiscretePositions}). For classifier-free guidance a sample's class
+ * becomes a learned fake class with {@code classDropout} and its discrete tokens learned fake tokens
+ * with {@code discreteDropout}; one uniform draw decides both, so with equal probabilities a dropped
+ * sample is fully unconditional, as the guidance's unconditional branch is (section 5.1).
+ *
+ * <p>Batches: continuous tokens [B, N, C] float, discrete ids [B, N], labels [B], and optionally the
+ * posterior's standard deviations [B, N, C]: then the first array holds the means and the tokens are
+ * drawn as mean + std * eps from the step's draws ({@link HybridTokens}).
+ */
+public final class HybridModel extends AbstractBlock implements TrainableModel {
+
+    private final HybridConfig config;
+    private final FusionKind fusion;
+    private final TokenEmbedding classEmbedding;
+    private final Parameter fakeClass;
+    private final TokenEmbedding discreteEmbedding;
+    private final Parameter fakeDiscrete;
+    private final Linear discreteToEncoder;
+    private final Linear discreteToDecoder;
+    private final Parameter discreteEncoderPositions;
+    private final Parameter discreteDecoderPositions;
+    private final QFormer qFormer;
+    private final Linear tokenProjection;
+    private final LayerNorm tokenProjectionNorm;
+    private final Parameter encoderPositions;
+    private final TransformerBlock[] encoder;
+    private final LayerNorm encoderNorm;
+    private final Linear decoderEmbed;
+    private final Parameter maskToken;
+    private final Parameter decoderPositions;
+    private final TransformerBlock[] decoder;
+    private final LayerNorm decoderNorm;
+    private final Parameter diffusionPositions;
+    private final DiffusionLoss diffusion;
+
+    public HybridModel(HybridConfig config) {
+        this.config = config;
+        this.fusion = config.fusion();
+        int e = config.encoderWidth();
+        int d = config.decoderWidth();
+        int n = config.tokens();
+        int all = config.bufferSize() + n;
+        this.classEmbedding = addChildBlock("class_emb", new TokenEmbedding(config.numClasses(), e,
+                HybridConfig.INIT_STD));
+        this.fakeClass = addParameter(learned("fake_latent", new Shape(1, e)));
+        if (fusion.usesDiscreteTokens()) {
+            this.discreteEmbedding = addChildBlock("discrete_emb", new TokenEmbedding(config.vocabSize(),
+                    config.discreteWidth(), HybridConfig.INIT_STD));
+            this.fakeDiscrete = addParameter(learned("fake_discrete", new Shape(n, config.discreteWidth())));
+            this.discreteToEncoder = addChildBlock("discrete_proj_encoder", Dense.xavier(e));
+            boolean decoderSide = fusion == FusionKind.CROSS_ATTENTION || fusion == FusionKind.DISCON;
+            this.discreteToDecoder = decoderSide ? addChildBlock("discrete_proj_decoder", Dense.xavier(d)) : null;
+        } else {
+            this.discreteEmbedding = null;
+            this.fakeDiscrete = null;
+            this.discreteToEncoder = null;
+            this.discreteToDecoder = null;
+        }
+        // where each discrete token sits, for the fusions that read the features only by attention
+        // (DiscretePositions): one table per projected width, as MAR keeps one per encoder and decoder
+        boolean positions = fusion.attendsToDiscreteTokens() && config.discretePositions() == DiscretePositions.LEARNED;
+        this.discreteEncoderPositions = positions ? addParameter(learned("discrete_pos_embed_encoder", new Shape(n, e)))
+                : null;
+        this.discreteDecoderPositions = positions && discreteToDecoder != null
+                ? addParameter(learned("discrete_pos_embed_decoder", new Shape(n, d))) : null;
+        this.qFormer = fusion.qFormer() ? addChildBlock("qformer", new QFormer(config.queries(), e,
+                config.encoderHeads(), config.qformerDepth(), config.mlpRatio(), fusion == FusionKind.Q_FORMER_DECODER,
+                config.attentionDropout(), config.projectionDropout())) : null;
+        boolean cross = fusion == FusionKind.CROSS_ATTENTION;
+        this.tokenProjection = addChildBlock("z_proj", Dense.xavier(e));
+        this.tokenProjectionNorm = addChildBlock("z_proj_ln", TransformerBlock.layerNorm());
+        this.encoderPositions = addParameter(learned("encoder_pos_embed", new Shape(all, e)));
+        this.encoder = new TransformerBlock[config.encoderDepth()];
+        for (int i = 0; i < encoder.length; i++) {
+            encoder[i] = addChildBlock("encoder_" + i, new TransformerBlock("stage2/encoder/" + i, e,
+                    config.encoderHeads(), config.mlpRatio(), cross, config.attentionDropout(),
+                    config.projectionDropout()));
+        }
+        this.encoderNorm = addChildBlock("encoder_norm", TransformerBlock.layerNorm());
+        this.decoderEmbed = addChildBlock("decoder_embed", Dense.xavier(d));
+        this.maskToken = addParameter(learned("mask_token", new Shape(1, d)));
+        this.decoderPositions = addParameter(learned("decoder_pos_embed", new Shape(all, d)));
+        this.decoder = new TransformerBlock[config.decoderDepth()];
+        for (int i = 0; i < decoder.length; i++) {
+            decoder[i] = addChildBlock("decoder_" + i, new TransformerBlock("stage2/decoder/" + i, d,
+                    config.decoderHeads(), config.mlpRatio(), cross, config.attentionDropout(),
+                    config.projectionDropout()));
+        }
+        this.decoderNorm = addChildBlock("decoder_norm", TransformerBlock.layerNorm());
+        this.diffusionPositions = addParameter(learned("diffusion_pos_embed", new Shape(n, d)));
+        this.diffusion = addChildBlock("diffloss", new DiffusionLoss(new DiffusionHead(config.tokenChannels(),
+                config.headWidth(), config.headDepth(), config.learnSigma()), NoiseSchedule.of(config.noiseSchedule(),
+                NoiseSchedule.TRAINING_STEPS), config.samplingSteps()));
+    }
+
+    private static Parameter learned(String name, Shape shape) {
+        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape)
+                .optInitializer(new NormalInitializer(HybridConfig.INIT_STD)).build();
+    }
+
+    public HybridConfig config() {
+        return config;
+    }
+
+    public DiffusionLoss diffusion() {
+        return diffusion;
+    }
+
+    /** The discrete embedding stage one's table is copied into and frozen (section 5.1); null for {@code none}. */
+    public TokenEmbedding discreteEmbedding() {
+        return discreteEmbedding;
+    }
+
+    public QFormer qFormer() {
+        return qFormer;
+    }
+
+    public long parameterCount() {
+        long count = 0;
+        for (Pair<String, Parameter> p : getParameters()) {
+            count += p.getValue().getArray().getShape().size();
+        }
+        return count;
+    }
+
+    /**
+     * The condition z [B, N, decoderWidth] of every position.
+     *
+     * @param tokens      continuous tokens [B, N, C] (values at masked positions are not read)
+     * @param ids         discrete ids [B, N] (ignored by {@code none})
+     * @param labels      classes [B]
+     * @param fakeClass   per sample, whether its class is replaced by the fake class
+     * @param fakeTokens  per sample, whether its discrete tokens are replaced by the fake tokens
+     * @param masked      per sample, the masked positions (the same count in every sample)
+     * @param rng         the step's draws while training (dropout on), null otherwise
+     */
+    NDArray condition(ParameterStore store, NDArray tokens, NDArray ids, int[] labels, boolean[] fakeClass,
+            boolean[] fakeTokens, boolean[][] masked, StepRandom rng) {
+        return condition(store, tokens, labels, fakeClass, masked,
+                discreteContext(store, ids, fakeTokens, tokens, rng), rng);
+    }
+
+    /**
+     * The discrete tokens' part of the condition ({@link DiscreteContext}), on the manager of {@code like}.
+     *
+     * @param ids        discrete ids [B, N] (not read by {@code none})
+     * @param fakeTokens per sample, whether its discrete tokens are replaced by the fake tokens
+     * @param like       an activation whose manager, device and float type the context takes
+     * @param rng        the step's draws while training (dropout on), null otherwise
+     */
+    DiscreteContext discreteContext(ParameterStore store, NDArray ids, boolean[] fakeTokens, NDArray like,
+            StepRandom rng) {
+        if (!fusion.usesDiscreteTokens()) {
+            return DiscreteContext.NONE;
+        }
+        boolean training = rng != null;
+        NDArray embedded = discreteEmbedding.forward(store, new NDList(ids), training).singletonOrThrow();
+        NDArray features = blend(embedded, param(store, fakeDiscrete, like, training), fakeTokens,
+                new Shape(fakeTokens.length, 1, 1));
+        NDArray toEncoder = discreteToEncoder.forward(store, new NDList(features), training).singletonOrThrow();
+        NDArray toDecoder = discreteToDecoder == null ? null
+                : discreteToDecoder.forward(store, new NDList(features), training).singletonOrThrow();
+        // h_q = Linear(Embed(q)) + P: after the projection, as MAR adds its positions after z_proj; before
+        // the cross-attention's keys and values and the Q-Former's encoder, which cannot tell rows apart
+        if (discreteEncoderPositions != null) {
+            toEncoder = toEncoder.add(param(store, discreteEncoderPositions, like, training));
+        }
+        if (discreteDecoderPositions != null) {
+            toDecoder = toDecoder.add(param(store, discreteDecoderPositions, like, training));
+        }
+        NDArray queries = qFormer == null ? null : qFormer.forward(store, toEncoder, rng);
+        return new DiscreteContext(toEncoder, toDecoder, queries);
+    }
+
+    /** The condition z [B, N, decoderWidth] given the discrete tokens' part, computed once or per step. */
+    NDArray condition(ParameterStore store, NDArray tokens, int[] labels, boolean[] fakeClass, boolean[][] masked,
+            DiscreteContext discrete, StepRandom rng) {
+        boolean training = rng != null;
+        NDManager m = tokens.getManager();
+        int b = labels.length;
+        int n = config.tokens();
+        int buffer = config.bufferSize();
+        int e = config.encoderWidth();
+        int[] safeLabels = new int[b];
+        for (int i = 0; i < b; i++) {
+            safeLabels[i] = fakeClass[i] ? 0 : labels[i];
+        }
+        NDArray classes = classEmbedding.forward(store, new NDList(m.create(safeLabels).toDevice(tokens.getDevice(),
+                false)), training).singletonOrThrow();
+        NDArray classRows = blend(classes, param(store, this.fakeClass, tokens, training), fakeClass,
+                new Shape(b, 1));
+
+        NDArray toEncoder = discrete.toEncoder();
+        NDArray toDecoder = discrete.toDecoder();
+
+        // encoder input: the buffer, then the projected tokens (plus the discrete features for DisCon)
+        NDArray x = tokenProjection.forward(store, new NDList(tokens), training).singletonOrThrow();
+        if (fusion == FusionKind.DISCON) {
+            x = x.add(toEncoder);
+        }
+        NDArray classSlots = m.zeros(new Shape(b, buffer, e), tokens.getDataType(), tokens.getDevice())
+                .add(classRows.expandDims(1));
+        NDArray bufferRows = classSlots;
+        if (qFormer != null) {
+            int l = qFormer.queryCount();
+            NDArray queries = discrete.queries();
+            bufferRows = l == buffer ? queries
+                    : NDArrays.concat(new NDList(classSlots.get(":, :{}, :", buffer - l), queries), 1);
+        }
+        NDArray sequence = NDArrays.concat(new NDList(bufferRows, x), 1)
+                .add(param(store, encoderPositions, tokens, training));
+        sequence = tokenProjectionNorm.forward(store, new NDList(sequence), training).singletonOrThrow();
+
+        VisibleRows visible = VisibleRows.of(m, masked, buffer, tokens.getDataType(), tokens.getDevice());
+        NDArray h = visible.select().matMul(sequence);
+        NDArray encoderContext = fusion == FusionKind.CROSS_ATTENTION ? toEncoder : null;
+        for (TransformerBlock block : encoder) {
+            h = block.forward(store, h, encoderContext, rng);
+        }
+        h = encoderNorm.forward(store, new NDList(h), training).singletonOrThrow();
+
+        // decoder: encoded rows back in place, the mask token elsewhere
+        NDArray y = decoderEmbed.forward(store, new NDList(h), training).singletonOrThrow();
+        NDArray full = visible.select().transpose(0, 2, 1).matMul(y)
+                .add(visible.hidden().mul(param(store, maskToken, tokens, training)))
+                .add(param(store, decoderPositions, tokens, training));
+        if (fusion == FusionKind.DISCON) {
+            NDArray none = m.zeros(new Shape(b, buffer, config.decoderWidth()), tokens.getDataType(),
+                    tokens.getDevice());
+            full = full.add(NDArrays.concat(new NDList(none, toDecoder), 1));
+        }
+        NDArray decoderContext = fusion == FusionKind.CROSS_ATTENTION ? toDecoder : null;
+        for (TransformerBlock block : decoder) {
+            full = block.forward(store, full, decoderContext, rng);
+        }
+        full = decoderNorm.forward(store, new NDList(full), training).singletonOrThrow();
+        return full.get(":, {}:, :", buffer).add(param(store, diffusionPositions, tokens, training));
+    }
+
+    /** Row i of {@code real} where !fake[i], else {@code substitute} (broadcast), as real * (1 - f) + substitute * f. */
+    private static NDArray blend(NDArray real, NDArray substitute, boolean[] fake, Shape flagShape) {
+        float[] f = new float[fake.length];
+        float[] keep = new float[fake.length];
+        for (int i = 0; i < fake.length; i++) {
+            f[i] = fake[i] ? 1 : 0;
+            keep[i] = 1 - f[i];
+        }
+        NDManager m = real.getManager();
+        NDArray isFake = m.create(f, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
+        NDArray isReal = m.create(keep, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
+        return real.mul(isReal).add(substitute.mul(isFake));
+    }
+
+    /** A parameter's value as an operand: added to zeros on the activations' manager (pitfall 3). */
+    private static NDArray param(ParameterStore store, Parameter p, NDArray like, boolean training) {
+        NDArray value = store.getValue(p, like.getDevice(), training);
+        return like.getManager().zeros(value.getShape(), like.getDataType(), like.getDevice()).add(value);
+    }
+
+    @Override
+    public StepLoss loss(NDManager step, NDList batch, StepRandom rng) {
+        NDArray tokens = batch.get(0);
+        if (batch.size() > 3) {
+            NDArray eps = rng.normal(step, tokens.getShape(), "stage2/posterior").toDevice(tokens.getDevice(), false);
+            tokens = tokens.add(batch.get(3).mul(eps));
+        }
+        NDArray ids = batch.get(1);
+        int[] labels = batch.get(2).toType(DataType.INT32, false).toIntArray();
+        int b = labels.length;
+        int n = config.tokens();
+        int c = config.tokenChannels();
+        double ratio = new MaskRatioSampler(config.maskRatioMin()).draw(rng.generator("stage2/mask-ratio"));
+        int maskedCount = MaskRatioSampler.maskedCount(n, ratio);
+        SplittableRandom orders = rng.generator("stage2/orders");
+        SplittableRandom drops = rng.generator("stage2/cfg-dropout");
+        boolean[][] masked = new boolean[b][];
+        boolean[] fakeClass = new boolean[b];
+        boolean[] fakeTokens = new boolean[b];
+        float[] maskRows = new float[b * n];
+        for (int i = 0; i < b; i++) {
+            masked[i] = GenerationOrder.maskFirst(GenerationOrder.random(n, orders), maskedCount);
+            double u = drops.nextDouble();
+            fakeClass[i] = u < config.classDropout();
+            fakeTokens[i] = u < config.discreteDropout();
+            for (int p = 0; p < n; p++) {
+                maskRows[i * n + p] = masked[i][p] ? 1 : 0;
+            }
+        }
+        ParameterStore store = new ParameterStore(step, false);
+        NDArray z = condition(store, tokens, ids, labels, fakeClass, fakeTokens, masked, rng);
+        int mul = config.diffusionBatchMul();
+        NDArray target = tile(tokens.reshape(b * n, c), mul);
+        NDArray conditions = tile(z.reshape(b * n, config.decoderWidth()), mul);
+        NDArray mask = tile(step.create(maskRows).toDevice(tokens.getDevice(), false), mul);
+        NDArray loss = diffusion.loss(store, target, conditions, mask, rng);
+        return new StepLoss(loss, Map.of("mask_ratio", step.create((float) ratio)));
+    }
+
+    private static NDArray tile(NDArray x, int times) {
+        if (times == 1) {
+            return x;
+        }
+        NDList copies = new NDList();
+        for (int i = 0; i < times; i++) {
+            copies.add(x);
+        }
+        return NDArrays.concat(copies, 0);
+    }
+
+    @Override
+    public Block block() {
+        return this;
+    }
+
+    @Override
+    public Shape[] initShapes() {
+        return new Shape[] {new Shape(1, config.tokens(), config.tokenChannels()), new Shape(1, config.tokens()),
+            new Shape(1)};
+    }
+
+    /** Forward (for shapes and quick checks): z of every position with nothing masked, no fakes. */
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        int b = Math.toIntExact(inputs.get(0).getShape().get(0));
+        boolean[][] masked = new boolean[b][config.tokens()];
+        int[] labels = inputs.get(2).toType(DataType.INT32, false).toIntArray();
+        return new NDList(condition(store, inputs.get(0), inputs.get(1), labels, new boolean[b], new boolean[b], masked,
+                null));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long b = inputShapes[0].get(0);
+        int n = config.tokens();
+        int all = config.bufferSize() + n;
+        int e = config.encoderWidth();
+        int d = config.decoderWidth();
+        Shape encoderRows = new Shape(b, all, e);
+        Shape decoderRows = new Shape(b, all, d);
+        Shape tokensE = new Shape(b, n, e);
+        Shape tokensD = new Shape(b, n, d);
+        classEmbedding.initialize(manager, dataType, inputShapes[2]);
+        if (discreteEmbedding != null) {
+            discreteEmbedding.initialize(manager, dataType, inputShapes[1]);
+            Shape features = new Shape(b, n, config.discreteWidth());
+            discreteToEncoder.initialize(manager, dataType, features);
+            if (discreteToDecoder != null) {
+                discreteToDecoder.initialize(manager, dataType, features);
+            }
+        }
+        if (qFormer != null) {
+            qFormer.initialize(manager, dataType, tokensE);
+        }
+        tokenProjection.initialize(manager, dataType, inputShapes[0]);
+        tokenProjectionNorm.initialize(manager, dataType, encoderRows);
+        for (TransformerBlock block : encoder) {
+            block.initialize(manager, dataType, block.hasCrossAttention() ? new Shape[] {encoderRows, tokensE}
+                    : new Shape[] {encoderRows});
+        }
+        encoderNorm.initialize(manager, dataType, encoderRows);
+        decoderEmbed.initialize(manager, dataType, encoderRows);
+        for (TransformerBlock block : decoder) {
+            block.initialize(manager, dataType, block.hasCrossAttention() ? new Shape[] {decoderRows, tokensD}
+                    : new Shape[] {decoderRows});
+        }
+        decoderNorm.initialize(manager, dataType, decoderRows);
+        long rows = b * n;
+        diffusion.initialize(manager, dataType, new Shape(rows, config.tokenChannels()),
+                new Shape(rows, TimestepEmbedder.FREQUENCIES), new Shape(rows, d));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), config.tokens(), config.decoderWidth())};
+    }
+}
