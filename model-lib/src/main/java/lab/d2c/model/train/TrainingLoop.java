@@ -250,7 +250,9 @@ public final class TrainingLoop implements AutoCloseable {
             throw new IllegalArgumentException("checkpoint was written with other settings; it has ["
                     + header.configFingerprint() + "], this run [" + config.fingerprint() + "]");
         }
-        if (!header.modelName().equals(modelName())) {
+        // by simple name: a checkpoint written before the model's package was renamed (issue 22 moved
+        // model-lib's ar and hybrid to stage1 and stage2) still resumes
+        if (!simpleName(header.modelName()).equals(simpleName(modelName()))) {
             throw new IllegalArgumentException("checkpoint is of model " + header.modelName() + ", this run trains "
                     + modelName());
         }
@@ -337,6 +339,10 @@ public final class TrainingLoop implements AutoCloseable {
 
     private String modelName() {
         return model.getClass().getName();
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
     }
 
     static int initSeed(long runSeed) {
