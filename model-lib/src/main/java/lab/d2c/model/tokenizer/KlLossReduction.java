@@ -26,7 +26,7 @@ import java.util.Locale;
  * {@code tiny}, 196,608 on {@code b}) and trip the global-norm clip of 1.0 on every step, turning it
  * into per-step gradient normalisation, which LDM does not do (it does not clip): on {@code tiny}
  * the per-pixel gradient norm fell from 8 to 0.1-0.8 within 25 steps and was clipped on 22 of 400
- * steps (README, tokenizer section).
+ * steps (docs/models.md, tokenizers).
  *
  * <p>MEAN was this project's loss before: its KL weight is effectively P times LDM's, enough at
  * 256x256x3 for the KL to dominate. Kept selectable.

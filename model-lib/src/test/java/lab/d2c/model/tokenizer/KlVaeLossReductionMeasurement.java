@@ -23,7 +23,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * A measurement, run by hand (minutes of CPU, so not part of the suite): trains the KL-VAE on
  * Fashion-MNIST with the presets' optimiser settings and prints test PSNR, KL per image and per
- * latent element, and how often the global-norm clip was active. The README's tokenizer section
+ * latent element, and how often the global-norm clip was active. The tokenizer section of docs/models.md
  * quotes its figures. Runs only when {@code d2c.measure.vae} names the Fashion-MNIST directory:
  *
  * <pre>

@@ -142,7 +142,7 @@ class PresetsAndBundledSweepsTest {
         assertThat(arms.get(0).name()).isEqualTo(name + "/seed=0");
         if (name.equals("tokenizers")) {
             assertThat(arms).hasSize(1);
-            // the README's figures use the preset's full tokenizer schedule, untouched
+            // the figures in docs/models.md use the preset's full tokenizer schedule, untouched
             assertThat(arms.get(0).config().get("vq")).isEqualTo(Presets.load("tiny").get("vq"));
             assertThat(arms.get(0).config().get("vae")).isEqualTo(Presets.load("tiny").get("vae"));
             assertThat(arms.get(0).config().get("stage1")).isEqualTo(Presets.load("tiny").get("stage1"));
