@@ -22,6 +22,12 @@ import java.util.SplittableRandom;
  */
 public final class TeacherForcedPredictions {
 
+    /** Called after each batch of {@link #predictAll} with the sequences predicted so far and the total. */
+    @FunctionalInterface
+    public interface Progress {
+        void sequences(int done, int total);
+    }
+
     private final DiscreteArModel model;
     private final double temperature;
     private final long seed;
@@ -71,6 +77,38 @@ public final class TeacherForcedPredictions {
                 predicted[i * n + p] = settings == null ? argmax(row) : LogitsSampler.sample(row, settings,
                         draws.nextDouble());
             }
+        }
+        return predicted;
+    }
+
+    /**
+     * Predicted ids of every sequence of {@code truth}, {@code batchSize} sequences per forward ({@link #predict}),
+     * item i's draws from its own stream, so only the forward's batch can change a logit, never the draws.
+     *
+     * @param batchSize sequences per forward; fix it where near-tie argmaxes must not depend on a setting
+     * @param progress  told after each batch
+     * @return predicted ids [truth.size() x N], row-major in item order
+     */
+    public int[] predictAll(NDManager manager, TokenSequences truth, int batchSize, Progress progress) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        int n = model.config().tokens();
+        if (truth.length() != n) {
+            throw new IllegalArgumentException("truth: sequences of " + truth.length() + " tokens, stage one has " + n);
+        }
+        int[] predicted = new int[truth.size() * n];
+        for (int first = 0; first < truth.size(); first += batchSize) {
+            int b = Math.min(batchSize, truth.size() - first);
+            int[] ids = new int[b * n];
+            int[] labels = new int[b];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(truth.sequence(first + i), 0, ids, i * n, n);
+                labels[i] = truth.label(first + i);
+            }
+            int[] out = predict(manager, ids, labels, first);
+            System.arraycopy(out, 0, predicted, first * n, out.length);
+            progress.sequences(first + b, truth.size());
         }
         return predicted;
     }

@@ -4,6 +4,8 @@
  * {@link lab.d2c.model.stage1.CausalSelfAttention}, {@link lab.d2c.model.stage1.RotaryEmbedding2d},
  * {@link lab.d2c.model.stage1.ClassEmbedding}), its training data ({@link lab.d2c.model.stage1.TokenSequences}) and
  * its sampler with a KV cache, temperature, top-k, top-p and classifier-free guidance
- * ({@link lab.d2c.model.stage1.ArSampler}, {@link lab.d2c.model.stage1.KvCache}, {@link lab.d2c.model.stage1.LogitsSampler}).
+ * ({@link lab.d2c.model.stage1.ArSampler}, {@link lab.d2c.model.stage1.KvCache}, {@link lab.d2c.model.stage1.LogitsSampler}),
+ * its teacher-forced predictions ({@link lab.d2c.model.stage1.TeacherForcedPredictions}) and the discrete-only
+ * baseline's images, sampled ids through the VQ decoder ({@link lab.d2c.model.stage1.Stage1Generator}).
  */
 package lab.d2c.model.stage1;

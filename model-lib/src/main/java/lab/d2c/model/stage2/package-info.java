@@ -5,7 +5,8 @@
  * {@link lab.d2c.model.stage2.MaskSchedule}), the fusion modules
  * ({@link lab.d2c.model.stage2.FusionKind}, cross-attention in
  * {@link lab.d2c.model.stage2.TransformerBlock}, {@link lab.d2c.model.stage2.QFormer}), and
- * generation ({@link lab.d2c.model.stage2.HybridSampler}). Stage one's tokens arrive as ids; its
+ * generation ({@link lab.d2c.model.stage2.HybridSampler}; from labels to pixels, stage one and the VAE decoder
+ * included, {@link lab.d2c.model.stage2.D2cGenerator}). Stage one's tokens arrive as ids; its
  * embedding table can be copied in and frozen ({@code TokenEmbedding.copyFrom}, {@code freeze}).
  */
 package lab.d2c.model.stage2;

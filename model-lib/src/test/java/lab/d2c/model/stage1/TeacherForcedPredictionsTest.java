@@ -46,6 +46,28 @@ class TeacherForcedPredictionsTest {
     }
 
     @Test
+    void predictAllIsPredictBatchByBatchInItemOrder() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            DiscreteArModel model = ArFixtures.randomized(CONFIG, m, 4);
+            int[] ids = ArFixtures.randomIds(5 * N, CONFIG.vocabSize(), 8);
+            int[] labels = {0, 1, 2, 3, 0};
+            TeacherForcedPredictions predictions = new TeacherForcedPredictions(model, 1.0, 6);
+            java.util.List<String> progress = new java.util.ArrayList<>();
+            int[] all = predictions.predictAll(m, new TokenSequences(ids, labels, N), 2,
+                    (done, total) -> progress.add(done + "/" + total));
+            assertThat(progress).containsExactly("2/5", "4/5", "5/5");
+            int[] expected = new int[5 * N];
+            for (int first = 0; first < 5; first += 2) {
+                int b = Math.min(2, 5 - first);
+                int[] out = predictions.predict(m, java.util.Arrays.copyOfRange(ids, first * N, (first + b) * N),
+                        java.util.Arrays.copyOfRange(labels, first, first + b), first);
+                System.arraycopy(out, 0, expected, first * N, out.length);
+            }
+            assertThat(all).containsExactly(expected);
+        }
+    }
+
+    @Test
     void aStageOneThatLearnedTheSequencesPredictsThemBack() throws Exception {
         TokenSequences four = new TokenSequences(ArFixtures.randomIds(4 * N, CONFIG.vocabSize(), 11),
                 new int[] {0, 1, 2, 3}, N);

@@ -1,18 +1,15 @@
 package lab.d2c.workers.stage1;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lab.d2c.model.stage1.ArSampler;
 import lab.d2c.model.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
 import lab.d2c.model.stage1.SamplingSettings;
+import lab.d2c.model.stage1.Stage1Generator;
 import lab.d2c.model.data.ImageGrid;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.runtime.Devices;
@@ -33,12 +30,12 @@ import lab.d2c.workflows.node.NodeResult;
  * classes; the run seed fixes the draws), decodes them with the VQ decoder, and writes
  * {@code samples.png} (a contact sheet, one class per column), {@code samples.npy} (uint8
  * [n, C, H, W]), {@code tokens.npy} (int32 [n, grid, grid]) and {@code labels.npy} (int32 [n]).
+ * {@link Stage1Generator} samples and decodes; this node loads the models and writes the results.
  * Sampling is deterministic, so a retried attempt simply redoes it.
  */
 public final class DecodeStage1Executor implements NodeExecutor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int DECODE_BATCH = 64;
 
     @Override
     public String kind() {
@@ -66,36 +63,25 @@ public final class DecodeStage1Executor implements NodeExecutor {
             DiscreteArModel model = new DiscreteArModel(config);
             ModelWeights.load(ctx.artifacts(), stage1, model, manager);
             VqTokenizer decoder = TokenizerWeights.loadVq(ctx.artifacts(), vq, manager);
-            if (decoder.config().codebookSize() != config.vocabSize() || decoder.config().tokenGrid() != grid) {
-                throw new IllegalStateException("stage one was trained on " + config.vocabSize() + " codes on a "
-                        + grid + "x" + grid + " grid; the VQ tokenizer has " + decoder.config().codebookSize()
-                        + " codes and a " + decoder.config().tokenGrid() + " grid");
-            }
-            long started = System.nanoTime();
-            int[][] tokens = new ArSampler(model).sample(manager, labels, settings, seed, batchSize, true,
-                    (done, total) -> ctx.progress(0.9 * done / total, String.format("sampled %d/%d tokens", done,
-                            total), Map.of("tokens", done, "total", total)));
-            double sampleSeconds = (System.nanoTime() - started) / 1e9;
+            Stage1Generator.Result generated = Stage1Generator.builder().setModel(model).setDecoder(decoder)
+                    .setSampling(settings).setBatchSize(batchSize).build()
+                    .generate(manager, labels, seed, new Stage1Generator.Progress() {
+                        @Override
+                        public void tokens(long done, long total) {
+                            ctx.progress(0.9 * done / total, String.format("sampled %d/%d tokens", done, total),
+                                    Map.of("tokens", done, "total", total));
+                        }
 
-            int[] flat = new int[count * n];
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(tokens[i], 0, flat, i * n, n);
-            }
-            ctx.progress(0.9, "decoding " + count + " images with the VQ decoder");
-            int channels = decoder.config().imageChannels();
-            int size = decoder.config().imageSize();
-            int perImage = channels * size * size;
-            byte[] pixels = new byte[count * perImage];
-            for (int first = 0; first < count; first += DECODE_BATCH) {
-                int b = Math.min(DECODE_BATCH, count - first);
-                try (NDManager step = manager.newSubManager()) {
-                    int[] ids = new int[b * n];
-                    System.arraycopy(flat, first * n, ids, 0, ids.length);
-                    NDArray images = decoder.decodeIds(step.create(ids, new Shape(b, grid, grid)));
-                    byte[] batch = ImageGrid.toPixels(images.toType(DataType.FLOAT32, false).toFloatArray());
-                    System.arraycopy(batch, 0, pixels, first * perImage, batch.length);
-                }
-            }
+                        @Override
+                        public void decoding(int images) {
+                            ctx.progress(0.9, "decoding " + images + " images with the VQ decoder");
+                        }
+                    });
+            double sampleSeconds = generated.sampleSeconds();
+            int[] flat = generated.flatIds();
+            byte[] pixels = generated.pixels();
+            int channels = generated.channels();
+            int size = generated.size();
             String prefix = ctx.prefix();
             ctx.write(prefix + "samples.npy", ArtifactStore.OCTET_STREAM,
                     out -> Npy.writeUint8(out, pixels, count, channels, size, size));

@@ -77,28 +77,19 @@ public final class PredictStage1Executor implements NodeExecutor {
         double temperature = ctx.required("stage2.condition_temperature").asDouble();
         TokenSequences truth = TokenShards.discrete(ctx.artifacts(), tokens);
         int n = config.tokens();
-        int[] predicted = new int[truth.size() * n];
-        long same = 0;
+        int[] predicted;
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {
             DiscreteArModel model = new DiscreteArModel(config);
             ModelWeights.load(ctx.artifacts(), stage1, model, manager);
-            TeacherForcedPredictions predictions = new TeacherForcedPredictions(model, temperature, SEED);
-            for (int first = 0; first < truth.size(); first += BATCH) {
-                int b = Math.min(BATCH, truth.size() - first);
-                int[] ids = new int[b * n];
-                int[] labels = new int[b];
-                for (int i = 0; i < b; i++) {
-                    System.arraycopy(truth.sequence(first + i), 0, ids, i * n, n);
-                    labels[i] = truth.label(first + i);
-                }
-                int[] out = predictions.predict(manager, ids, labels, first);
-                for (int i = 0; i < out.length; i++) {
-                    same += out[i] == ids[i] ? 1 : 0;
-                }
-                System.arraycopy(out, 0, predicted, first * n, out.length);
-                int done = first + b;
-                ctx.progress(0.95 * done / truth.size(), String.format("predicted %d/%d sequences", done, truth.size()),
-                        Map.of("sequences", done, "of", truth.size()));
+            predicted = new TeacherForcedPredictions(model, temperature, SEED).predictAll(manager, truth, BATCH,
+                    (done, total) -> ctx.progress(0.95 * done / total, String.format("predicted %d/%d sequences",
+                            done, total), Map.of("sequences", done, "of", total)));
+        }
+        long same = 0;
+        for (int item = 0; item < truth.size(); item++) {
+            int[] row = truth.sequence(item);
+            for (int p = 0; p < n; p++) {
+                same += predicted[item * n + p] == row[p] ? 1 : 0;
             }
         }
         double agreement = (double) same / predicted.length;

@@ -130,6 +130,29 @@ class Stage1ExecutorsTest {
         assertThat(store.getBytes(c.artifact("tokens"))).isNotEqualTo(store.getBytes(a.artifact("tokens")));
     }
 
+    /**
+     * Issue 22 moved generation out of the executor into model-lib ({@code Stage1Generator}); these digests,
+     * recorded on the executor before the move, pin the sampled ids and the decoded pixels bit for bit (the same
+     * draws in the same order, the same batching). Update them only for a change meant to change the numbers.
+     */
+    @Test
+    void decodeIsPinnedBitForBit() throws Exception {
+        NodeResult trained = TokenizerNodes.run(store, new TrainStage1Executor(), "train-stage1-golden",
+                stage1(6, 6, 2), Map.of("tokens", tokens), (f, m, d) -> { });
+        NodeResult decoded = TokenizerNodes.run(store, new DecodeStage1Executor(), "decode-stage1-golden",
+                stage1(6, 6, 2), Map.of("stage1", trained, "vq", vq), (f, m, d) -> { });
+        Map<String, String> digests = new java.util.TreeMap<>();
+        for (String artifact : decoded.artifacts().keySet()) {
+            digests.put(artifact, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(store.getBytes(decoded.artifact(artifact)))));
+        }
+        assertThat(digests).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+                "grid", "5de106f06275325813908cc5a91cdcf2d8de57be706ac9c13b7b6250b58b416b",
+                "labels", "6fd0c59d99ca6059e35f8280794304e44850a698261a6be82ac4cfc160ef518a",
+                "samples", "c62968950e0f1e5001036f064259b2d328979292634378a48ad2474e276e47ed",
+                "tokens", "3299af3ef62fd8913ac1657bd1b191b2e37788dce713dc8fdfa39d4e919109f5")));
+    }
+
     @Test
     void badSettingsNameTheKey() {
         assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainStage1Executor(), "train-stage1-bad",

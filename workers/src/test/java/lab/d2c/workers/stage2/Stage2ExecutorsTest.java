@@ -175,6 +175,57 @@ class Stage2ExecutorsTest {
         assertThat(store.getBytes(onTruth.artifact("weights"))).isNotEqualTo(store.getBytes(straight.artifact("weights")));
     }
 
+    /**
+     * Issue 22 moved generation out of the executors into model-lib ({@code D2cGenerator},
+     * {@code TeacherForcedPredictions.predictAll}); these digests, recorded on the executors before the move,
+     * pin the samples (ids, latents, pixels) and the predictions bit for bit: the same draws in the same order,
+     * the same batching. A change to training, sampling or decoding changes them; update them only for a change
+     * that is meant to change the numbers.
+     */
+    @Test
+    void samplesAndPredictionsArePinnedBitForBit() throws Exception {
+        Map<String, String> digests = new java.util.TreeMap<>();
+        for (String fusion : new String[] {"cross-attention", "none"}) {
+            String config = config(0, fusion, 4, 4);
+            Map<String, NodeResult> trainInputs = fusion.equals("none") ? Map.of("tokens", tokens)
+                    : Map.of("tokens", tokens, "stage1", stage1);
+            NodeResult trained = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-golden-" + fusion,
+                    config, trainInputs, (f, m, d) -> { });
+            Map<String, NodeResult> inputs = fusion.equals("none") ? Map.of("stage2", trained, "vae", vae)
+                    : Map.of("stage2", trained, "vae", vae, "stage1", stage1);
+            NodeResult sampled = TokenizerNodes.run(store, new SampleExecutor(), "sample-golden-" + fusion, config,
+                    inputs, (f, m, d) -> { });
+            for (String artifact : sampled.artifacts().keySet()) {
+                digests.put(fusion + "/" + artifact, sha256(store.getBytes(sampled.artifact(artifact))));
+            }
+        }
+        NodeResult predictions = TokenizerNodes.run(store, new PredictStage1Executor(), "predict-stage1-golden",
+                config(0, "cross-attention", 6, 3), Map.of("tokens", tokens, "stage1", stage1), (f, m, d) -> { });
+        TokenManifest manifest = TokenShards.manifest(store, tokens.artifact(PretokenizeExecutor.MANIFEST));
+        int[] predicted = PredictStage1Executor.read(store, predictions.artifact(PredictStage1Executor.MANIFEST),
+                manifest);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * predicted.length);
+        bytes.asIntBuffer().put(predicted);
+        digests.put("predictions", sha256(bytes.array()));
+        digests.put("predictions/agreement", JSON.readTree(predictions.resultJson()).get("agreement").asText());
+        assertThat(digests).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.ofEntries(
+                Map.entry("cross-attention/grid", "6f07282d8bbe5ccfc5d627672148d6dee2d3a201aad6fd8c33ffdf29c5b1a22f"),
+                Map.entry("cross-attention/labels", "3f7c5f11c6d38f164cb3cef1ac88a2a119a8556e3c9a14c32e2f24d8cba2521c"),
+                Map.entry("cross-attention/latents", "9cce5501f19a6ca78dfdfe1a895270b5fac120e61af86c8db2cee568a121882d"),
+                Map.entry("cross-attention/samples", "b46e41021b5ef1e01f6ddd5c9e43f7bbfd9df4c60ba9feab8abf6680c4ac8f0d"),
+                Map.entry("cross-attention/tokens", "bbb1bf2c67f3b15a556e8a294ba6e3b334934d838f486e7ec4498d8cce23f0fd"),
+                Map.entry("none/grid", "85f04f537d125d8928b568478d204474b3d00f67f967a4b6dd0311259d749609"),
+                Map.entry("none/labels", "3f7c5f11c6d38f164cb3cef1ac88a2a119a8556e3c9a14c32e2f24d8cba2521c"),
+                Map.entry("none/latents", "c27f585e05896d80df2065c876e52e0aee3b0bb9199a68730c2851650e803763"),
+                Map.entry("none/samples", "6e921062bea0d197823f86890527735d7c19abbf468fb1956264ce15cfdd2c7e"),
+                Map.entry("predictions", "72a37d16e238b50e8a963aa2b6dfa17ce890b993fefaa96b385db320641012a6"),
+                Map.entry("predictions/agreement", "0.0244140625"))));
+    }
+
+    static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
     @Test
     void badSettingsNameTheKey() {
         String tooManyQueries = config(0, "q-former", 2, 2).replace("\"queries\":2", "\"queries\":9");
