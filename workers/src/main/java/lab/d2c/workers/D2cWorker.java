@@ -63,7 +63,7 @@ public final class D2cWorker implements AutoCloseable {
         private String taskQueue;
         private Database database;
         private ArtifactStore artifacts;
-        private NodeExecutors executors = NodeExecutors.standard();
+        private NodeExecutors executors = StandardExecutors.create();
         private int nodeSlots = 1;
         private java.time.Duration nodeHeartbeat = NodeActivityOptions.NODE_HEARTBEAT;
         private boolean workflows = true;

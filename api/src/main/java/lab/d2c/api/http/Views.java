@@ -7,12 +7,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.api.sweep.PlannedNodes;
 import lab.d2c.store.db.ExperimentRecord;
 import lab.d2c.store.db.LinkedNode;
 import lab.d2c.store.db.NodeRecord;
 import lab.d2c.store.db.Status;
 import lab.d2c.store.db.SweepRecord;
-import lab.d2c.workflows.graph.ExperimentGraph;
 
 /** JSON views of the stored records, with progress derived from node states. */
 final class Views {
@@ -76,7 +76,7 @@ final class Views {
         o.put("error", e.error());
         o.put("started_at", e.startedAt() == null ? null : e.startedAt().toString());
         o.put("finished_at", e.finishedAt() == null ? null : e.finishedAt().toString());
-        int total = nodesTotal(e);
+        int total = PlannedNodes.count(e);
         double done = 0;
         int finished = 0;
         int hits = 0;
@@ -103,15 +103,6 @@ final class Views {
             arr.add(node);
         }
         return o;
-    }
-
-    /**
-     * The planned node count stored at submission; rows from before it was stored have none, and are
-     * planned here (what every read did before).
-     */
-    static int nodesTotal(ExperimentRecord e) {
-        return e.nodesTotal() != null ? e.nodesTotal()
-                : ExperimentGraph.plan((ObjectNode) parse(e.configJson())).nodes().size();
     }
 
     /**

@@ -33,9 +33,9 @@ public final class Platform implements AutoCloseable {
 
     public static Platform connect(D2cConfig config) {
         Endpoints.requireAll(config);
-        Database db = Database.open(config);
+        Database db = Database.open(config.database());
         try {
-            ArtifactStore store = ArtifactStore.connect(config, new ArtifactCatalog(db.dataSource()));
+            ArtifactStore store = ArtifactStore.connect(config.s3(), new ArtifactCatalog(db.dataSource()));
             WorkflowServiceStubs service = WorkflowServiceStubs.newConnectedServiceStubs(
                     WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporalAddress()).build(),
                     Duration.ofSeconds(30));

@@ -1,8 +1,5 @@
 package lab.d2c.api.sweep;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
@@ -18,8 +15,6 @@ import lab.d2c.store.db.NodeRepository;
 import lab.d2c.store.db.Status;
 import lab.d2c.store.db.SweepRecord;
 import lab.d2c.store.db.SweepRepository;
-import lab.d2c.workflows.graph.ExperimentGraph;
-import lab.d2c.workflows.graph.GraphNode;
 import lab.d2c.workflows.sweep.SweepRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class SweepControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepControl.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SweepService service;
     private final WorkflowClient client;
@@ -144,7 +138,8 @@ public final class SweepControl {
         unfinished.addAll(experiments.listByStatus(Status.PENDING));
         for (ExperimentRecord other : unfinished) {
             if (!cancelledIds.contains(other.id())) {
-                ExperimentGraph.plan(parse(other.configJson())).nodes().stream().map(GraphNode::key).forEach(neededElsewhere::add);
+                // the keys it planned at submission: it links its nodes only as it reaches them
+                neededElsewhere.addAll(PlannedNodes.keys(other));
             }
         }
         Set<String> stopped = new LinkedHashSet<>();
@@ -164,14 +159,6 @@ public final class SweepControl {
 
     private static List<String> ids(List<ExperimentRecord> records) {
         return records.stream().map(ExperimentRecord::id).toList();
-    }
-
-    private static ObjectNode parse(String json) {
-        try {
-            return (ObjectNode) JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored experiment config is not JSON", e);
-        }
     }
 
     /** The sweep or experiment does not exist. */

@@ -21,7 +21,6 @@ import lab.d2c.store.db.Status;
 import lab.d2c.store.db.SweepRecord;
 import lab.d2c.store.db.SweepRepository;
 import lab.d2c.workflows.experiment.ExperimentRequest;
-import lab.d2c.workflows.graph.ExperimentGraph;
 import lab.d2c.workflows.spec.Arm;
 import lab.d2c.workflows.spec.SweepSpec;
 import lab.d2c.workflows.spec.SweepSpecParser;
@@ -129,10 +128,9 @@ public final class SweepService {
             String expId = sweepId + "-a" + arm.index();
             String configJson = json(arm.config());
             requests.add(new ExperimentRequest(expId, configJson));
-            // planned once here, so reads of the sweep show nodes_total without planning every arm each time
-            int planned = ExperimentGraph.plan(arm.config()).nodes().size();
+            // planned once here and stored (keys and count), so reads of the sweep and cancels need not plan every arm
             records.add(ExperimentRecord.pending(expId, sweepId, arm.index(), arm.name(), arm.seed(), json(arm.params()),
-                    configJson, ExperimentRequest.workflowId(expId)).withNodesTotal(planned));
+                    configJson, ExperimentRequest.workflowId(expId)).withPlannedNodes(PlannedNodes.plan(arm.config())));
         }
         SweepRecord sweep = SweepRecord.pending(sweepId, spec.name(), specText, json(spec), arms.size(),
                 SweepRequest.workflowId(sweepId));

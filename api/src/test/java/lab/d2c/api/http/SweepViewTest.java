@@ -75,7 +75,7 @@ class SweepViewTest {
         return spec;
     }
 
-    /** Records a sweep and its arms as SweepService does (planned counts stored), without starting it. */
+    /** Records a sweep and its arms as SweepService does (planned keys and counts stored), without starting it. */
     private static String record(String specText) throws Exception {
         SweepSpec spec = SweepSpecParser.parse(specText);
         List<Arm> arms = spec.expand(SweepSpecParser.DEFAULT_MAX_ARMS);
@@ -88,7 +88,7 @@ class SweepViewTest {
                 String id = sweepId + "-a" + arm.index();
                 new ExperimentRepository(ds).insert(c, ExperimentRecord.pending(id, sweepId, arm.index(), arm.name(),
                         arm.seed(), arm.params().toString(), arm.config().toString(), "experiment-" + id)
-                        .withNodesTotal(ExperimentGraph.plan(arm.config()).nodes().size()));
+                        .withPlannedNodes(ExperimentGraph.plan(arm.config()).nodes().stream().map(GraphNode::key).toList()));
             }
             return null;
         });
@@ -184,6 +184,56 @@ class SweepViewTest {
         List<ExperimentRecord> arms = new ExperimentRepository(ds).listBySweep(sweepId);
         assertThat(arms).hasSize(2).allSatisfy(e -> assertThat(e.nodesTotal()).isEqualTo(ExperimentGraph.plan(
                 (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(e.configJson())).nodes().size()));
+        assertThat(arms).allSatisfy(e -> assertThat(e.plannedNodeKeys()).isEqualTo(ExperimentGraph.plan(
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(e.configJson())).nodes().stream()
+                .map(GraphNode::key).toList()));
+    }
+
+    /**
+     * Cancelling an arm stops its unfinished nodes except those another unfinished arm needs: that arm's
+     * planned keys as stored at submission (it links a node only once it reaches it), planned again only
+     * for a row from before they were stored.
+     */
+    @Test
+    void cancellingAnArmSparesTheNodesAnotherUnfinishedArmPlannedAsStored() throws Exception {
+        for (boolean stored : new boolean[] {true, false}) {
+            // a train_size of its own: no other test's (pending) arms plan these nodes
+            String sweepId = record(smoke(2).replace("train_size: 512", "train_size: " + (stored ? 768 : 1024)));
+            String a0 = sweepId + "-a0";
+            String a1 = sweepId + "-a1";
+            ExperimentRepository experiments = new ExperimentRepository(ds);
+            List<String> keys0 = experiments.find(a0).orElseThrow().plannedNodeKeys();
+            ExperimentRecord arm1 = experiments.find(a1).orElseThrow();
+            List<String> own1 = arm1.plannedNodeKeys().stream().filter(k -> !keys0.contains(k)).toList();
+            assertThat(own1).as("arm 1 has nodes of its own").isNotEmpty();
+            assertThat(arm1.plannedNodeKeys()).as("and shares others").anyMatch(keys0::contains);
+            // arm 1 has linked every node of its plan, none finished; arm 0 has linked none yet
+            NodeRepository nodes = new NodeRepository(ds);
+            for (GraphNode g : ExperimentGraph.plan((com.fasterxml.jackson.databind.node.ObjectNode)
+                    JSON.readTree(arm1.configJson())).nodes()) {
+                nodes.register(NodeRecord.pending(g.key(), g.kind(), g.configJson(), JSON.writeValueAsString(g.inputKeys()),
+                        g.codeVersion()));
+                nodes.linkExperiment(a1, g.key(), false);
+            }
+            experiments.updateStatus(a0, Status.RUNNING, null);
+            experiments.updateStatus(a1, Status.RUNNING, null);
+            // a stored plan that differs from what planning gives shows it is read, not planned
+            String spared = own1.get(own1.size() - 1);
+            if (stored) {
+                update("UPDATE experiments SET planned_node_keys = array_append(planned_node_keys, '" + spared
+                        + "') WHERE id = ?", a0);
+            } else {
+                update("UPDATE experiments SET planned_node_keys = NULL WHERE id = ?", a0);
+            }
+
+            Http.Response r = Http.post(base + "/experiments/" + a1 + "/cancel", "", "text/plain", rt.apiToken().value());
+            assertThat(r.status()).isEqualTo(202);
+            List<String> cancelled = new ArrayList<>();
+            r.json().get("nodes_cancelled").forEach(k -> cancelled.add(k.asText()));
+            List<String> expected = stored ? own1.subList(0, own1.size() - 1) : own1;
+            assertThat(cancelled).as(stored ? "stored plan" : "planned on read").containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(nodes.find(spared).orElseThrow().status()).isEqualTo(stored ? Status.PENDING : Status.CANCELLED);
+        }
     }
 
     @Test

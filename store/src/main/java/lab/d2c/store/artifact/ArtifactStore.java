@@ -41,7 +41,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import lab.d2c.store.StoreException;
-import lab.d2c.store.config.D2cConfig;
 
 /**
  * Objects in one S3 bucket. Writes stream (memory is bounded by one multipart part, never the whole
@@ -77,32 +76,32 @@ public final class ArtifactStore {
         return new Builder();
     }
 
-    /** A store on {@code config}'s endpoint and bucket (created if missing), without a catalog. */
-    public static ArtifactStore connect(D2cConfig config) {
-        return connect(config, null);
+    /** A store on {@code settings}' endpoint and bucket (created if missing), without a catalog. */
+    public static ArtifactStore connect(S3Settings settings) {
+        return connect(settings, null);
     }
 
-    /** A store on {@code config}'s endpoint and bucket (created if missing), recording into {@code catalog} (nullable). */
-    public static ArtifactStore connect(D2cConfig config, ArtifactCatalog catalog) {
-        ArtifactStore store = builder().setClient(client(config)).setBucket(config.s3Bucket()).optCatalog(catalog).build();
+    /** A store on {@code settings}' endpoint and bucket (created if missing), recording into {@code catalog} (nullable). */
+    public static ArtifactStore connect(S3Settings settings, ArtifactCatalog catalog) {
+        ArtifactStore store = builder().setClient(client(settings)).setBucket(settings.bucket()).optCatalog(catalog).build();
         store.createBucketIfMissing();
         return store;
     }
 
-    /** A MinIO client for {@code config}'s endpoint, keys and region. */
-    public static MinioClient client(D2cConfig config) {
-        requireSetting("D2C_S3_ENDPOINT", config.s3Endpoint());
-        requireSetting("D2C_S3_ACCESS_KEY", config.s3AccessKey());
-        requireSetting("D2C_S3_SECRET_KEY", config.s3SecretKey());
+    /** A MinIO client for {@code settings}' endpoint, keys and region. */
+    public static MinioClient client(S3Settings settings) {
+        requireSetting("D2C_S3_ENDPOINT", settings.endpoint());
+        requireSetting("D2C_S3_ACCESS_KEY", settings.accessKey());
+        requireSetting("D2C_S3_SECRET_KEY", settings.secretKey());
         try {
-            MinioClient.Builder b = MinioClient.builder().endpoint(config.s3Endpoint())
-                    .credentials(config.s3AccessKey(), config.s3SecretKey());
-            if (config.s3Region() != null && !config.s3Region().isBlank()) {
-                b.region(config.s3Region()); // known region: no GetBucketLocation round trip, presigning works offline
+            MinioClient.Builder b = MinioClient.builder().endpoint(settings.endpoint())
+                    .credentials(settings.accessKey(), settings.secretKey());
+            if (settings.region() != null && !settings.region().isBlank()) {
+                b.region(settings.region()); // known region: no GetBucketLocation round trip, presigning works offline
             }
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("D2C_S3_ENDPOINT: '" + config.s3Endpoint() + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("D2C_S3_ENDPOINT: '" + settings.endpoint() + "': " + e.getMessage(), e);
         }
     }
 

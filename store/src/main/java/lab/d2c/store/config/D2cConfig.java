@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import lab.d2c.store.artifact.S3Settings;
+import lab.d2c.store.db.DatabaseSettings;
+import lab.d2c.store.embedded.Loopback;
 
 /**
  * Where every component of the stack lives. One record, read from (lowest to highest
@@ -271,13 +274,17 @@ public record D2cConfig(
             return java.util.Arrays.stream(apiAllowedHosts.split(",")).map(h -> h.strip().toLowerCase())
                     .filter(h -> !h.isEmpty()).toList();
         }
-        return isLoopback(apiHost) ? java.util.List.of("localhost", "127.0.0.1", "[::1]") : java.util.List.of();
+        return Loopback.isLoopback(apiHost) ? java.util.List.of("localhost", "127.0.0.1", "[::1]") : java.util.List.of();
     }
 
-    /** True for names and addresses of this machine's loopback interface. */
-    public static boolean isLoopback(String host) {
-        String h = host.strip().toLowerCase();
-        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.startsWith("127.");
+    /** Store's database settings: the JDBC URL, user and password. */
+    public DatabaseSettings database() {
+        return new DatabaseSettings(jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    /** Store's S3 settings: endpoint, region, keys and bucket. */
+    public S3Settings s3() {
+        return new S3Settings(s3Endpoint, s3Region, s3AccessKey, s3SecretKey, s3Bucket);
     }
 
     /** Never prints secrets. */

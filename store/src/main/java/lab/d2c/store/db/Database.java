@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import lab.d2c.store.StoreException;
-import lab.d2c.store.config.D2cConfig;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -26,15 +25,15 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** Opens {@code config}'s JDBC URL, user and password. */
-    public static Database open(D2cConfig config) {
-        if (config.jdbcUrl() == null || config.jdbcUrl().isBlank()) {
+    /** Opens {@code settings}' JDBC URL, user and password. */
+    public static Database open(DatabaseSettings settings) {
+        if (settings.jdbcUrl() == null || settings.jdbcUrl().isBlank()) {
             throw new IllegalArgumentException("D2C_JDBC_URL: empty; set it or let local mode start the embedded PostgreSQL");
         }
-        if (config.jdbcUser() == null || config.jdbcUser().isBlank()) {
-            throw new IllegalArgumentException("D2C_JDBC_USER: empty; set the database user of " + config.jdbcUrl());
+        if (settings.user() == null || settings.user().isBlank()) {
+            throw new IllegalArgumentException("D2C_JDBC_USER: empty; set the database user of " + settings.jdbcUrl());
         }
-        return open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+        return open(settings.jdbcUrl(), settings.user(), settings.password());
     }
 
     public static Database open(String jdbcUrl, String user, String password) {

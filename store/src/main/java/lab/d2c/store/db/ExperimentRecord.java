@@ -1,6 +1,7 @@
 package lab.d2c.store.db;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Objects;
  * @param createdAt  set by the database (null in a record not yet inserted), as are startedAt and finishedAt
  * @param nodesTotal the number of nodes of the arm's planned graph, stored at submission so reads need not
  *                   plan it again; null in rows written before it was stored (readers plan those)
+ * @param plannedNodeKeys the node keys of the arm's planned graph in plan order, stored at submission: an
+ *                   unfinished arm has not linked them all yet; null in rows written before they were stored
  */
 public record ExperimentRecord(
         String id,
@@ -26,7 +29,8 @@ public record ExperimentRecord(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        Integer nodesTotal) {
+        Integer nodesTotal,
+        List<String> plannedNodeKeys) {
 
     public ExperimentRecord {
         Objects.requireNonNull(id, "id");
@@ -42,18 +46,25 @@ public record ExperimentRecord(
         if (nodesTotal != null && nodesTotal < 0) {
             throw new IllegalArgumentException("nodesTotal: must be >= 0, got " + nodesTotal);
         }
+        plannedNodeKeys = plannedNodeKeys == null ? null : List.copyOf(plannedNodeKeys);
     }
 
     /** A new arm, not yet started. */
     public static ExperimentRecord pending(String id, String sweepId, int armIndex, String name, long seed,
             String paramsJson, String configJson, String workflowId) {
         return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, Status.PENDING,
-                workflowId, null, null, null, null, null);
+                workflowId, null, null, null, null, null, null);
     }
 
     /** This record with its planned node count. */
     public ExperimentRecord withNodesTotal(int planned) {
         return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, status, workflowId, error,
-                createdAt, startedAt, finishedAt, planned);
+                createdAt, startedAt, finishedAt, planned, plannedNodeKeys);
+    }
+
+    /** This record with its planned graph's node keys (plan order), and so their count. */
+    public ExperimentRecord withPlannedNodes(List<String> keys) {
+        return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, status, workflowId, error,
+                createdAt, startedAt, finishedAt, keys.size(), keys);
     }
 }

@@ -11,9 +11,9 @@ import javax.sql.DataSource;
 public final class ExperimentRepository {
 
     private static final String COLUMNS = "id, sweep_id, arm_index, name, seed, params, config, status, workflow_id,"
-            + " error, created_at, started_at, finished_at, nodes_total";
+            + " error, created_at, started_at, finished_at, nodes_total, planned_node_keys";
     private static final String INSERT = "INSERT INTO experiments (id, sweep_id, arm_index, name, seed, params, config,"
-            + " status, workflow_id, error, nodes_total) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)";
+            + " status, workflow_id, error, nodes_total, planned_node_keys) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)";
 
     private final Jdbc jdbc;
 
@@ -45,6 +45,11 @@ public final class ExperimentRepository {
             ps.setString(9, e.workflowId());
             ps.setString(10, e.error());
             ps.setObject(11, e.nodesTotal(), java.sql.Types.INTEGER);
+            if (e.plannedNodeKeys() == null) {
+                ps.setNull(12, java.sql.Types.ARRAY);
+            } else {
+                ps.setArray(12, ps.getConnection().createArrayOf("text", e.plannedNodeKeys().toArray()));
+            }
         };
     }
 
@@ -96,7 +101,12 @@ public final class ExperimentRepository {
                 rs.getString("name"), rs.getLong("seed"), rs.getString("params"), rs.getString("config"),
                 Status.parse("experiments.status", rs.getString("status")), rs.getString("workflow_id"),
                 rs.getString("error"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "started_at"),
-                Jdbc.instant(rs, "finished_at"), nullableInt(rs, "nodes_total"));
+                Jdbc.instant(rs, "finished_at"), nullableInt(rs, "nodes_total"), textList(rs, "planned_node_keys"));
+    }
+
+    private static List<String> textList(ResultSet rs, String column) throws SQLException {
+        java.sql.Array a = rs.getArray(column);
+        return a == null ? null : List.of((String[]) a.getArray());
     }
 
     private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

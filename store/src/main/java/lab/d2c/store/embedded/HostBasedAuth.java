@@ -60,7 +60,7 @@ final class HostBasedAuth {
 
     /** Replaces the rules: SCRAM passwords over TCP from loopback, or from anywhere when listening beyond it. */
     static void write(Path dataDir, String listenAddress) {
-        boolean loopback = lab.d2c.store.config.D2cConfig.isLoopback(listenAddress);
+        boolean loopback = Loopback.isLoopback(listenAddress);
         String rules = "# Written by D2C Lab at every start of the embedded server: SCRAM-SHA-256 passwords only,\n"
                 + "# over TCP; no Unix socket is opened (unix_socket_directories is empty).\n"
                 + (loopback

@@ -37,7 +37,7 @@ class ArtifactStoreRetryTest {
     @Test
     void callsDuringAnOutageWaitForTheStoreAndLandWhole() throws Exception {
         TestStack stack = TestStack.get();
-        int s3Port = java.net.URI.create(stack.config().s3Endpoint()).getPort();
+        int s3Port = java.net.URI.create(stack.s3Settings().endpoint()).getPort();
         try (FaultProxy proxy = FaultProxy.start("127.0.0.1", s3Port)) {
             ArtifactStore store = through(proxy, Duration.ofSeconds(30));
             byte[] before = "written before the outage".getBytes(StandardCharsets.UTF_8);
@@ -67,7 +67,7 @@ class ArtifactStoreRetryTest {
     @Test
     void withTheBudgetSpentTheFailureNamesOperationAndKeyAndMissingKeysFailAtOnce() throws Exception {
         TestStack stack = TestStack.get();
-        int s3Port = java.net.URI.create(stack.config().s3Endpoint()).getPort();
+        int s3Port = java.net.URI.create(stack.s3Settings().endpoint()).getPort();
         try (FaultProxy proxy = FaultProxy.start("127.0.0.1", s3Port)) {
             ArtifactStore store = through(proxy, Duration.ofSeconds(2));
             long start = System.nanoTime();

@@ -208,7 +208,7 @@ class ArtifactStoreTest {
     @Test
     void withoutCatalogShaIsUnknownButStillComputable() {
         TestStack stack = TestStack.get();
-        ArtifactStore plain = ArtifactStore.builder().setClient(ArtifactStore.client(stack.config()))
+        ArtifactStore plain = ArtifactStore.builder().setClient(ArtifactStore.client(stack.s3Settings()))
                 .setBucket(store.bucket()).build();
         ArtifactInfo info = plain.putBytes("t/plain/x.bin", new byte[] {1}, null, null);
         assertThat(info.sha256()).isEqualTo(Sha256.of(new byte[] {1}));
@@ -220,8 +220,8 @@ class ArtifactStoreTest {
     void badBucketNamesAndEmptyEndpointAreNamed() {
         assertThatThrownBy(() -> ArtifactStore.builder().setBucket("Bad_Bucket"))
                 .hasMessageContaining("bucket: 'Bad_Bucket' is not a valid S3 bucket name");
-        var c = TestStack.get().config();
-        var noEndpoint = c.withEndpoints(c.temporalAddress(), c.jdbcUrl(), "");
+        var c = TestStack.get().s3Settings();
+        var noEndpoint = new S3Settings("", c.region(), c.accessKey(), c.secretKey(), c.bucket());
         assertThatThrownBy(() -> ArtifactStore.connect(noEndpoint)).hasMessageStartingWith("D2C_S3_ENDPOINT: empty");
     }
 }

@@ -17,7 +17,7 @@ class DatabaseTest {
     @Test
     void migrationsCreateTheSchemaAndReopeningIsANoOp() throws Exception {
         TestStack stack = TestStack.get();
-        try (Database again = Database.open(stack.config());
+        try (Database again = Database.open(stack.databaseSettings());
              Connection c = again.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables"
                      + " WHERE table_schema = 'public' ORDER BY table_name");

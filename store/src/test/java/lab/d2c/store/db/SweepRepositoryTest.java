@@ -142,4 +142,20 @@ class SweepRepositoryTest {
         assertThat(experiments.idsBySweep("s7")).containsExactly("s7-a0", "s7-a1");
         assertThatThrownBy(() -> arms("s8", 1).get(0).withNodesTotal(-1)).hasMessageStartingWith("nodesTotal:");
     }
+
+    @Test
+    void plannedNodeKeysAreStoredInPlanOrderWithTheirCountAndNullWhenUnknown() {
+        db.inTransaction(c -> {
+            sweeps.insert(c, SweepRecord.pending("s9", "grid", "t", "{}", 2, "wf"));
+            experiments.insert(c, arms("s9", 2).get(0).withPlannedNodes(List.of("k-data", "k-tok", "k-data2")));
+            experiments.insert(c, arms("s9", 2).get(1));
+            return null;
+        });
+        ExperimentRecord planned = experiments.find("s9-a0").orElseThrow();
+        assertThat(planned.plannedNodeKeys()).containsExactly("k-data", "k-tok", "k-data2");
+        assertThat(planned.nodesTotal()).isEqualTo(3);
+        assertThat(experiments.find("s9-a1").orElseThrow().plannedNodeKeys()).as("a row without the keys").isNull();
+        assertThat(experiments.listByStatus(Status.PENDING)).filteredOn(e -> e.id().equals("s9-a0"))
+                .extracting(ExperimentRecord::plannedNodeKeys).containsExactly(List.of("k-data", "k-tok", "k-data2"));
+    }
 }

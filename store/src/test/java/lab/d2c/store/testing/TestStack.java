@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import lab.d2c.store.artifact.ArtifactCatalog;
 import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.artifact.S3Settings;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.config.SecretFile;
 import lab.d2c.store.db.Database;
+import lab.d2c.store.db.DatabaseSettings;
 import lab.d2c.store.embedded.EmbeddedPostgresServer;
 import lab.d2c.store.embedded.EmbeddedS3Server;
 
@@ -38,6 +40,8 @@ public final class TestStack {
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedS3Server s3;
     private final Database database;
+    private final DatabaseSettings databaseSettings;
+    private final S3Settings s3Settings;
     private final D2cConfig config;
 
     private TestStack(Path root, EmbeddedPostgresServer postgres, EmbeddedS3Server s3, Database database) {
@@ -45,6 +49,9 @@ public final class TestStack {
         this.postgres = postgres;
         this.s3 = s3;
         this.database = database;
+        this.databaseSettings = new DatabaseSettings(postgres.jdbcUrl(), EmbeddedPostgresServer.APP_USER,
+                postgres.applicationPassword());
+        this.s3Settings = new S3Settings(s3.endpoint(), REGION, ACCESS_KEY, SECRET_KEY, "d2c-test");
         this.config = new D2cConfig(root, "", "default", "d2c-test", postgres.jdbcUrl(), EmbeddedPostgresServer.APP_USER,
                 postgres.applicationPassword(),
                 s3.endpoint(), ACCESS_KEY, SECRET_KEY, "d2c-test", REGION, "127.0.0.1", 0, postgres.port(), s3.port(), 0, "", 60, "127.0.0.1", "", "");
@@ -100,6 +107,16 @@ public final class TestStack {
         return s3;
     }
 
+    /** This stack's PostgreSQL, as the application role. */
+    public DatabaseSettings databaseSettings() {
+        return databaseSettings;
+    }
+
+    /** This stack's S3 server, bucket {@code d2c-test}. */
+    public S3Settings s3Settings() {
+        return s3Settings;
+    }
+
     /** Points at this stack's servers; bucket {@code d2c-test}, no Temporal (empty address), API port 0. */
     public D2cConfig config() {
         return config;
@@ -108,7 +125,7 @@ public final class TestStack {
     /** A store on a new bucket named {@code <hint>-<n>} (lower-cased), recording into the shared catalog. */
     public ArtifactStore artifactStore(String hint) {
         String bucket = (hint.toLowerCase().replaceAll("[^a-z0-9-]", "-") + "-" + BUCKETS.incrementAndGet());
-        ArtifactStore store = ArtifactStore.builder().setClient(ArtifactStore.client(config)).setBucket(bucket)
+        ArtifactStore store = ArtifactStore.builder().setClient(ArtifactStore.client(s3Settings)).setBucket(bucket)
                 .optCatalog(new ArtifactCatalog(database.dataSource())).build();
         store.createBucketIfMissing();
         return store;

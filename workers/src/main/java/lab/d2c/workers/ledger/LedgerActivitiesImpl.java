@@ -14,8 +14,8 @@ import lab.d2c.store.db.NodeRepository;
 import lab.d2c.store.db.Status;
 import lab.d2c.store.db.SweepRepository;
 import lab.d2c.workflows.graph.GraphNode;
+import lab.d2c.workflows.ledger.LedgerActivities;
 import lab.d2c.workflows.node.Failures;
-import lab.d2c.workflows.node.LedgerActivities;
 import lab.d2c.workflows.node.NodeResult;
 import lab.d2c.workers.node.NodeContext;
 

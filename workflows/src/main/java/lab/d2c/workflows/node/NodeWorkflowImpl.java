@@ -11,7 +11,7 @@ import java.time.Duration;
 public final class NodeWorkflowImpl implements NodeWorkflow {
 
     private final NodeActivities node;
-    private final LedgerActivities ledger = Workflow.newActivityStub(LedgerActivities.class, NodeActivityOptions.ledger());
+    private final NodeLedgerActivities ledger = Workflow.newActivityStub(NodeLedgerActivities.class, NodeActivityOptions.ledger());
 
     /** With the default heartbeat timeout ({@link NodeActivityOptions#NODE_HEARTBEAT}). */
     public NodeWorkflowImpl() {

@@ -13,7 +13,7 @@ import java.util.Map;
 import lab.d2c.workflows.experiment.ExperimentOutcome;
 import lab.d2c.workflows.experiment.ExperimentRequest;
 import lab.d2c.workflows.experiment.ExperimentWorkflow;
-import lab.d2c.workflows.node.LedgerActivities;
+import lab.d2c.workflows.ledger.LedgerActivities;
 import lab.d2c.workflows.node.NodeActivityOptions;
 
 /**

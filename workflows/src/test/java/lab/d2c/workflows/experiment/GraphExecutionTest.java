@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import lab.d2c.workflows.graph.GraphNode;
 import lab.d2c.workflows.graph.TestNodeTypes;
-import lab.d2c.workflows.node.LedgerActivities;
+import lab.d2c.workflows.ledger.LedgerActivities;
 import lab.d2c.workflows.node.NodeActivities;
 import lab.d2c.workflows.node.NodeActivityOptions;
 import lab.d2c.workflows.node.NodeResult;

@@ -1,15 +1,20 @@
-package lab.d2c.workflows.node;
+package lab.d2c.workflows.ledger;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import lab.d2c.workflows.graph.GraphNode;
+import lab.d2c.workflows.node.NodeLedgerActivities;
+import lab.d2c.workflows.node.NodeResult;
 
 /**
  * Bookkeeping in PostgreSQL, the source of truth for what exists and should be running.
- * Workflows cannot do I/O themselves, so they call these.
+ * Workflows cannot do I/O themselves, so they call these: the experiment and sweep workflows all of
+ * them, the node workflow only {@link NodeLedgerActivities#nodeFinished} (declared there so that
+ * {@code node} does not import this package). Activity type names are the capitalised method names
+ * ({@code ClaimNode}, {@code NodeFinished}...), so moving an interface between packages renames nothing.
  */
 @ActivityInterface
-public interface LedgerActivities {
+public interface LedgerActivities extends NodeLedgerActivities {
 
     /**
      * Registers the node if new and links it to the experiment.
@@ -24,9 +29,6 @@ public interface LedgerActivities {
      */
     @ActivityMethod
     NodeResult awaitNode(String experimentId, String nodeKey);
-
-    @ActivityMethod
-    void nodeFinished(String nodeKey, String status, String error);
 
     @ActivityMethod
     void experimentStatus(String experimentId, String status, String error);
