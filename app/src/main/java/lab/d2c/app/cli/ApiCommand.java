@@ -1,4 +1,4 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import java.util.concurrent.Callable;
 import lab.d2c.api.http.ApiServer;

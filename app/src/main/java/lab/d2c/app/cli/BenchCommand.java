@@ -1,10 +1,11 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
-import lab.d2c.workers.stage1.Stage1Benchmark;
-import lab.d2c.workers.stage2.Stage2Benchmark;
-import lab.d2c.workers.tokenizer.TokenizerBenchmark;
+import lab.d2c.app.local.LocalModeStacks;
+import lab.d2c.bench.stage1.Stage1Benchmark;
+import lab.d2c.bench.stage2.Stage2Benchmark;
+import lab.d2c.bench.tokenizer.TokenizerBenchmark;
 import lab.d2c.workflows.spec.Presets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -189,9 +190,9 @@ public final class BenchCommand implements Runnable {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             java.util.List<ObjectNode> cases = new java.util.ArrayList<>();
             for (String p : presets) {
-                cases.addAll(lab.d2c.workers.bench.EngineBenchmark.cases(p, Presets.load(p), images, n, warmup, iterations));
+                cases.addAll(lab.d2c.bench.engine.EngineBenchmark.cases(p, Presets.load(p), images, n, warmup, iterations));
             }
-            var rows = lab.d2c.workers.bench.EngineBenchmark.run(cases, script, python, rounds, System.out);
+            var rows = lab.d2c.bench.engine.EngineBenchmark.run(cases, script, python, rounds, System.out);
             System.out.println(machine() + ", " + n + " threads for both engines");
             writeJson(json, rows);
             return 0;
@@ -285,8 +286,9 @@ public final class BenchCommand implements Runnable {
             }
             java.nio.file.Path work = java.nio.file.Files.createTempDirectory("d2c-bench-platform");
             try {
-                var report = lab.d2c.api.bench.PlatformBenchmark.run(new lab.d2c.api.bench.PlatformBenchmark.Options(
-                        "none".equals(overhead) ? null : overhead, lawSweep, law, checkpointMb, repeats, work), System.out);
+                var report = lab.d2c.bench.platform.PlatformBenchmark.run(new lab.d2c.bench.platform.PlatformBenchmark.Options(
+                        "none".equals(overhead) ? null : overhead, lawSweep, law, checkpointMb, repeats, work),
+                        LocalModeStacks.INSTANCE, System.out);
                 System.out.println(machine());
                 writeJson(json, report);
                 return 0;
@@ -324,8 +326,9 @@ public final class BenchCommand implements Runnable {
             }
             java.nio.file.Path work = java.nio.file.Files.createTempDirectory("d2c-bench-memory");
             try {
-                var report = lab.d2c.api.bench.WorkerMemoryBenchmark.run(
-                        new lab.d2c.api.bench.WorkerMemoryBenchmark.Options(name, steps, work), System.out);
+                var report = lab.d2c.bench.platform.WorkerMemoryBenchmark.run(
+                        new lab.d2c.bench.platform.WorkerMemoryBenchmark.Options(name, steps, work), LocalModeStacks.INSTANCE,
+                        System.out);
                 System.out.println(machine());
                 writeJson(json, report);
                 return 0;

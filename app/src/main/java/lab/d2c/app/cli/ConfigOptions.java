@@ -1,4 +1,4 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;

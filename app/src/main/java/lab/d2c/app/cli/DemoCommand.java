@@ -1,4 +1,4 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import lab.d2c.api.report.ReportTable;
 import lab.d2c.api.report.SweepReport;
@@ -6,7 +6,7 @@ import lab.d2c.api.report.SweepReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
-import lab.d2c.api.local.LocalRuntime;
+import lab.d2c.app.local.LocalRuntime;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.model.data.FashionMnist;
 import lab.d2c.workflows.spec.BundledSweeps;

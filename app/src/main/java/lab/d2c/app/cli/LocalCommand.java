@@ -1,8 +1,8 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import lab.d2c.api.local.LocalRuntime;
+import lab.d2c.app.local.LocalRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

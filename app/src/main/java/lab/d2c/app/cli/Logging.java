@@ -1,4 +1,4 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
 

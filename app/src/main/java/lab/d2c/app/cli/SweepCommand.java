@@ -1,4 +1,4 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import java.util.concurrent.Callable;
 import lab.d2c.api.platform.Endpoints;
@@ -42,7 +42,7 @@ public final class WorkerCommand implements Callable<Integer> {
         if (name != null) {
             b.optName(name);
         }
-        boolean onlyNodes = nodesOnly || lab.d2c.api.local.EmbeddedTemporal.isEmbedded(cfg.dataDir(), cfg.temporalAddress());
+        boolean onlyNodes = nodesOnly || lab.d2c.app.local.EmbeddedTemporal.isEmbedded(cfg.dataDir(), cfg.temporalAddress());
         b.optRoles(!onlyNodes, true);
         D2cWorker worker = b.start();
         System.out.println("d2c worker " + worker.name() + " polling " + (onlyNodes ? lab.d2c.workflows.node.NodeActivityOptions

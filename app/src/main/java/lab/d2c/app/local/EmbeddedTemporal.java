@@ -1,4 +1,4 @@
-package lab.d2c.api.local;
+package lab.d2c.app.local;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

@@ -1,4 +1,4 @@
-package lab.d2c.api.cli;
+package lab.d2c.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import lab.d2c.api.local.LocalRuntime;
-import lab.d2c.api.local.LocalStackFixture;
+import lab.d2c.app.local.LocalRuntime;
+import lab.d2c.app.local.LocalStackFixture;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.workflows.spec.BundledSweeps;
 import org.junit.jupiter.api.Test;

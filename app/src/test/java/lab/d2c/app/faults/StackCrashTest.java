@@ -1,4 +1,4 @@
-package lab.d2c.api.faults;
+package lab.d2c.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import lab.d2c.api.http.Http;
-import lab.d2c.api.local.LocalProcess;
-import lab.d2c.api.local.LocalRuntime;
-import lab.d2c.api.local.LocalStackFixture;
+import lab.d2c.app.local.LocalProcess;
+import lab.d2c.app.local.LocalRuntime;
+import lab.d2c.app.local.LocalStackFixture;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.embedded.FreePort;
 import org.junit.jupiter.api.Tag;

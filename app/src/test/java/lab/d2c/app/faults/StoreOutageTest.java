@@ -1,4 +1,4 @@
-package lab.d2c.api.faults;
+package lab.d2c.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lab.d2c.api.http.Http;
-import lab.d2c.api.local.LocalRuntime;
-import lab.d2c.api.local.LocalStackFixture;
-import lab.d2c.api.local.WorkerProcess;
+import lab.d2c.app.local.LocalRuntime;
+import lab.d2c.app.local.LocalStackFixture;
+import lab.d2c.app.local.WorkerProcess;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.config.SecretFile;

@@ -1,4 +1,4 @@
-package lab.d2c.api.local;
+package lab.d2c.app.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.api.cli.D2cCli;
+import lab.d2c.app.cli.D2cCli;
 import lab.d2c.api.http.Http;
 import lab.d2c.store.config.D2cConfig;
 

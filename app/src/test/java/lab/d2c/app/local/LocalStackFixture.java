@@ -1,4 +1,4 @@
-package lab.d2c.api.local;
+package lab.d2c.app.local;
 
 import java.io.IOException;
 import java.io.PrintStream;

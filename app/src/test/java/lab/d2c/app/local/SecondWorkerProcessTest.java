@@ -1,4 +1,4 @@
-package lab.d2c.api.local;
+package lab.d2c.app.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import lab.d2c.api.cli.D2cCli;
+import lab.d2c.app.cli.D2cCli;
 import lab.d2c.api.http.Http;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.workflows.spec.BundledSweeps;

@@ -1,11 +1,11 @@
-package lab.d2c.api.local;
+package lab.d2c.app.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.api.cli.D2cCli;
+import lab.d2c.app.cli.D2cCli;
 import lab.d2c.store.config.D2cConfig;
 
 /** A {@code ./d2c worker} process (this test JVM's class path) against a local stack, for kill tests. */

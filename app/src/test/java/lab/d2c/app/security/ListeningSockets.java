@@ -1,4 +1,4 @@
-package lab.d2c.api.security;
+package lab.d2c.app.security;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package lab.d2c.api.security;
+package lab.d2c.app.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,8 +37,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import lab.d2c.api.http.HeadlessChromium;
 import lab.d2c.api.http.Http;
-import lab.d2c.api.local.LocalProcess;
-import lab.d2c.api.local.LocalStackFixture;
+import lab.d2c.app.local.LocalProcess;
+import lab.d2c.app.local.LocalStackFixture;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.config.LocalSecrets;
 import lab.d2c.store.db.Database;

@@ -1,4 +1,4 @@
-package lab.d2c.api.bench;
+package lab.d2c.bench.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import lab.d2c.app.local.LocalModeStacks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class PlatformBenchmarkTest {
     void measuresOverheadCheckpointIoAndTheCacheLaw() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         JsonNode r = PlatformBenchmark.run(new PlatformBenchmark.Options("smoke", "smoke", List.of(1, 2), 2, 1, work),
-                new PrintStream(printed, true));
+                LocalModeStacks.INSTANCE, new PrintStream(printed, true));
 
         JsonNode overhead = r.get("overhead");
         int nodes = overhead.get("nodes").asInt();

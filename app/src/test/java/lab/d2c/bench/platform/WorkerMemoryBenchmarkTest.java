@@ -1,4 +1,4 @@
-package lab.d2c.api.bench;
+package lab.d2c.bench.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import lab.d2c.app.local.LocalModeStacks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class WorkerMemoryBenchmarkTest {
     void readsTheWorkerProcessMemoryDuringEveryTrainer() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         JsonNode r = WorkerMemoryBenchmark.run(new WorkerMemoryBenchmark.Options("smoke", 40, work),
-                new PrintStream(printed, true));
+                LocalModeStacks.INSTANCE, new PrintStream(printed, true));
         Set<String> kinds = new HashSet<>();
         for (JsonNode row : r.get("per_node")) {
             kinds.add(row.get("kind").asText());

@@ -1,4 +1,4 @@
-package lab.d2c.workers.bench;
+package lab.d2c.bench.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -3,4 +3,4 @@
  * PyTorch eager ({@code bench/torch_engine.py}), same shapes and thread count, in one run.
  * Benchmarks print and write figures; they assert nothing.
  */
-package lab.d2c.workers.bench;
+package lab.d2c.bench.engine;

@@ -1,4 +1,4 @@
-package lab.d2c.api.bench;
+package lab.d2c.bench.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lab.d2c.api.local.LocalRuntime;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.db.ExperimentRecord;
@@ -112,7 +111,7 @@ final class BenchStack {
     }
 
     /** Submits {@code specText}, waits for the sweep to end (a line every 30 s), and reads what ran. */
-    static SweepRun run(LocalRuntime rt, String specText, Duration limit, PrintStream out) throws InterruptedException {
+    static SweepRun run(LocalStacks.Running rt, String specText, Duration limit, PrintStream out) throws InterruptedException {
         SweepService.Submitted s = rt.sweeps().submit(specText);
         SweepRepository sweeps = new SweepRepository(rt.platform().database().dataSource());
         NodeRepository nodeRepo = new NodeRepository(rt.platform().database().dataSource());

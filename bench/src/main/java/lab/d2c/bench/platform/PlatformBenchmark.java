@@ -1,4 +1,4 @@
-package lab.d2c.api.bench;
+package lab.d2c.bench.platform;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import lab.d2c.api.local.LocalRuntime;
 import lab.d2c.store.StoreTimings;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.workflows.spec.BundledSweeps;
@@ -52,23 +51,23 @@ public final class PlatformBenchmark {
     private PlatformBenchmark() {
     }
 
-    public static ObjectNode run(Options o, PrintStream out) throws Exception {
+    public static ObjectNode run(Options o, LocalStacks stacks, PrintStream out) throws Exception {
         ObjectNode report = JsonNodeFactory.instance.objectNode();
         if (o.sweep() != null) {
-            report.set("overhead", overhead(o, out));
+            report.set("overhead", overhead(o, stacks, out));
         }
         if (o.checkpointMb() > 0) {
-            report.set("checkpoint_io", checkpointIo(o, out));
+            report.set("checkpoint_io", checkpointIo(o, stacks, out));
         }
         if (!o.lawArms().isEmpty()) {
-            report.set("cache_law", cacheLaw(o, out));
+            report.set("cache_law", cacheLaw(o, stacks, out));
         }
         return report;
     }
 
-    private static ObjectNode overhead(Options o, PrintStream out) throws Exception {
+    private static ObjectNode overhead(Options o, LocalStacks stacks, PrintStream out) throws Exception {
         out.println("== orchestration overhead: bundled sweep '" + o.sweep() + "' on a fresh stack, 1 node slot");
-        try (LocalRuntime rt = LocalRuntime.start(BenchStack.freshConfig(o.workDir(), "overhead"), true, 1, quiet())) {
+        try (LocalStacks.Running rt = stacks.start(BenchStack.freshConfig(o.workDir(), "overhead"), true, 1, quiet())) {
             StoreTimings.Snapshot before = StoreTimings.snapshot();
             BenchStack.SweepRun run = BenchStack.run(rt, BundledSweeps.read(o.sweep()), Duration.ofHours(3), out);
             StoreTimings.Snapshot io = StoreTimings.snapshot().minus(before);
@@ -117,12 +116,12 @@ public final class PlatformBenchmark {
         }
     }
 
-    private static ObjectNode checkpointIo(Options o, PrintStream out) throws Exception {
+    private static ObjectNode checkpointIo(Options o, LocalStacks stacks, PrintStream out) throws Exception {
         out.println("== checkpoint I/O: " + o.checkpointMb() + " MiB object, " + o.repeats() + " writes and reads, in-JVM S3 server");
         Path dir = Files.createDirectories(o.workDir());
         Path file = Files.createTempFile(dir, "checkpoint", ".bin");
         Path back = dir.resolve(file.getFileName() + ".read");
-        try (LocalRuntime rt = LocalRuntime.start(BenchStack.freshConfig(o.workDir(), "checkpoint-io"), false, 1, quiet())) {
+        try (LocalStacks.Running rt = stacks.start(BenchStack.freshConfig(o.workDir(), "checkpoint-io"), false, 1, quiet())) {
             byte[] chunk = new byte[1 << 20];
             Random random = new Random(0);
             try (var w = Files.newOutputStream(file)) {
@@ -156,7 +155,7 @@ public final class PlatformBenchmark {
         }
     }
 
-    private static ArrayNode cacheLaw(Options o, PrintStream out) throws Exception {
+    private static ArrayNode cacheLaw(Options o, LocalStacks stacks, PrintStream out) throws Exception {
         out.println("== sweep-cache law: bundled sweep '" + o.lawSweep() + "', N arms differing only in stage2.seed, fresh stack each");
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         double sharedOne = -1;
@@ -169,7 +168,7 @@ public final class PlatformBenchmark {
                 arms.add(Map.of("name", "stage2-seed-" + i, "stage2.seed", i));
             }
             String spec = BenchStack.withArms(BundledSweeps.read(o.lawSweep()), List.of(0L), arms);
-            try (LocalRuntime rt = LocalRuntime.start(BenchStack.freshConfig(o.workDir(), "law-" + n), true, 1, quiet())) {
+            try (LocalStacks.Running rt = stacks.start(BenchStack.freshConfig(o.workDir(), "law-" + n), true, 1, quiet())) {
                 BenchStack.SweepRun run = BenchStack.run(rt, spec, Duration.ofHours(2), out);
                 long sharedMs = 0;
                 long perArmMs = 0;

@@ -1,4 +1,4 @@
-package lab.d2c.api.bench;
+package lab.d2c.bench.platform;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.api.cli.D2cCli;
-import lab.d2c.api.local.LocalRuntime;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.db.LinkedNode;
@@ -51,7 +49,7 @@ public final class WorkerMemoryBenchmark {
     private WorkerMemoryBenchmark() {
     }
 
-    public static ObjectNode run(Options o, PrintStream out) throws Exception {
+    public static ObjectNode run(Options o, LocalStacks stacks, PrintStream out) throws Exception {
         Map<String, Object> settings = new LinkedHashMap<>();
         for (String t : TRAINERS) {
             settings.put(t + ".train.steps", o.steps());
@@ -61,11 +59,11 @@ public final class WorkerMemoryBenchmark {
         out.println("== worker memory: one arm of bundled sweep '" + o.sweep() + "', every trainer " + o.steps()
                 + " steps, in a separate worker process");
         D2cConfig config = BenchStack.freshConfig(o.workDir(), "memory");
-        try (LocalRuntime rt = LocalRuntime.start(config, false, 1, PlatformBenchmark.quiet())) {
+        try (LocalStacks.Running rt = stacks.start(config, false, 1, PlatformBenchmark.quiet())) {
             Path log = rt.platform().config().dataDir().resolve("bench-worker.log");
             ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseG1GC", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                    D2cCli.class.getName(), "worker", "--name", "bench-memory"))
+                    stacks.cliMainClass(), "worker", "--name", "bench-memory"))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(rt.platform().config().processEnv());
             Process worker = pb.start();
@@ -80,7 +78,7 @@ public final class WorkerMemoryBenchmark {
         }
     }
 
-    private static ObjectNode measure(LocalRuntime rt, Process worker, String spec, Path log, PrintStream out)
+    private static ObjectNode measure(LocalStacks.Running rt, Process worker, String spec, Path log, PrintStream out)
             throws Exception {
         Thread.sleep(5000);
         long idleKb = rssKb(worker.pid());

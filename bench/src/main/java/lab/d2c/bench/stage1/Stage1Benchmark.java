@@ -1,4 +1,4 @@
-package lab.d2c.workers.stage1;
+package lab.d2c.bench.stage1;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -18,6 +18,7 @@ import lab.d2c.model.runtime.Devices;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.pretokenize.TokenManifest;
+import lab.d2c.workers.stage1.Stage1Settings;
 import lab.d2c.workers.training.TrainStepTimer;
 import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.workflows.node.NodeTask;

@@ -1,4 +1,4 @@
-package lab.d2c.workers.tokenizer;
+package lab.d2c.bench.tokenizer;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +17,7 @@ import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainableModel;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.node.NodeContext;
+import lab.d2c.workers.tokenizer.TokenizerSettings;
 import lab.d2c.workers.training.TrainStepTimer;
 import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.workflows.node.NodeTask;

@@ -1,4 +1,4 @@
-package lab.d2c.workers.tokenizer;
+package lab.d2c.bench.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

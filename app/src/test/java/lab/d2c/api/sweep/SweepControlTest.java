@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.function.Predicate;
 import lab.d2c.api.http.Http;
-import lab.d2c.api.local.LocalRuntime;
-import lab.d2c.api.local.LocalStackFixture;
+import lab.d2c.app.local.LocalRuntime;
+import lab.d2c.app.local.LocalStackFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -9,8 +9,8 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
-import lab.d2c.api.local.LocalRuntime;
-import lab.d2c.api.local.LocalStackFixture;
+import lab.d2c.app.local.LocalRuntime;
+import lab.d2c.app.local.LocalStackFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
