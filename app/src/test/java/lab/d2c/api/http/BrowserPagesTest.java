@@ -30,7 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the sweeps list, the page of a finished smoke sweep with its ablation table (sorted by a
  * click), a loss curve drawn from real points, the node graphs and the sample galleries;
  * then a click into an experiment, whose lineage shows the dataset hash. Screenshots go to
- * {@code api/target/browser/}. No JavaScript error and no CSP violation may reach the console.
+ * {@code app/target/browser/}. No JavaScript error and no CSP violation may reach the console.
  *
  * <p>Without chromium this is skipped, except where {@code D2C_REQUIRE_BROWSER=1} (CI's
  * {@code .ci/run} installs chromium and sets it), where it fails.
