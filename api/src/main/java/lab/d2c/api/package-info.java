@@ -1,2 +1,2 @@
-/** REST API, web pages, the d2c command line and local mode. */
+/** REST API and web pages; the command line and local mode that host it are in app. */
 package lab.d2c.api;

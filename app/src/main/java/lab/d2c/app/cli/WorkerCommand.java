@@ -1,0 +1,57 @@
+package lab.d2c.app.cli;
+
+import java.util.concurrent.Callable;
+import lab.d2c.api.platform.Endpoints;
+import lab.d2c.api.platform.Platform;
+import lab.d2c.store.config.D2cConfig;
+import lab.d2c.workers.D2cWorker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Run a worker against any Temporal, PostgreSQL and S3 (from D2C_* settings).",
+                "Unset endpoints default to the ones ./d2c local serves on this machine."})
+public final class WorkerCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--node-slots", defaultValue = "1", description = "Nodes this worker runs at once (default ${DEFAULT-VALUE}).")
+    int nodeSlots;
+
+    @Option(names = "--device", defaultValue = "${env:D2C_DEVICE:-cpu}",
+            description = "Where this worker runs models: cpu or gpu:N (default ${DEFAULT-VALUE}; env D2C_DEVICE).")
+    String device;
+
+    @Option(names = "--name", description = "Worker identity shown in Temporal and the nodes table.")
+    String name;
+
+    @Option(names = "--nodes-only", description = {"Serve node work only, not workflows. Automatic when joining the",
+            "embedded Temporal of ./d2c local, which keeps workflows in its own process."})
+    boolean nodesOnly;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        D2cConfig cfg = Endpoints.withLocalDefaults(config.load());
+        System.out.println("d2c worker: temporal " + cfg.temporalAddress() + ", postgres " + cfg.jdbcUrl() + ", s3 " + cfg.s3Endpoint());
+        Platform platform = Platform.connect(cfg);
+        D2cWorker.Builder b = D2cWorker.builder().setClient(platform.client()).setTaskQueue(cfg.taskQueue())
+                .setDatabase(platform.database()).setArtifacts(platform.artifacts()).optNodeSlots(nodeSlots).optDevice(device)
+                .optNodeHeartbeat(java.time.Duration.ofSeconds(cfg.nodeHeartbeatS())).optFileRoots(cfg.fileRootPaths());
+        if (name != null) {
+            b.optName(name);
+        }
+        boolean onlyNodes = nodesOnly || lab.d2c.app.local.EmbeddedTemporal.isEmbedded(cfg.dataDir(), cfg.temporalAddress());
+        b.optRoles(!onlyNodes, true);
+        D2cWorker worker = b.start();
+        System.out.println("d2c worker " + worker.name() + " polling " + (onlyNodes ? lab.d2c.workflows.node.NodeActivityOptions
+                .nodeQueue(cfg.taskQueue()) + " (node work only; workflows run in ./d2c local)" : cfg.taskQueue()
+                + " (+ -nodes)") + ". Ctrl-C stops it.");
+        LocalCommand.awaitShutdown(() -> {
+            worker.close();
+            platform.close();
+        });
+        return 0;
+    }
+}

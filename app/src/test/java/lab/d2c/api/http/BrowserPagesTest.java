@@ -1,0 +1,191 @@
+package lab.d2c.api.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import lab.d2c.app.local.LocalRuntime;
+import lab.d2c.app.local.LocalStackFixture;
+import lab.d2c.workflows.spec.BundledSweeps;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The pages in a real browser (Debian's chromium, headless, through Debian's chromedriver):
+ * the sweeps list, the page of a finished smoke sweep with its ablation table (sorted by a
+ * click), a loss curve drawn from real points, the node graphs and the sample galleries;
+ * then a click into an experiment, whose lineage shows the dataset hash. Screenshots go to
+ * {@code app/target/browser/}. No JavaScript error and no CSP violation may reach the console.
+ *
+ * <p>Without chromium this is skipped, except where {@code D2C_REQUIRE_BROWSER=1} (CI's
+ * {@code .ci/run} installs chromium and sets it), where it fails.
+ */
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+class BrowserPagesTest {
+
+    @Test
+    void finishedSweepPageShowsTableCurveGraphsAndSamplesAndLeadsToTheExperiment() throws Exception {
+        HeadlessChromium.requireOrSkip();
+
+        Path shots = Path.of("target", "browser");
+        Files.createDirectories(shots);
+        try (LocalRuntime rt = LocalRuntime.start(LocalStackFixture.freshConfig("browser"), true, 2, LocalStackFixture.quiet())) {
+            String base = rt.api().baseUrl();
+            String sweepId = Http.post(base + "/api/v1/sweeps", BundledSweeps.read("smoke"), "application/yaml",
+                    rt.apiToken().value()).json().get("id").asText();
+            JsonNode done = Http.awaitSweep(base, sweepId, Duration.ofMinutes(3));
+            assertThat(done.get("status").asText()).isEqualTo("SUCCEEDED");
+
+            WebDriver driver = HeadlessChromium.start(Files.createTempDirectory("d2c-chromium"));
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+
+                driver.get(base + "/");
+                WebElement row = wait.until(d -> d.findElement(By.cssSelector("#sweeps tr[data-id='" + sweepId + "']")));
+                assertThat(row.getText()).contains("smoke", "SUCCEEDED", "100%");
+                row.findElement(By.linkText("smoke")).click();
+
+                // the ablation table: one row (the two seeds pooled), mean ± std of each metric
+                wait.until(d -> d.findElements(By.cssSelector("#ablation-table tbody tr")).size() == 1);
+                List<String> headers = driver.findElements(By.cssSelector("#ablation-table th")).stream()
+                        .map(WebElement::getText).toList();
+                assertThat(headers).contains("fid-shapes-cls", "is-shapes-cls", "precision-shapes-cls", "recall-shapes-cls");
+                int fidColumn = headers.indexOf("fid-shapes-cls");
+                WebElement fidCell = driver.findElements(By.cssSelector("#ablation-table tbody td")).get(fidColumn);
+                assertThat(fidCell.getText()).matches("[0-9.]+ ± [0-9.]+");
+                WebElement fidHeader = driver.findElements(By.cssSelector("#ablation-table th")).get(fidColumn);
+                fidHeader.click();
+                assertThat(fidHeader.getAttribute("aria-sort")).isEqualTo("ascending");
+                fidHeader.click();
+                assertThat(fidHeader.getAttribute("aria-sort")).isEqualTo("descending");
+
+                // a plot: stage one's loss curve drawn from its logged points
+                WebElement curve = wait.until(d -> d.findElement(By.cssSelector(".loss-curve[data-kind='train-stage1'] canvas[data-points]")));
+                assertThat(Integer.parseInt(curve.getAttribute("data-points"))).isGreaterThanOrEqualTo(4);
+                assertThat(curve.getSize().getHeight()).isGreaterThan(100);
+                // each arm's graph with every node succeeded, and the samples loaded
+                List<WebElement> graphNodes = driver.findElements(By.cssSelector(".arm svg.graph a.node"));
+                assertThat(graphNodes).hasSizeGreaterThanOrEqualTo(2 * 10);
+                assertThat(graphNodes).allSatisfy(n -> assertThat(n.getAttribute("data-status")).isEqualTo("SUCCEEDED"));
+                wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const imgs = document.querySelectorAll("
+                        + "'#samples img'); return imgs.length >= 4 && Array.from(imgs).every(i => i.complete && i.naturalWidth > 0);"));
+                screenshot(driver, shots.resolve("sweep.png"));
+
+                // into an experiment: lineage with the dataset's manifest hash, config, actions hidden when finished
+                driver.findElement(By.cssSelector(".arm h3 a")).click();
+                wait.until(d -> d.findElements(By.cssSelector("#lineage tbody tr")).size() >= 10);
+                WebElement dataset = driver.findElement(By.xpath("//table[@id='lineage']//tr[.//strong[text()='prepare-dataset']]"));
+                assertThat(dataset.getText()).contains("manifest_sha256", "SUCCEEDED");
+                assertThat(driver.findElement(By.id("config")).getAttribute("textContent")).contains("\"stage2\"");
+                assertThat(driver.findElements(By.cssSelector("#actions button"))).isEmpty();
+                wait.until(d -> !d.findElements(By.cssSelector(".loss-curve canvas[data-points]")).isEmpty());
+                screenshot(driver, shots.resolve("experiment.png"));
+
+                List<LogEntry> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+                assertThat(severe).as("browser console errors").isEmpty();
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    /** One long stage one after tiny tokenizers: something to watch and to cancel. */
+    private static final String LONG_SWEEP = """
+            name: live
+            preset: tiny
+            method: grid
+            config:
+              targets: train-stage1
+              data: {dataset: shapes, image_size: 32, num_classes: 4, train_size: 128, test_size: 32, shard_size: 128}
+              vq:
+                base_width: 8
+                train: {steps: 4, batch_size: 8, checkpoint_every: 4, log_every: 2, eval_images: 32}
+              vae:
+                base_width: 8
+                scale_images: 32
+                train: {steps: 4, batch_size: 8, checkpoint_every: 4, log_every: 2, eval_images: 32}
+              pretokenize: {batch_size: 64, shard_size: 128}
+              stage1:
+                width: 16
+                depth: 1
+                heads: 2
+                ffn_multiple_of: 8
+                train: {steps: 100000, batch_size: 4, checkpoint_every: 50, log_every: 10, warmup_steps: 2}
+            seeds: [0]
+            """;
+
+    @Test
+    void aRunningSweepUpdatesLiveAndIsCancelledFromThePage() throws Exception {
+        HeadlessChromium.requireOrSkip();
+
+        try (LocalRuntime rt = LocalRuntime.start(LocalStackFixture.freshConfig("browser-live"), true, 1, LocalStackFixture.quiet())) {
+            String base = rt.api().baseUrl();
+            String sweepId = Http.post(base + "/api/v1/sweeps", LONG_SWEEP, "application/yaml", rt.apiToken().value())
+                    .json().get("id").asText();
+            WebDriver driver = HeadlessChromium.start(Files.createTempDirectory("d2c-chromium"));
+            try {
+                // the page redraws its graphs every 2 s: an element found may be replaced before it is read
+                org.openqa.selenium.support.ui.FluentWait<WebDriver> wait = new WebDriverWait(driver, Duration.ofSeconds(90))
+                        .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+                driver.get(base + "/ui/sweep.html?id=" + sweepId);
+                By stage1 = By.cssSelector(".arm svg.graph a.node[data-kind='train-stage1'][data-status='RUNNING'] title");
+                String first = wait.until(d -> {
+                    var t = d.findElements(stage1);
+                    String text = t.isEmpty() ? "" : t.get(0).getAttribute("textContent");
+                    return text.contains("step ") ? text : null;
+                });
+                // the page polls: without a reload, the step count in the node's progress moves on
+                String later = wait.until(d -> {
+                    var t = d.findElements(stage1);
+                    String text = t.isEmpty() ? "" : t.get(0).getAttribute("textContent");
+                    return text.contains("step ") && !text.equals(first) ? text : null;
+                });
+                assertThat(step(later)).isGreaterThan(step(first));
+
+                // cancel from the page: the token goes in the header's box, then the button
+                WebElement tokenBox = driver.findElement(By.cssSelector("header input[type='password']"));
+                tokenBox.sendKeys(rt.apiToken().value());
+                driver.findElement(By.tagName("h1")).click();
+                wait.until(d -> {
+                    d.findElement(By.xpath("//button[text()='Cancel sweep']")).click();
+                    return true;
+                });
+                wait.until(d -> d.findElement(By.id("action-result")).getText().contains("accepted"));
+                wait.until(d -> d.findElement(By.cssSelector("#meta .badge")).getText().equals("CANCELLED"));
+                wait.until(d -> !d.findElements(By.cssSelector(".arm svg.graph a.node[data-kind='train-stage1'][data-status='CANCELLED']")).isEmpty());
+                wait.until(d -> d.findElement(By.xpath("//button[text()='Rerun failed arms']")).isDisplayed());
+                Files.createDirectories(Path.of("target", "browser"));
+                screenshot(driver, Path.of("target", "browser").resolve("cancelled.png"));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    private static long step(String progress) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("step (\\d+)/").matcher(progress);
+        assertThat(m.find()).as(progress).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static void screenshot(WebDriver driver, Path to) throws java.io.IOException {
+        File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(png.toPath(), to, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

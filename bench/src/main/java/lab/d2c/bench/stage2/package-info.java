@@ -1,0 +1,5 @@
+/**
+ * Stage two's benchmark ({@code ./d2c bench stage2}): seconds per image of D2C (stage one + stage two)
+ * and of the MAR (paper section 5.2), and stage two's train-step time. It prints figures and asserts nothing.
+ */
+package lab.d2c.bench.stage2;
