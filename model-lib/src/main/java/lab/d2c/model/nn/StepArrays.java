@@ -1,7 +1,10 @@
 package lab.d2c.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 
 /**
  * Arrays that must live where the activations live. Two DJL pitfalls (docs/djl-pitfalls.md) meet
@@ -41,5 +44,33 @@ public final class StepArrays {
     public static NDArray adopt(NDArray owner, NDArray derived) {
         derived.attach(owner.getManager());
         return derived;
+    }
+
+    /**
+     * A parameter's value as an operand: added to zeros on the manager of {@code like} (the activations'),
+     * so what is computed from it attaches there and not to the parameter's manager (pitfall 3).
+     */
+    public static NDArray parameter(ParameterStore store, Parameter p, NDArray like, boolean training) {
+        NDArray value = store.getValue(p, like.getDevice(), training);
+        return like.getManager().zeros(value.getShape(), like.getDataType(), like.getDevice()).add(value);
+    }
+
+    /**
+     * Row i of {@code real} where !fake[i], else {@code substitute} (broadcast), as real * (1 - f) + substitute * f:
+     * classifier-free guidance's per-sample swap to a learned fake (a class, discrete tokens).
+     *
+     * @param flagShape the shape of the per-sample flags that broadcasts against {@code real}, e.g. [B, 1, 1]
+     */
+    public static NDArray blend(NDArray real, NDArray substitute, boolean[] fake, Shape flagShape) {
+        float[] f = new float[fake.length];
+        float[] keep = new float[fake.length];
+        for (int i = 0; i < fake.length; i++) {
+            f[i] = fake[i] ? 1 : 0;
+            keep[i] = 1 - f[i];
+        }
+        NDManager m = real.getManager();
+        NDArray isFake = m.create(f, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
+        NDArray isReal = m.create(keep, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
+        return real.mul(isReal).add(substitute.mul(isFake));
     }
 }

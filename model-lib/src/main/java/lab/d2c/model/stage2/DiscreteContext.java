@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * What the discrete tokens contribute to the hybrid model's condition (section 4.2): their features
- * projected for the encoder and the decoder, and the Q-Former's query outputs. None of it depends on the
- * continuous tokens or on the mask, so a sampler computes it once per run, not at every AR step, much as
- * stage one's KV cache keeps what earlier steps computed. Absent parts are null (fusion {@code none} has
- * none; only {@code q-former} kinds have queries; only cross-attention and DisCon read the decoder's).
+ * What the discrete tokens contribute to the hybrid model's condition (section 4.2), as the model's
+ * {@link lab.d2c.model.stage2.fusion.Fusion} computes it: their features projected for the encoder and the
+ * decoder, and the Q-Former's query outputs. None of it depends on the continuous tokens or on the mask, so
+ * a sampler computes it once per run, not at every AR step, much as stage one's KV cache keeps what earlier
+ * steps computed. Absent parts are null (fusion {@code none} has none; only the Q-Former fusions have
+ * queries; only cross-attention and DisCon read the decoder's).
  *
  * @param toEncoder discrete features in the encoder's width [B, N, encoderWidth], or null
  * @param toDecoder discrete features in the decoder's width [B, N, decoderWidth], or null
@@ -17,7 +18,7 @@ import ai.djl.ndarray.NDManager;
 public record DiscreteContext(NDArray toEncoder, NDArray toDecoder, NDArray queries) {
 
     /** The context of a fusion kind that reads no discrete tokens. */
-    static final DiscreteContext NONE = new DiscreteContext(null, null, null);
+    public static final DiscreteContext NONE = new DiscreteContext(null, null, null);
 
     /**
      * The same arrays through views owned by {@code scope} (no copy). DJL attaches an operation's result to

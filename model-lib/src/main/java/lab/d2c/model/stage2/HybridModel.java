@@ -22,7 +22,11 @@ import lab.d2c.model.diffusion.DiffusionLoss;
 import lab.d2c.model.diffusion.NoiseSchedule;
 import lab.d2c.model.diffusion.TimestepEmbedder;
 import lab.d2c.model.nn.Dense;
+import lab.d2c.model.nn.StepArrays;
 import lab.d2c.model.nn.TokenEmbedding;
+import lab.d2c.model.stage2.fusion.Fusion;
+import lab.d2c.model.stage2.fusion.Fusions;
+import lab.d2c.model.stage2.fusion.QFormer;
 import lab.d2c.model.train.StepLoss;
 import lab.d2c.model.train.StepRandom;
 import lab.d2c.model.train.TrainableModel;
@@ -30,11 +34,13 @@ import lab.d2c.model.train.TrainableModel;
 /**
  * The stage-two hybrid model (paper sections 4.2, 4.3, 5.1; MAR's {@code MAR} with a fusion
  * module): continuous tokens in a random order, the first ceil(r N) of the order masked; a buffer of
- * class tokens before the sequence (Q-Former outputs in its last L slots); an MAE encoder over the
- * buffer and the unmasked tokens; a decoder over all positions with a learned mask token at the
- * masked ones, giving the condition z per position; the {@link DiffusionLoss} on the masked tokens.
- * Discrete tokens enter by the {@link FusionKind}, with a learned position term where it reads them by
- * attention ({@link DiscretePositions}). For classifier-free guidance a sample's class
+ * class tokens before the sequence; an MAE encoder over the buffer and the unmasked tokens; a decoder
+ * over all positions with a learned mask token at the masked ones, giving the condition z per position;
+ * the {@link DiffusionLoss} on the masked tokens. Discrete tokens enter by the configuration's
+ * {@link Fusion} (section 4.3, one class per {@link FusionKind} in {@code stage2.fusion}): it adds its
+ * blocks, computes the discrete tokens' part of the condition ({@link DiscreteContext}), and fills or adds
+ * to the encoder's and decoder's inputs or feeds the blocks' cross-attention. For classifier-free guidance
+ * a sample's class
  * becomes a learned fake class with {@code classDropout} and its discrete tokens learned fake tokens
  * with {@code discreteDropout}; one uniform draw decides both, so with equal probabilities a dropped
  * sample is fully unconditional, as the guidance's unconditional branch is (section 5.1).
@@ -46,16 +52,9 @@ import lab.d2c.model.train.TrainableModel;
 public final class HybridModel extends AbstractBlock implements TrainableModel {
 
     private final HybridConfig config;
-    private final FusionKind fusion;
     private final TokenEmbedding classEmbedding;
     private final Parameter fakeClass;
-    private final TokenEmbedding discreteEmbedding;
-    private final Parameter fakeDiscrete;
-    private final Linear discreteToEncoder;
-    private final Linear discreteToDecoder;
-    private final Parameter discreteEncoderPositions;
-    private final Parameter discreteDecoderPositions;
-    private final QFormer qFormer;
+    private final Fusion fusion;
     private final Linear tokenProjection;
     private final LayerNorm tokenProjectionNorm;
     private final Parameter encoderPositions;
@@ -71,7 +70,6 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
 
     public HybridModel(HybridConfig config) {
         this.config = config;
-        this.fusion = config.fusion();
         int e = config.encoderWidth();
         int d = config.decoderWidth();
         int n = config.tokens();
@@ -79,30 +77,20 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         this.classEmbedding = addChildBlock("class_emb", new TokenEmbedding(config.numClasses(), e,
                 HybridConfig.INIT_STD));
         this.fakeClass = addParameter(learned("fake_latent", new Shape(1, e)));
-        if (fusion.usesDiscreteTokens()) {
-            this.discreteEmbedding = addChildBlock("discrete_emb", new TokenEmbedding(config.vocabSize(),
-                    config.discreteWidth(), HybridConfig.INIT_STD));
-            this.fakeDiscrete = addParameter(learned("fake_discrete", new Shape(n, config.discreteWidth())));
-            this.discreteToEncoder = addChildBlock("discrete_proj_encoder", Dense.xavier(e));
-            boolean decoderSide = fusion == FusionKind.CROSS_ATTENTION || fusion == FusionKind.DISCON;
-            this.discreteToDecoder = decoderSide ? addChildBlock("discrete_proj_decoder", Dense.xavier(d)) : null;
-        } else {
-            this.discreteEmbedding = null;
-            this.fakeDiscrete = null;
-            this.discreteToEncoder = null;
-            this.discreteToDecoder = null;
-        }
-        // where each discrete token sits, for the fusions that read the features only by attention
-        // (DiscretePositions): one table per projected width, as MAR keeps one per encoder and decoder
-        boolean positions = fusion.attendsToDiscreteTokens() && config.discretePositions() == DiscretePositions.LEARNED;
-        this.discreteEncoderPositions = positions ? addParameter(learned("discrete_pos_embed_encoder", new Shape(n, e)))
-                : null;
-        this.discreteDecoderPositions = positions && discreteToDecoder != null
-                ? addParameter(learned("discrete_pos_embed_decoder", new Shape(n, d))) : null;
-        this.qFormer = fusion.qFormer() ? addChildBlock("qformer", new QFormer(config.queries(), e,
-                config.encoderHeads(), config.qformerDepth(), config.mlpRatio(), fusion == FusionKind.Q_FORMER_DECODER,
-                config.attentionDropout(), config.projectionDropout())) : null;
-        boolean cross = fusion == FusionKind.CROSS_ATTENTION;
+        // the fusion's blocks and parameters go here, on this block: their names and this order are what
+        // checkpoints and seeded initialization have always seen
+        this.fusion = Fusions.create(config, new Fusion.Registrar() {
+            @Override
+            public <B extends Block> B addChildBlock(String name, B block) {
+                return HybridModel.this.addChildBlock(name, block);
+            }
+
+            @Override
+            public Parameter addLearned(String name, Shape shape) {
+                return HybridModel.this.addParameter(learned(name, shape));
+            }
+        });
+        boolean cross = fusion.crossAttention();
         this.tokenProjection = addChildBlock("z_proj", Dense.xavier(e));
         this.tokenProjectionNorm = addChildBlock("z_proj_ln", TransformerBlock.layerNorm());
         this.encoderPositions = addParameter(learned("encoder_pos_embed", new Shape(all, e)));
@@ -142,13 +130,19 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         return diffusion;
     }
 
-    /** The discrete embedding stage one's table is copied into and frozen (section 5.1); null for {@code none}. */
-    public TokenEmbedding discreteEmbedding() {
-        return discreteEmbedding;
+    /** How this model reads the discrete tokens (section 4.3). */
+    public Fusion fusion() {
+        return fusion;
     }
 
+    /** The discrete embedding stage one's table is copied into and frozen (section 5.1); null for {@code none}. */
+    public TokenEmbedding discreteEmbedding() {
+        return fusion.discreteEmbedding();
+    }
+
+    /** The Q-Former of the Q-Former fusions; null for the others. */
     public QFormer qFormer() {
-        return qFormer;
+        return fusion.qFormer();
     }
 
     public long parameterCount() {
@@ -186,26 +180,7 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
      */
     DiscreteContext discreteContext(ParameterStore store, NDArray ids, boolean[] fakeTokens, NDArray like,
             StepRandom rng) {
-        if (!fusion.usesDiscreteTokens()) {
-            return DiscreteContext.NONE;
-        }
-        boolean training = rng != null;
-        NDArray embedded = discreteEmbedding.forward(store, new NDList(ids), training).singletonOrThrow();
-        NDArray features = blend(embedded, param(store, fakeDiscrete, like, training), fakeTokens,
-                new Shape(fakeTokens.length, 1, 1));
-        NDArray toEncoder = discreteToEncoder.forward(store, new NDList(features), training).singletonOrThrow();
-        NDArray toDecoder = discreteToDecoder == null ? null
-                : discreteToDecoder.forward(store, new NDList(features), training).singletonOrThrow();
-        // h_q = Linear(Embed(q)) + P: after the projection, as MAR adds its positions after z_proj; before
-        // the cross-attention's keys and values and the Q-Former's encoder, which cannot tell rows apart
-        if (discreteEncoderPositions != null) {
-            toEncoder = toEncoder.add(param(store, discreteEncoderPositions, like, training));
-        }
-        if (discreteDecoderPositions != null) {
-            toDecoder = toDecoder.add(param(store, discreteDecoderPositions, like, training));
-        }
-        NDArray queries = qFormer == null ? null : qFormer.forward(store, toEncoder, rng);
-        return new DiscreteContext(toEncoder, toDecoder, queries);
+        return fusion.context(store, ids, fakeTokens, like, rng);
     }
 
     /** The condition z [B, N, decoderWidth] given the discrete tokens' part, computed once or per step. */
@@ -223,33 +198,22 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         }
         NDArray classes = classEmbedding.forward(store, new NDList(m.create(safeLabels).toDevice(tokens.getDevice(),
                 false)), training).singletonOrThrow();
-        NDArray classRows = blend(classes, param(store, this.fakeClass, tokens, training), fakeClass,
-                new Shape(b, 1));
+        NDArray classRows = StepArrays.blend(classes, StepArrays.parameter(store, this.fakeClass, tokens, training),
+                fakeClass, new Shape(b, 1));
 
-        NDArray toEncoder = discrete.toEncoder();
-        NDArray toDecoder = discrete.toDecoder();
-
-        // encoder input: the buffer, then the projected tokens (plus the discrete features for DisCon)
+        // encoder input: the buffer, then the projected tokens, as the fusion fills or adds to them
         NDArray x = tokenProjection.forward(store, new NDList(tokens), training).singletonOrThrow();
-        if (fusion == FusionKind.DISCON) {
-            x = x.add(toEncoder);
-        }
+        x = fusion.encoderTokens(x, discrete);
         NDArray classSlots = m.zeros(new Shape(b, buffer, e), tokens.getDataType(), tokens.getDevice())
                 .add(classRows.expandDims(1));
-        NDArray bufferRows = classSlots;
-        if (qFormer != null) {
-            int l = qFormer.queryCount();
-            NDArray queries = discrete.queries();
-            bufferRows = l == buffer ? queries
-                    : NDArrays.concat(new NDList(classSlots.get(":, :{}, :", buffer - l), queries), 1);
-        }
+        NDArray bufferRows = fusion.buffer(classSlots, discrete);
         NDArray sequence = NDArrays.concat(new NDList(bufferRows, x), 1)
-                .add(param(store, encoderPositions, tokens, training));
+                .add(StepArrays.parameter(store, encoderPositions, tokens, training));
         sequence = tokenProjectionNorm.forward(store, new NDList(sequence), training).singletonOrThrow();
 
         VisibleRows visible = VisibleRows.of(m, masked, buffer, tokens.getDataType(), tokens.getDevice());
         NDArray h = visible.select().matMul(sequence);
-        NDArray encoderContext = fusion == FusionKind.CROSS_ATTENTION ? toEncoder : null;
+        NDArray encoderContext = fusion.encoderContext(discrete);
         for (TransformerBlock block : encoder) {
             h = block.forward(store, h, encoderContext, rng);
         }
@@ -258,39 +222,15 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         // decoder: encoded rows back in place, the mask token elsewhere
         NDArray y = decoderEmbed.forward(store, new NDList(h), training).singletonOrThrow();
         NDArray full = visible.select().transpose(0, 2, 1).matMul(y)
-                .add(visible.hidden().mul(param(store, maskToken, tokens, training)))
-                .add(param(store, decoderPositions, tokens, training));
-        if (fusion == FusionKind.DISCON) {
-            NDArray none = m.zeros(new Shape(b, buffer, config.decoderWidth()), tokens.getDataType(),
-                    tokens.getDevice());
-            full = full.add(NDArrays.concat(new NDList(none, toDecoder), 1));
-        }
-        NDArray decoderContext = fusion == FusionKind.CROSS_ATTENTION ? toDecoder : null;
+                .add(visible.hidden().mul(StepArrays.parameter(store, maskToken, tokens, training)))
+                .add(StepArrays.parameter(store, decoderPositions, tokens, training));
+        full = fusion.decoderRows(full, discrete);
+        NDArray decoderContext = fusion.decoderContext(discrete);
         for (TransformerBlock block : decoder) {
             full = block.forward(store, full, decoderContext, rng);
         }
         full = decoderNorm.forward(store, new NDList(full), training).singletonOrThrow();
-        return full.get(":, {}:, :", buffer).add(param(store, diffusionPositions, tokens, training));
-    }
-
-    /** Row i of {@code real} where !fake[i], else {@code substitute} (broadcast), as real * (1 - f) + substitute * f. */
-    private static NDArray blend(NDArray real, NDArray substitute, boolean[] fake, Shape flagShape) {
-        float[] f = new float[fake.length];
-        float[] keep = new float[fake.length];
-        for (int i = 0; i < fake.length; i++) {
-            f[i] = fake[i] ? 1 : 0;
-            keep[i] = 1 - f[i];
-        }
-        NDManager m = real.getManager();
-        NDArray isFake = m.create(f, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
-        NDArray isReal = m.create(keep, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
-        return real.mul(isReal).add(substitute.mul(isFake));
-    }
-
-    /** A parameter's value as an operand: added to zeros on the activations' manager (pitfall 3). */
-    private static NDArray param(ParameterStore store, Parameter p, NDArray like, boolean training) {
-        NDArray value = store.getValue(p, like.getDevice(), training);
-        return like.getManager().zeros(value.getShape(), like.getDataType(), like.getDevice()).add(value);
+        return full.get(":, {}:, :", buffer).add(StepArrays.parameter(store, diffusionPositions, tokens, training));
     }
 
     @Override
@@ -377,17 +317,7 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         Shape tokensE = new Shape(b, n, e);
         Shape tokensD = new Shape(b, n, d);
         classEmbedding.initialize(manager, dataType, inputShapes[2]);
-        if (discreteEmbedding != null) {
-            discreteEmbedding.initialize(manager, dataType, inputShapes[1]);
-            Shape features = new Shape(b, n, config.discreteWidth());
-            discreteToEncoder.initialize(manager, dataType, features);
-            if (discreteToDecoder != null) {
-                discreteToDecoder.initialize(manager, dataType, features);
-            }
-        }
-        if (qFormer != null) {
-            qFormer.initialize(manager, dataType, tokensE);
-        }
+        fusion.initialize(manager, dataType, inputShapes[1]);
         tokenProjection.initialize(manager, dataType, inputShapes[0]);
         tokenProjectionNorm.initialize(manager, dataType, encoderRows);
         for (TransformerBlock block : encoder) {

@@ -18,8 +18,9 @@ import lab.d2c.model.train.StepRandom;
 /**
  * A pre-norm transformer block (timm's ViT {@code Block}, MAR's encoder and decoder blocks):
  * h + Attn(LN(h)), optionally h + CrossAttn(LN(h), c) between self-attention and the MLP (the
- * cross-attention fusion module of section 4.3, Figure 2a, Eq. 4-6), then h + MLP(LN(h)) with a
- * GELU MLP. LayerNorm eps 1e-6.
+ * cross-attention fusion module of section 4.3, Figure 2a, Eq. 4-6, which
+ * {@link lab.d2c.model.stage2.fusion.CrossAttentionFusion} switches on and feeds), then h + MLP(LN(h))
+ * with a GELU MLP. LayerNorm eps 1e-6. Also the Q-Former's blocks.
  */
 public final class TransformerBlock extends AbstractBlock {
 
@@ -53,7 +54,7 @@ public final class TransformerBlock extends AbstractBlock {
     }
 
     /** LayerNorm over the last axis of [B, L, width], eps 1e-6 (timm's ViT). */
-    static LayerNorm layerNorm() {
+    public static LayerNorm layerNorm() {
         return LayerNorm.builder().axis(2).optEpsilon(1e-6f).build();
     }
 
@@ -66,7 +67,7 @@ public final class TransformerBlock extends AbstractBlock {
      * @param context the discrete features [B, M, width] for the cross-attention, or null without one
      * @param rng     the step's draws while training, null otherwise
      */
-    NDArray forward(ParameterStore store, NDArray h, NDArray context, StepRandom rng) {
+    public NDArray forward(ParameterStore store, NDArray h, NDArray context, StepRandom rng) {
         boolean training = rng != null;
         NDArray normed = norm(store, norm1, h, training);
         NDArray a = attention.attend(store, normed, normed, training, attentionDrop,

@@ -1,6 +1,7 @@
-package lab.d2c.model.stage2;
+package lab.d2c.model.stage2.fusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,13 +12,16 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.model.stage2.TransformerBlock;
 import lab.d2c.model.train.StepRandom;
 
 /**
  * The Q-Former fusion module (paper section 4.3, Figure 2b, Eq. 7; after BLIP-2): an encoder of
  * self-attention blocks over the discrete-token features, then a decoder whose L learnable queries
  * self-attend and cross-attend to the encoded features. Its L outputs replace L of the MAE's buffer
- * slots. The decoder-only variant (Table 3) skips the encoder: the queries read the raw features.
+ * slots ({@link #intoBuffer}). The decoder-only variant (Table 3) skips the encoder: the queries read the
+ * raw features. Used by {@link QFormerFusion} and {@link QFormerDecoderFusion}.
  */
 public final class QFormer extends AbstractBlock {
 
@@ -56,6 +60,11 @@ public final class QFormer extends AbstractBlock {
         return queryCount;
     }
 
+    /** The width of the features it reads and of its queries. */
+    public int width() {
+        return width;
+    }
+
     public boolean decoderOnly() {
         return encoder.length == 0;
     }
@@ -65,7 +74,7 @@ public final class QFormer extends AbstractBlock {
      * @param rng      the step's draws while training, null otherwise
      * @return the query outputs [B, L, width]
      */
-    NDArray forward(ParameterStore store, NDArray features, StepRandom rng) {
+    public NDArray forward(ParameterStore store, NDArray features, StepRandom rng) {
         boolean training = rng != null;
         NDArray h = features;
         for (TransformerBlock block : encoder) {
@@ -80,6 +89,20 @@ public final class QFormer extends AbstractBlock {
             q = block.forward(store, q, h, rng);
         }
         return norm.forward(store, new NDList(q), training).singletonOrThrow();
+    }
+
+    /**
+     * The MAE's buffer rows with the query outputs in its last L slots and the class rows in the others
+     * (section 4.3: the queries take L of the buffer's class-token slots).
+     *
+     * @param classSlots the class rows of every buffer slot [B, buffer, width]
+     * @param queries    this module's outputs [B, L, width]
+     */
+    static NDArray intoBuffer(NDArray classSlots, NDArray queries) {
+        long buffer = classSlots.getShape().get(1);
+        long l = queries.getShape().get(1);
+        return l == buffer ? queries
+                : NDArrays.concat(new NDList(classSlots.get(":, :{}, :", buffer - l), queries), 1);
     }
 
     @Override

@@ -1,0 +1,186 @@
+package lab.d2c.model.stage2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import lab.d2c.model.runtime.SeededDraws;
+import lab.d2c.model.train.StepLoss;
+import lab.d2c.model.train.StepRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Pins what each fusion kind computes, bit for bit, as recorded on the code before the fusion modules
+ * moved into {@code stage2.fusion} (issue 22): a refactor of the fusions must leave every number here
+ * unchanged. Per kind and discrete-position setting, on a seeded small model with dropout on:
+ * the parameters' names and shapes in registration order (what checkpoints are keyed and ordered by),
+ * the initialized weights as saved (the seeded initialization order), then, on weights moved off the
+ * zero-initialized head, one training loss and its gradients, the condition z with some fake discrete tokens, and a short guided sampling run. Each is a
+ * SHA-256 prefix of the exact bits (the loss as its exact decimal), so any change of op order shows.
+ */
+class FusionGoldenTest {
+
+    private static final int B = 3;
+    private static final int N = HybridFixtures.GRID * HybridFixtures.GRID;
+    private static final int C = HybridFixtures.CHANNELS;
+
+    @ParameterizedTest(name = "{0} with discrete_positions {1}")
+    @CsvSource({
+        // fusion, positions, parameters, weights, loss, gradients, z, samples
+        "none,             learned, f88f35823a4a1cb6, 61737b8631e2c052, 1.0082405 ratio 0.83294415, e38c4be72be12d5b, c3d253eb2266ed5c, 36c06a446af277ce",
+        "none,             none,    f88f35823a4a1cb6, 61737b8631e2c052, 1.0082405 ratio 0.83294415, e38c4be72be12d5b, c3d253eb2266ed5c, 36c06a446af277ce",
+        "cross-attention,  learned, f4bc372194c73305, b042e511a8a7f6ae, 0.92892456 ratio 0.83294415, 8e9201ca269c6c84, 7036392c154ebc01, 4839e0aa51677bb9",
+        "cross-attention,  none,    64e30354c87e8a9a, ec8abb2989ccbf6c, 0.89562047 ratio 0.83294415, ce2ce0100e3b3c47, 41bdfce77028dffe, b0dad82b14383a07",
+        "q-former,         learned, 4527df60358c3f50, 2294176dbaa46040, 1.0100497 ratio 0.83294415, ee5119ca1531012a, 00a93892b4d138c1, c8f4657bc9df2f5c",
+        "q-former,         none,    efb4f88b884a86d3, f23dd3c01a8ef1b0, 0.8744041 ratio 0.83294415, dde02e4d9a22e134, 8a1860ae09e55c38, 09574ee3acdca56b",
+        "q-former-decoder, learned, 8f68f3060ef56726, 70e3b989a0214f26, 0.95708376 ratio 0.83294415, 1de0c86b1188a196, 5616907d4d069a49, 3ac5ee2de7493945",
+        "q-former-decoder, none,    ed8b01c972ab47e1, 44f2addfec047a30, 1.1358172 ratio 0.83294415, d2e7dee02bf2994f, 7a6eb1398fbf5f40, 6d5c85f2e3f8b674",
+        "discon,           learned, 213e09e130a6d3b0, a951b09be52e4a6d, 1.0326607 ratio 0.83294415, ee7b4a1cde32efbd, 86cc887658ba7cad, ea3a34f4564e1be3",
+        "discon,           none,    213e09e130a6d3b0, a951b09be52e4a6d, 1.0326607 ratio 0.83294415, ee7b4a1cde32efbd, 86cc887658ba7cad, ea3a34f4564e1be3",
+    })
+    void everyFusionKindComputesExactlyWhatItDidBeforeTheRefactor(String fusion, String positions, String parameters,
+            String weights, String loss, String gradients, String z, String samples) throws IOException {
+        HybridConfig config = HybridFixtures.small(FusionKind.of(fusion), 4).withDropout(0.2, 0.2, 0.1, 0.1)
+                .withDiscretePositions(DiscretePositions.of(positions));
+        Golden actual = run(config);
+        String what = fusion + " with discrete_positions " + positions;
+        System.out.printf("golden %s: \"%s, %s, %s, %s, %s, %s, %s, %s\"%n", what, fusion, positions,
+                actual.parameters, actual.weights, actual.loss, actual.gradients, actual.z, actual.samples);
+        assertThat(actual.parameters).as(what + ": parameter names and shapes").isEqualTo(parameters);
+        assertThat(actual.weights).as(what + ": initialized weights").isEqualTo(weights);
+        assertThat(actual.loss).as(what + ": training loss").isEqualTo(loss);
+        assertThat(actual.gradients).as(what + ": gradients").isEqualTo(gradients);
+        assertThat(actual.z).as(what + ": condition z").isEqualTo(z);
+        assertThat(actual.samples).as(what + ": samples").isEqualTo(samples);
+    }
+
+    private record Golden(String parameters, String weights, String loss, String gradients, String z,
+            String samples) {
+    }
+
+    private static Golden run(HybridConfig config) throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HybridModel model = new HybridModel(config);
+            // as TrainingLoop: seed, then initialize, under the lock seeded draws share
+            synchronized (SeededDraws.LOCK) {
+                Engine.getInstance().setRandomSeed(17);
+                model.initialize(m, DataType.FLOAT32, model.initShapes());
+            }
+            StringBuilder names = new StringBuilder();
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                names.append(p.getKey()).append(' ').append(p.getValue().getArray().getShape()).append('\n');
+            }
+            ByteArrayOutputStream saved = new ByteArrayOutputStream();
+            model.saveParameters(new DataOutputStream(saved));
+            // the head starts at zero (AdaLN-Zero), so at init neither the loss nor a sample reads z: move
+            // every weight by a fixed draw, in registration order, so that both depend on the fusion
+            SplittableRandom shift = new SplittableRandom(19);
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                NDArray array = p.getValue().getArray();
+                float[] values = array.toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    values[i] += (float) (0.05 * shift.nextGaussian());
+                }
+                array.set(values);
+            }
+
+            SplittableRandom r = new SplittableRandom(23);
+            float[] means = new float[B * N * C];
+            float[] stds = new float[B * N * C];
+            for (int i = 0; i < means.length; i++) {
+                means[i] = (float) r.nextGaussian();
+                stds[i] = (float) (0.1 + 0.2 * r.nextDouble());
+            }
+            int[] ids = r.ints(B * N, 0, HybridFixtures.VOCAB).toArray();
+            int[] labels = {0, 2, 1};
+
+            // one training loss (dropout on, posterior draws) and its gradients
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
+            String loss;
+            ByteBuffer grads;
+            try (NDManager step = m.newSubManager(); GradientCollector collector = Engine.getInstance()
+                    .newGradientCollector()) {
+                NDList batch = new NDList(step.create(means, new Shape(B, N, C)), step.create(ids, new Shape(B, N)),
+                        step.create(labels), step.create(stds, new Shape(B, N, C)));
+                StepLoss l = model.loss(step, batch, new StepRandom(29, 3));
+                loss = Float.toString(l.loss().getFloat()) + " ratio " + l.metrics().get("mask_ratio").getFloat();
+                collector.backward(l.loss());
+                int count = 0;
+                for (Pair<String, Parameter> p : model.getParameters()) {
+                    count += (int) p.getValue().getArray().getShape().size();
+                }
+                grads = ByteBuffer.allocate(4 * count);
+                for (Pair<String, Parameter> p : model.getParameters()) {
+                    for (float g : p.getValue().getArray().getGradient().toFloatArray()) {
+                        grads.putFloat(g);
+                    }
+                }
+            }
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                p.getValue().getArray().setRequiresGradient(false);
+            }
+
+            // the condition z at inference, some positions masked, sample 1's discrete tokens fake
+            float[] zValues;
+            try (NDManager scope = m.newSubManager()) {
+                boolean[][] masked = new boolean[B][];
+                SplittableRandom orders = new SplittableRandom(31);
+                for (int i = 0; i < B; i++) {
+                    masked[i] = GenerationOrder.maskFirst(GenerationOrder.random(N, orders), 11);
+                }
+                zValues = model.condition(new ParameterStore(scope, false), scope.create(means, new Shape(B, N, C)),
+                        scope.create(ids, new Shape(B, N)), labels, new boolean[] {false, false, true},
+                        new boolean[] {false, true, false}, masked, null).toFloatArray();
+            }
+
+            // a short guided sampling run (fake class and fake tokens on the unconditional branch)
+            int[][] rows = new int[B][N];
+            for (int i = 0; i < B; i++) {
+                System.arraycopy(ids, i * N, rows[i], 0, N);
+            }
+            float[] drawn;
+            try (NDManager scope = m.newSubManager()) {
+                drawn = new HybridSampler(model).sample(scope, labels, rows,
+                        new HybridSamplingSettings(3, 2.0, "linear", 1.0, 0), 37, 0, null).toFloatArray();
+            }
+            return new Golden(digest(names.toString().getBytes(StandardCharsets.UTF_8)),
+                    digest(saved.toByteArray()), loss, digest(grads.array()), digest(zValues), digest(drawn));
+        }
+    }
+
+    private static String digest(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length);
+        for (float v : values) {
+            bytes.putFloat(v);
+        }
+        return digest(bytes.array());
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
