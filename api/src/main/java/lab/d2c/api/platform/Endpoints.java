@@ -1,6 +1,6 @@
 package lab.d2c.api.platform;
 
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.config.LocalSecrets;
 import lab.d2c.store.embedded.EmbeddedPostgresServer;
 

@@ -7,7 +7,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import lab.d2c.store.artifact.ArtifactCatalog;
 import lab.d2c.store.artifact.ArtifactStore;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.db.Database;
 
 /**

@@ -6,7 +6,7 @@ import lab.d2c.api.http.ApiToken;
 import lab.d2c.api.platform.Endpoints;
 import lab.d2c.api.platform.Platform;
 import lab.d2c.api.sweep.SweepService;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

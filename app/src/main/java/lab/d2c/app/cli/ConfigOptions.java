@@ -2,7 +2,7 @@ package lab.d2c.app.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import picocli.CommandLine.Option;
 
 /** Options every command shares. */

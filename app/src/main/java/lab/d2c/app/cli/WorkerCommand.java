@@ -3,7 +3,7 @@ package lab.d2c.app.cli;
 import java.util.concurrent.Callable;
 import lab.d2c.api.platform.Endpoints;
 import lab.d2c.api.platform.Platform;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.workers.D2cWorker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

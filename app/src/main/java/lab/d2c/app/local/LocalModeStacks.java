@@ -5,7 +5,7 @@ import lab.d2c.api.platform.Platform;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.app.cli.D2cCli;
 import lab.d2c.bench.platform.LocalStacks;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 
 /**
  * Local mode as the platform and memory benchmarks see it ({@link LocalStacks}): each stack a

@@ -2,7 +2,7 @@ package lab.d2c.app.local;
 
 import java.io.PrintStream;
 
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.config.LocalSecrets;
 import lab.d2c.store.config.SecretFile;
 import lab.d2c.store.embedded.EmbeddedPostgresServer;

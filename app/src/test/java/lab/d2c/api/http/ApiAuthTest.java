@@ -9,7 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import lab.d2c.app.local.LocalRuntime;
 import lab.d2c.app.local.LocalStackFixture;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.db.SweepRepository;
 import lab.d2c.workflows.spec.BundledSweeps;
 import org.junit.jupiter.api.AfterAll;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import lab.d2c.app.local.LocalRuntime;
 import lab.d2c.app.local.LocalStackFixture;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.workflows.spec.BundledSweeps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

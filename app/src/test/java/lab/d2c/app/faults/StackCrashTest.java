@@ -12,7 +12,7 @@ import lab.d2c.api.http.Http;
 import lab.d2c.app.local.LocalProcess;
 import lab.d2c.app.local.LocalRuntime;
 import lab.d2c.app.local.LocalStackFixture;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.embedded.FreePort;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,7 @@ import lab.d2c.app.local.LocalRuntime;
 import lab.d2c.app.local.LocalStackFixture;
 import lab.d2c.app.local.WorkerProcess;
 import lab.d2c.store.artifact.ArtifactStore;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.config.SecretFile;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.store.db.MetricsRepository;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import lab.d2c.app.cli.D2cCli;
 import lab.d2c.api.http.Http;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 
 /**
  * {@code ./d2c local} as its own process (the launcher's main class on this test's classpath), on a

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.embedded.FreePort;
 
 /** A local-mode configuration on free ports with its data dir under target/. */

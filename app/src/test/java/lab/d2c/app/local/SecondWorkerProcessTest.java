@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import lab.d2c.app.cli.D2cCli;
 import lab.d2c.api.http.Http;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.workflows.spec.BundledSweeps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import lab.d2c.app.cli.D2cCli;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 
 /** A {@code ./d2c worker} process (this test JVM's class path) against a local stack, for kill tests. */
 public final class WorkerProcess implements AutoCloseable {

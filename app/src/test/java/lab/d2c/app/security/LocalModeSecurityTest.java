@@ -39,7 +39,7 @@ import lab.d2c.api.http.HeadlessChromium;
 import lab.d2c.api.http.Http;
 import lab.d2c.app.local.LocalProcess;
 import lab.d2c.app.local.LocalStackFixture;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.config.LocalSecrets;
 import lab.d2c.store.db.Database;
 import lab.d2c.store.db.SweepRecord;

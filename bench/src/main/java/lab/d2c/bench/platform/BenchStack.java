@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lab.d2c.api.sweep.SweepService;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.db.ExperimentRecord;
 import lab.d2c.store.db.ExperimentRepository;
 import lab.d2c.store.db.LinkedNode;

@@ -3,7 +3,7 @@ package lab.d2c.bench.platform;
 import java.io.PrintStream;
 import lab.d2c.api.platform.Platform;
 import lab.d2c.api.sweep.SweepService;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 
 /**
  * What the platform and memory benchmarks need of local mode: a fresh stack to submit sweeps to, and the

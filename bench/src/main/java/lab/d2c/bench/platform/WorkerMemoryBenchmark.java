@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.d2c.api.sweep.SweepService;
-import lab.d2c.store.config.D2cConfig;
+import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.db.LinkedNode;
 import lab.d2c.store.db.NodeRepository;
 import lab.d2c.store.db.Status;

@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import lab.d2c.store.artifact.ArtifactCatalog;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.artifact.S3Settings;
-import lab.d2c.store.config.D2cConfig;
 import lab.d2c.store.config.SecretFile;
 import lab.d2c.store.db.Database;
 import lab.d2c.store.db.DatabaseSettings;
@@ -42,7 +41,6 @@ public final class TestStack {
     private final Database database;
     private final DatabaseSettings databaseSettings;
     private final S3Settings s3Settings;
-    private final D2cConfig config;
 
     private TestStack(Path root, EmbeddedPostgresServer postgres, EmbeddedS3Server s3, Database database) {
         this.root = root;
@@ -52,9 +50,6 @@ public final class TestStack {
         this.databaseSettings = new DatabaseSettings(postgres.jdbcUrl(), EmbeddedPostgresServer.APP_USER,
                 postgres.applicationPassword());
         this.s3Settings = new S3Settings(s3.endpoint(), REGION, ACCESS_KEY, SECRET_KEY, "d2c-test");
-        this.config = new D2cConfig(root, "", "default", "d2c-test", postgres.jdbcUrl(), EmbeddedPostgresServer.APP_USER,
-                postgres.applicationPassword(),
-                s3.endpoint(), ACCESS_KEY, SECRET_KEY, "d2c-test", REGION, "127.0.0.1", 0, postgres.port(), s3.port(), 0, "", 60, "127.0.0.1", "", "");
     }
 
     /** The stack of this JVM, started on the first call. */
@@ -115,11 +110,6 @@ public final class TestStack {
     /** This stack's S3 server, bucket {@code d2c-test}. */
     public S3Settings s3Settings() {
         return s3Settings;
-    }
-
-    /** Points at this stack's servers; bucket {@code d2c-test}, no Temporal (empty address), API port 0. */
-    public D2cConfig config() {
-        return config;
     }
 
     /** A store on a new bucket named {@code <hint>-<n>} (lower-cased), recording into the shared catalog. */

@@ -1,4 +1,4 @@
-package lab.d2c.store.config;
+package lab.d2c.api.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package lab.d2c.store.config;
+package lab.d2c.api.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
