@@ -125,6 +125,9 @@ class GraphExecutionTest {
     @Test
     void aCancelledArmEndsCancelledAndARerunSentWhileTheSweepRunsFinishesIt() throws Exception {
         nodes.sleepMs.put("train", 1500L);
+        // the rerun arrives while the cancelled arm's workflow is still ending (it has recorded
+        // CANCELLED, not yet completed): the window in which a rerun used to be dropped
+        ledger.cancelledLingerMs = 1000;
         WorkflowStub sweep = startSweep("s1", List.of(BASE.formatted(0, 64), BASE.formatted(1, 64)));
         awaitTrue(() -> "RUNNING".equals(ledger.experiments.get("s1-a1")) && nodes.runs("train") == 2);
 
@@ -221,6 +224,8 @@ class GraphExecutionTest {
         final Map<String, String> nodeStatus = new ConcurrentHashMap<>();
         final Map<String, String> keysByKind = new ConcurrentHashMap<>();
         volatile WorkflowClient client;
+        /** How long recording CANCELLED takes after the ledger shows it: holds the arm's workflow open. */
+        volatile long cancelledLingerMs;
 
         String keyOf(String kind) {
             return keysByKind.get(kind);
@@ -252,6 +257,13 @@ class GraphExecutionTest {
             experiments.put(experimentId, status);
             if (error != null) {
                 errors.put(experimentId, error);
+            }
+            if ("CANCELLED".equals(status) && cancelledLingerMs > 0) {
+                try {
+                    Thread.sleep(cancelledLingerMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
