@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import lab.d2c.model.stage1.CausalSelfAttention;
-import lab.d2c.model.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.LlamaBlock;
 import lab.d2c.model.stage1.RotaryEmbedding2d;
 import lab.d2c.model.diffusion.DiffusionHead;

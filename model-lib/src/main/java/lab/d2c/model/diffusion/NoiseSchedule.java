@@ -1,7 +1,8 @@
 package lab.d2c.model.diffusion;
 
-import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
+import lab.d2c.config.ConfigEnum;
+import lab.d2c.config.diffusion.NoiseScheduleKind;
 
 /**
  * The variances of the forward process q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I)
@@ -9,7 +10,7 @@ import java.util.function.DoubleUnaryOperator;
  * q(x_t | x_0) = N(sqrt(alphaBar_t) x_0, (1 - alphaBar_t) I) (DDPM, Ho et al. 2020, Eq. 4).
  * Index t runs 0 .. T-1 as in MAR's {@code gaussian_diffusion.py}.
  *
- * <p>Kinds, chosen by name:
+ * <p>Kinds ({@link NoiseScheduleKind}, the {@code stage2.noise_schedule} key):
  * <ul>
  *   <li>{@code linear}: DDPM's betas from 1e-4 to 0.02, scaled by 1000 / T;</li>
  *   <li>{@code cosine}: Nichol and Dhariwal's alphaBar(u) = cos^2((u + 0.008) / 1.008 * pi / 2),
@@ -27,10 +28,10 @@ import java.util.function.DoubleUnaryOperator;
 public final class NoiseSchedule {
 
     /** The schedules a diffusion head offers: MAR's. */
-    public static final java.util.List<String> KINDS = java.util.List.of("linear", "cosine");
+    public static final java.util.List<String> KINDS = ConfigEnum.keys(NoiseScheduleKind.class);
 
     /** MAR's number of training steps. */
-    public static final int TRAINING_STEPS = 1000;
+    public static final int TRAINING_STEPS = NoiseScheduleKind.TRAINING_STEPS;
 
     private static final double MAX_BETA = 0.999;
 
@@ -55,31 +56,22 @@ public final class NoiseSchedule {
      * @throws IllegalArgumentException naming the spec and the kinds there are
      */
     public static NoiseSchedule of(String spec, int steps) {
-        if (steps < 2) {
-            throw new IllegalArgumentException("noise schedule: steps must be >= 2, got " + steps);
-        }
-        String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
-        switch (s) {
-            case "linear":
-                return linear(steps);
-            case "cosine":
-                return fromAlphaBar(s, steps, u -> square(Math.cos((u + 0.008) / 1.008 * Math.PI / 2)));
-            default:
-                throw new IllegalArgumentException("noise schedule '" + spec + "' is not one of " + String.join(", ",
-                        KINDS) + " (RDPM's sin and pow schedules belong to its tokenizer, not to a diffusion head)");
-        }
+        requireSteps(steps);
+        return of(NoiseScheduleKind.of(spec), steps);
     }
 
-    /**
-     * Whether {@code spec} names a schedule; the reason when it does not, else null. For spec
-     * validation without building a schedule.
-     */
-    public static String problem(String spec) {
-        try {
-            of(spec, 2);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
+    /** The schedule {@code kind} over {@code steps} steps. */
+    public static NoiseSchedule of(NoiseScheduleKind kind, int steps) {
+        requireSteps(steps);
+        return switch (kind) {
+            case LINEAR -> linear(steps);
+            case COSINE -> fromAlphaBar(kind.key(), steps, u -> square(Math.cos((u + 0.008) / 1.008 * Math.PI / 2)));
+        };
+    }
+
+    private static void requireSteps(int steps) {
+        if (steps < 2) {
+            throw new IllegalArgumentException("noise schedule: steps must be >= 2, got " + steps);
         }
     }
 

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.SplittableRandom;
+import lab.d2c.config.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.SamplingSettings;
 
 /**
  * Class-conditional sampling of stage-one token sequences (LlamaGen's {@code generate}): the class

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.SplittableRandom;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.train.StepRandom;
 
 /**

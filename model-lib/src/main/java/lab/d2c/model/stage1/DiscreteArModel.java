@@ -16,6 +16,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.nn.RmsNorm;
 import lab.d2c.model.nn.SeededDropout;
 import lab.d2c.model.nn.SwiGluFeedForward;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.nn.RmsNorm;
 import lab.d2c.model.nn.SeededDropout;
 import lab.d2c.model.nn.SwiGluFeedForward;

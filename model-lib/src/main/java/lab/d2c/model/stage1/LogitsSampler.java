@@ -1,6 +1,7 @@
 package lab.d2c.model.stage1;
 
 import java.util.Arrays;
+import lab.d2c.config.stage1.SamplingSettings;
 
 /**
  * One token from one row of logits, in LlamaGen's order: divide by the temperature, keep the top

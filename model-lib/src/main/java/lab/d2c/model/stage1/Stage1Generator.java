@@ -1,5 +1,7 @@
 package lab.d2c.model.stage1;
 
+import lab.d2c.config.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.SamplingSettings;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

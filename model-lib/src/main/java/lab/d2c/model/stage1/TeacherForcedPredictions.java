@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.SplittableRandom;
+import lab.d2c.config.stage1.SamplingSettings;
 
 /**
  * Stage one's teacher-forced predictions: for every position, the token stage one generates given

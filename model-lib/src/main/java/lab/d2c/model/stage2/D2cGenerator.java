@@ -1,5 +1,8 @@
 package lab.d2c.model.stage2;
 
+import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.config.stage2.FusionKind;
+import lab.d2c.config.stage2.HybridSamplingSettings;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,7 +10,7 @@ import java.util.Arrays;
 import lab.d2c.model.data.ImageGrid;
 import lab.d2c.model.stage1.ArSampler;
 import lab.d2c.model.stage1.DiscreteArModel;
-import lab.d2c.model.stage1.SamplingSettings;
+import lab.d2c.config.stage1.SamplingSettings;
 import lab.d2c.model.tokenizer.KlVae;
 import lab.d2c.model.tokenizer.LatentScale;
 

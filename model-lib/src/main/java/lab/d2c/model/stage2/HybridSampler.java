@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.config.stage2.HybridSamplingSettings;
 
 /**
  * Stage-two generation (MAR's {@code sample_tokens}; paper sections 4.2 and 5.1): all tokens start

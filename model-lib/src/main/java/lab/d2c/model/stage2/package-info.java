@@ -6,7 +6,7 @@
  * with the optional cross-attention, {@link lab.d2c.model.stage2.Attention}), and generation
  * ({@link lab.d2c.model.stage2.HybridSampler}; from labels to pixels, stage one and the VAE decoder
  * included, {@link lab.d2c.model.stage2.D2cGenerator}). How the discrete tokens enter is
- * {@link lab.d2c.model.stage2.FusionKind}, implemented in {@link lab.d2c.model.stage2.fusion} (section
+ * {@link lab.d2c.config.stage2.FusionKind}, implemented in {@link lab.d2c.model.stage2.fusion} (section
  * 4.3, one class per kind); what they contribute is a {@link lab.d2c.model.stage2.DiscreteContext}.
  * Stage one's tokens arrive as ids; its embedding table can be copied in and frozen
  * ({@code TokenEmbedding.copyFrom}, {@code freeze}).

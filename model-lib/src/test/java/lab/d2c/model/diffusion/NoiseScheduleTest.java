@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
+import lab.d2c.config.diffusion.NoiseScheduleKind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -132,8 +133,9 @@ class NoiseScheduleTest {
         assertThatThrownBy(() -> NoiseSchedule.of("quadratic", T)).hasMessageContaining("'quadratic'")
                 .hasMessageContaining("linear, cosine");
         // RDPM's tokenizer schedules are not a diffusion head's (issue 21, part 5)
-        assertThat(NoiseSchedule.problem("sin")).contains("RDPM");
-        assertThat(NoiseSchedule.problem("pow(0.75)")).contains("not one of linear, cosine");
-        assertThat(NoiseSchedule.problem("COSINE")).isNull();
+        assertThatThrownBy(() -> NoiseScheduleKind.of("sin")).hasMessageContaining("RDPM");
+        assertThatThrownBy(() -> NoiseScheduleKind.of("pow(0.75)")).hasMessageContaining("not one of linear, cosine");
+        assertThat(NoiseScheduleKind.of("COSINE")).isEqualTo(NoiseScheduleKind.COSINE);
+        assertThat(NoiseSchedule.of(NoiseScheduleKind.COSINE, T).name()).isEqualTo("cosine");
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.SplittableRandom;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.runtime.Views;
 
 /** Small stage-one models for tests. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import lab.d2c.config.stage1.SamplingSettings;
 import org.junit.jupiter.api.Test;
 
 /** Sampling: the KV cache changes nothing but speed; guidance 1 is conditional sampling; a seed fixes the tokens. */

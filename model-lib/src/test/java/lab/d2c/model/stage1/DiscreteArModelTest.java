@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import org.junit.jupiter.api.Test;
 
 /** The stage-one model's forward pass: shapes, causality, the class prefix, LlamaGen's sizes. */
@@ -105,9 +106,9 @@ class DiscreteArModelTest {
     @Test
     void configNamesTheBadField() {
         assertThatThrownBy(() -> ArFixtures.small().withSizes(30, 2, 2))
-                .hasMessageContaining("DiscreteArConfig.heads").hasMessageContaining("multiple of 4");
+                .hasMessageContaining("stage1.heads").hasMessageContaining("multiple of 4");
         assertThatThrownBy(() -> ArFixtures.small().withDropout(0, 1.0, 0, 0))
-                .hasMessageContaining("DiscreteArConfig.residDropout");
+                .hasMessageContaining("stage1.resid_dropout");
     }
 
     private static double maxDifference(float[] a, float[] b, int from, int to) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import lab.d2c.config.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.SamplingSettings;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainingLoop;
 import lab.d2c.model.train.TrainingResult;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
+import lab.d2c.config.stage1.SamplingSettings;
 import org.junit.jupiter.api.Test;
 
 /** Temperature, top-k, top-p and guidance on one row of logits, against hand-computed distributions. */
@@ -81,8 +82,8 @@ class LogitsSamplerTest {
     @Test
     void settingsNameTheBadField() {
         assertThatThrownBy(() -> new SamplingSettings(0, 0, 1, 1, 0)).hasMessageContaining("temperature");
-        assertThatThrownBy(() -> new SamplingSettings(1, -1, 1, 1, 0)).hasMessageContaining("topK");
-        assertThatThrownBy(() -> new SamplingSettings(1, 0, 0, 1, 0)).hasMessageContaining("topP");
-        assertThatThrownBy(() -> new SamplingSettings(1, 0, 1, -2, 0)).hasMessageContaining("guidanceScale");
+        assertThatThrownBy(() -> new SamplingSettings(1, -1, 1, 1, 0)).hasMessageContaining("top_k");
+        assertThatThrownBy(() -> new SamplingSettings(1, 0, 0, 1, 0)).hasMessageContaining("top_p");
+        assertThatThrownBy(() -> new SamplingSettings(1, 0, 1, -2, 0)).hasMessageContaining("guidance_scale");
     }
 }

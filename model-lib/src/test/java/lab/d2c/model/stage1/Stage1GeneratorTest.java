@@ -1,5 +1,6 @@
 package lab.d2c.model.stage1;
 
+import lab.d2c.config.stage1.SamplingSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainingLoop;
 import org.junit.jupiter.api.Test;

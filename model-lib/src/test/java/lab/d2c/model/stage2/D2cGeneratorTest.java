@@ -1,5 +1,8 @@
 package lab.d2c.model.stage2;
 
+import lab.d2c.config.stage2.FusionKind;
+import lab.d2c.config.stage2.GuidanceSchedule;
+import lab.d2c.config.stage2.HybridSamplingSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import lab.d2c.model.data.ImageGrid;
 import lab.d2c.model.stage1.ArSampler;
-import lab.d2c.model.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
-import lab.d2c.model.stage1.SamplingSettings;
+import lab.d2c.config.stage1.SamplingSettings;
 import lab.d2c.model.tokenizer.KlVae;
 import lab.d2c.model.tokenizer.KlVaeConfig;
 import lab.d2c.model.tokenizer.LatentScale;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** D2C generation from labels to pixels: stage one's ids, stage two's tokens, un-scaled and decoded. */
 class D2cGeneratorTest {
 
-    private static final HybridSamplingSettings SETTINGS = new HybridSamplingSettings(3, 2.0, "linear", 1.0, 0);
+    private static final HybridSamplingSettings SETTINGS = new HybridSamplingSettings(3, 2.0, GuidanceSchedule.LINEAR, 1.0, 0);
     private static final SamplingSettings FIRST = SamplingSettings.plain().withTemperature(1.0);
     private static final LatentScale SCALE = new LatentScale(0.5);
     private static final int[] LABELS = {0, 1, 2, 0, 1};

@@ -1,5 +1,10 @@
 package lab.d2c.model.stage2;
 
+import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.config.stage2.FusionKind;
+import lab.d2c.config.stage2.DiscretePositions;
+import lab.d2c.config.stage2.GuidanceSchedule;
+import lab.d2c.config.stage2.HybridSamplingSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -161,7 +166,7 @@ class FusionGoldenTest {
             float[] drawn;
             try (NDManager scope = m.newSubManager()) {
                 drawn = new HybridSampler(model).sample(scope, labels, rows,
-                        new HybridSamplingSettings(3, 2.0, "linear", 1.0, 0), 37, 0, null).toFloatArray();
+                        new HybridSamplingSettings(3, 2.0, GuidanceSchedule.LINEAR, 1.0, 0), 37, 0, null).toFloatArray();
             }
             return new Golden(digest(names.toString().getBytes(StandardCharsets.UTF_8)),
                     digest(saved.toByteArray()), loss, digest(grads.array()), digest(zValues), digest(drawn));

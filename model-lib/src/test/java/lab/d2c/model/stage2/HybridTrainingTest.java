@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import lab.d2c.config.stage2.FusionKind;
+import lab.d2c.config.stage2.GuidanceSchedule;
+import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.config.stage2.HybridSamplingSettings;
 import lab.d2c.model.train.BatchSource;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainingLoop;
@@ -84,7 +88,7 @@ class HybridTrainingTest {
             assertThat(last).isLessThan(first / 4);
 
             HybridSampler sampler = new HybridSampler(model);
-            HybridSamplingSettings plain = new HybridSamplingSettings(4, 1.0, "linear", 1.0, 0);
+            HybridSamplingSettings plain = new HybridSamplingSettings(4, 1.0, GuidanceSchedule.LINEAR, 1.0, 0);
             float[] drawn = sampler.sample(loop.manager(), new int[] {0, 1, 2}, IDS, plain, 7, 0, null)
                     .toFloatArray();
             for (int k = 0; k < 3; k++) {
@@ -101,7 +105,7 @@ class HybridTrainingTest {
             }
 
             // determinism, and a sample does not depend on the batch it was drawn in
-            HybridSamplingSettings guided = new HybridSamplingSettings(3, 2.0, "linear", 1.0, 0);
+            HybridSamplingSettings guided = new HybridSamplingSettings(3, 2.0, GuidanceSchedule.LINEAR, 1.0, 0);
             float[] batch = sampler.sample(loop.manager(), new int[] {0, 1, 2}, IDS, guided, 9, 0, null).toFloatArray();
             float[] again = sampler.sample(loop.manager(), new int[] {0, 1, 2}, IDS, guided, 9, 0, null).toFloatArray();
             assertThat(again).containsExactly(batch);

@@ -24,7 +24,7 @@ public record TokenManifest(int count, int flips, int grid, int codebookSize, in
      *
      * @throws lab.d2c.workers.node.BadNodeInputException saying what differs
      */
-    public void requireStageOne(lab.d2c.model.stage1.DiscreteArConfig stageOne) {
+    public void requireStageOne(lab.d2c.config.stage1.DiscreteArConfig stageOne) {
         if (stageOne.vocabSize() != codebookSize || stageOne.grid() != grid) {
             throw new lab.d2c.workers.node.BadNodeInputException("stage one was trained on " + stageOne.vocabSize()
                     + " codes on a " + stageOne.grid() + "x" + stageOne.grid() + " grid; the tokens have "

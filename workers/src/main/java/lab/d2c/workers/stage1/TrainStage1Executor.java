@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Map;
-import lab.d2c.model.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
 import lab.d2c.model.stage1.TokenSequences;
 import lab.d2c.model.data.Npy;

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.model.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
 import lab.d2c.model.stage1.TeacherForcedPredictions;
 import lab.d2c.model.stage1.TokenSequences;

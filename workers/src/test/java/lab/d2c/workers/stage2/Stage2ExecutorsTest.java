@@ -9,7 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
 import lab.d2c.model.data.Npy;
-import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.config.stage2.HybridConfig;
 import lab.d2c.model.stage2.HybridModel;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.MetricPoint;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import lab.d2c.model.stage2.DiscretePositions;
-import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.config.stage2.DiscretePositions;
+import lab.d2c.config.stage2.HybridConfig;
 import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.pretokenize.TokenManifest;

@@ -6,13 +6,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import lab.d2c.config.ConfigException;
+import lab.d2c.config.ConfigViolation;
+import lab.d2c.config.stage1.DiscreteArConfig;
+import lab.d2c.config.stage1.SamplingSettings;
+import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.config.stage2.HybridSamplingSettings;
 
 /**
  * Rules that tie config keys together, checked on every arm at submission so a sweep never
  * launches an arm whose node would refuse its config hours later. Each error names the key
  * (under {@code parameters} when the sweep varies it, else under {@code config}) and the arm.
+ *
+ * <p>The models' own rules (heads divide widths, the Q-Former's queries fit the buffer, ...) are not
+ * repeated here: each arm's config builds model-config's records with the factories the workers call,
+ * the sizes the data decides derived from the config as the workers derive them from the data, and
+ * every rule a record refuses becomes an error on the key it names.
  */
 final class ArmRules {
+
+    /** Which config key a value the data decides comes from, for the records' rules on it. */
+    private static final Map<String, String> DERIVED = Map.of(
+            "stage1.vocab_size", "vq.codebook_size", "stage2.vocab_size", "vq.codebook_size",
+            "stage1.grid", "data.image_size", "stage2.grid", "data.image_size",
+            "stage1.num_classes", "data.num_classes", "stage2.num_classes", "data.num_classes",
+            "stage2.token_channels", "vae.latent_channels");
+
+    /** Fashion-MNIST's classes (the dataset decides them; data.num_classes is for shapes). */
+    private static final int FASHION_MNIST_CLASSES = 10;
 
     private ArmRules() {
     }
@@ -44,16 +66,6 @@ final class ArmRules {
 
     private static List<String[]> problems(ObjectNode config) {
         List<String[]> out = new ArrayList<>();
-        JsonNode width = config.at("/stage1/width");
-        JsonNode heads = config.at("/stage1/heads");
-        if (width.canConvertToInt() && heads.canConvertToInt() && heads.asInt() > 0) {
-            int w = width.asInt();
-            int h = heads.asInt();
-            if (w % h != 0 || (w / h) % 4 != 0) {
-                out.add(new String[] {"stage1.heads", "stage1.width " + w + " / stage1.heads " + h
-                        + " must be a whole multiple of 4 (2D RoPE rotates pairs by row and by column)"});
-            }
-        }
         int vqLevels = levels(config.at("/vq/width_multipliers"));
         int vaeLevels = levels(config.at("/vae/width_multipliers"));
         if (vqLevels > 0 && vaeLevels > 0 && vqLevels != vaeLevels) {
@@ -66,7 +78,7 @@ final class ArmRules {
             out.add(new String[] {"data.image_size", "data.image_size " + size.asInt()
                     + " is not a multiple of the tokenizer stride " + (1 << (vqLevels - 1))});
         }
-        stage2(config, out);
+        models(config, vqLevels, out);
         if (config.at("/eval/extractor").asText("").equals("inception") && absent(config.at("/eval/inception_file"))
                 && absent(config.at("/eval/inception_key"))) {
             out.add(new String[] {"eval.extractor", "eval.extractor is inception but neither eval.inception_file nor "
@@ -83,25 +95,42 @@ final class ArmRules {
         return out;
     }
 
-
-    /** Stage two: heads divide widths, the Q-Former's queries fit the buffer, the schedule is known. */
-    private static void stage2(ObjectNode config, List<String[]> out) {
-        for (String part : new String[] {"encoder", "decoder"}) {
-            JsonNode width = config.at("/stage2/" + part + "_width");
-            JsonNode heads = config.at("/stage2/" + part + "_heads");
-            if (width.canConvertToInt() && heads.canConvertToInt() && heads.asInt() > 0
-                    && width.asInt() % heads.asInt() != 0) {
-                out.add(new String[] {"stage2." + part + "_heads", "stage2." + part + "_width " + width.asInt()
-                        + " is not a multiple of stage2." + part + "_heads " + heads.asInt()});
-            }
+    /**
+     * Builds the records the stage nodes will build, with the data-decided sizes the workers take from
+     * the tokens: grid = data.image_size / the VQ's stride, vocabulary = vq.codebook_size, classes =
+     * data.num_classes (10 for fashion-mnist), token channels = vae.latent_channels, and the discrete
+     * embedding as wide as stage one when stage two reads discrete tokens, else the encoder width (as
+     * train-stage2 sizes it). Skipped when the stride does not divide the image (reported above).
+     */
+    private static void models(ObjectNode config, int vqLevels, List<String[]> out) {
+        JsonNode size = config.at("/data/image_size");
+        int stride = vqLevels > 0 ? 1 << (vqLevels - 1) : 0;
+        if (stride == 0 || !size.canConvertToInt() || size.asInt() % stride != 0) {
+            return;
         }
-        String fusion = config.at("/stage2/fusion").asText("");
-        JsonNode queries = config.at("/stage2/queries");
-        JsonNode buffer = config.at("/stage2/buffer_size");
-        if (fusion.startsWith("q-former") && queries.canConvertToInt() && buffer.canConvertToInt()
-                && queries.asInt() > buffer.asInt()) {
-            out.add(new String[] {"stage2.queries", "stage2.queries " + queries.asInt() + " exceeds stage2.buffer_size "
-                    + buffer.asInt() + " (the Q-Former's outputs take buffer slots, paper section 5.3)"});
+        int grid = size.asInt() / stride;
+        int vocab = config.at("/vq/codebook_size").asInt();
+        int classes = config.at("/data/dataset").asText("").equals("fashion-mnist") ? FASHION_MNIST_CLASSES
+                : config.at("/data/num_classes").asInt();
+        int channels = config.at("/vae/latent_channels").asInt();
+        record(out, () -> DiscreteArConfig.fromConfig(config, vocab, grid, classes));
+        record(out, () -> SamplingSettings.fromConfig(config));
+        record(out, () -> {
+            boolean discrete = HybridConfig.fusion(config).usesDiscreteTokens();
+            int discreteWidth = config.at(discrete ? "/stage1/width" : "/stage2/encoder_width").asInt();
+            return HybridConfig.fromConfig(config, grid, channels, classes, vocab, discreteWidth);
+        });
+        record(out, () -> HybridSamplingSettings.fromConfig(config));
+    }
+
+    /** Builds a record; each rule it breaks is added to {@code out} on the key it names. */
+    private static void record(List<String[]> out, Supplier<?> build) {
+        try {
+            build.get();
+        } catch (ConfigException e) {
+            for (ConfigViolation v : e.violations()) {
+                out.add(new String[] {DERIVED.getOrDefault(v.key(), v.key()), v.message()});
+            }
         }
     }
 

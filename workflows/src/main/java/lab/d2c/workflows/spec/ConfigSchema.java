@@ -7,6 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lab.d2c.config.ConfigEnum;
+import lab.d2c.config.diffusion.NoiseScheduleKind;
+import lab.d2c.config.stage2.DiscretePositions;
+import lab.d2c.config.stage2.FusionKind;
+import lab.d2c.config.stage2.GuidanceSchedule;
 
 /**
  * The closed set of config keys an experiment understands. A config is a nested mapping whose
@@ -21,15 +26,20 @@ public final class ConfigSchema {
     /** The key that limits an arm's graph to some node kinds and their inputs (like dvc repro's targets). */
     public static final String TARGETS = "targets";
 
-    /** The fusion kinds of paper section 4.3 (model-lib's FusionKind). */
-    public static final List<String> FUSION_KINDS = List.of("none", "cross-attention", "q-former", "q-former-decoder",
-            "discon");
+    /** The fusion kinds of paper section 4.3 (model-config's FusionKind). */
+    public static final List<String> FUSION_KINDS = ConfigEnum.keys(FusionKind.class);
 
     /** What stage two's discrete condition is while it trains. */
     public static final List<String> CONDITIONS = List.of("stage1-predictions", "ground-truth");
 
-    /** The settings of stage2.discrete_positions (model-lib's DiscretePositions); learned is the default. */
-    public static final List<String> DISCRETE_POSITIONS = List.of("learned", "none");
+    /** The settings of stage2.discrete_positions (model-config's DiscretePositions); learned is the default. */
+    public static final List<String> DISCRETE_POSITIONS = ConfigEnum.keys(DiscretePositions.class);
+
+    /** The diffusion head's noise schedules, MAR's (model-config's NoiseScheduleKind). */
+    public static final List<String> NOISE_SCHEDULES = ConfigEnum.keys(NoiseScheduleKind.class);
+
+    /** How stage two's guidance scale evolves while sampling (model-config's GuidanceSchedule). */
+    public static final List<String> GUIDANCE_SCHEDULES = ConfigEnum.keys(GuidanceSchedule.class);
 
     /** The feature extractors of the metrics. */
     public static final List<String> EXTRACTORS = List.of("classifier", "inception");
@@ -189,7 +199,7 @@ public final class ConfigSchema {
                 ConfigField.integer(p + "head_width", 1, 8192, "diffusion head width (MAR-B 1024)"),
                 ConfigField.integer(p + "head_depth", 1, 64, "diffusion head residual blocks (MAR-B 6)"),
                 ConfigField.integer(p + "diffusion_batch_mul", 1, 64, "(t, eps) draws per token per step (4)"),
-                ConfigField.enumeration(p + "noise_schedule", List.of("linear", "cosine"),
+                ConfigField.enumeration(p + "noise_schedule", NOISE_SCHEDULES,
                         "the head's schedule, MAR's linear or cosine (RDPM's sin and pow are its tokenizer's)"),
                 ConfigField.integer(p + "sampling_steps", 1, 1000, "diffusion steps when sampling (100)"),
                 ConfigField.bool(p + "learn_sigma", "the head learns its variance (MAR: true); false = noise only, "
@@ -204,7 +214,7 @@ public final class ConfigSchema {
                 ConfigField.integer(p + "batch_size", 1, 65_536, "images generated at once"),
                 ConfigField.integer(p + "steps", 1, 4096, "generation (AR) steps over the tokens (paper 64)"),
                 ConfigField.number(p + "guidance_scale", 1, 100, "guidance on the head's noise; 1 = none (4.0)"),
-                ConfigField.enumeration(p + "guidance_schedule", List.of("linear", "constant"),
+                ConfigField.enumeration(p + "guidance_schedule", GUIDANCE_SCHEDULES,
                         "guidance grows with the revealed share (linear) or stays"),
                 ConfigField.number(p + "temperature", 1e-3, 100, "temperature of the diffusion sampler's noise"),
                 ConfigField.number(p + "x0_clip", 0, 1e6, "clip of the predicted x_0 while denoising; 0 = none"));

@@ -41,7 +41,7 @@ class ArmRulesTest {
         assertThat(errors).extracting(FieldError::path).containsExactlyInAnyOrder("config.stage2.encoder_heads",
                 "config.stage2.queries");
         assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("stage2.encoder_width 64", "heads 3"));
-        assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("stage2.queries 20", "buffer_size 16"));
+        assertThat(errors).anySatisfy(e -> assertThat(e.reason()).contains("stage2.queries must be in [1, buffer_size = 16]", "got 20"));
         // RDPM's schedules are its tokenizer's, not the head's (issue 21, part 5)
         assertThat(errorsOf(minimal("config:\n  stage2.noise_schedule: pow(0.75)\n"))).extracting(FieldError::path)
                 .containsExactly("config.stage2.noise_schedule");

@@ -79,6 +79,6 @@ class ArmsListTest {
                     stage2.queries: 64
                 """, 10));
         assertThat(e.errors()).extracting(FieldError::path).containsExactly("arms[0].stage2.queries");
-        assertThat(e.getMessage()).contains("stage2.queries 64 exceeds stage2.buffer_size");
+        assertThat(e.getMessage()).contains("stage2.queries must be in [1, buffer_size = 16]", "got 64");
     }
 }

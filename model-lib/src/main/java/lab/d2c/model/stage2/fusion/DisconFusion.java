@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import lab.d2c.model.nn.TokenEmbedding;
 import lab.d2c.model.stage2.DiscreteContext;
-import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.config.stage2.HybridConfig;
 import lab.d2c.model.train.StepRandom;
 
 /**
@@ -18,7 +18,7 @@ import lab.d2c.model.train.StepRandom;
  * Linear(Embed(q)), projected once for the encoder's width and once for the decoder's) are added to the
  * token rows of the encoder's input, after the token projection, and of the decoder's input, after its
  * positions; the buffer rows get nothing. Each feature lands on its own grid cell, so no position term is
- * needed ({@link lab.d2c.model.stage2.DiscretePositions} does not apply), and the blocks have no
+ * needed ({@link lab.d2c.config.stage2.DiscretePositions} does not apply), and the blocks have no
  * cross-attention.
  */
 public final class DisconFusion implements Fusion {

@@ -12,8 +12,8 @@ import lab.d2c.model.nn.Dense;
 import lab.d2c.model.nn.StepArrays;
 import lab.d2c.model.nn.TokenEmbedding;
 import lab.d2c.model.stage2.DiscreteContext;
-import lab.d2c.model.stage2.DiscretePositions;
-import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.config.stage2.DiscretePositions;
+import lab.d2c.config.stage2.HybridConfig;
 import lab.d2c.model.train.StepRandom;
 
 /**

@@ -9,7 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import lab.d2c.model.nn.TokenEmbedding;
 import lab.d2c.model.stage2.DiscreteContext;
-import lab.d2c.model.stage2.FusionKind;
+import lab.d2c.config.stage2.FusionKind;
 import lab.d2c.model.train.StepRandom;
 
 /**

@@ -1,8 +1,8 @@
 package lab.d2c.model.stage2.fusion;
 
-import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.config.stage2.HybridConfig;
 
-/** The {@link Fusion} of a configuration's {@link lab.d2c.model.stage2.FusionKind}. */
+/** The {@link Fusion} of a configuration's {@link lab.d2c.config.stage2.FusionKind}. */
 public final class Fusions {
 
     private Fusions() {

@@ -12,7 +12,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.config.stage2.HybridConfig;
 import lab.d2c.model.stage2.TransformerBlock;
 import lab.d2c.model.train.StepRandom;
 

@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import lab.d2c.model.nn.TokenEmbedding;
 import lab.d2c.model.stage2.DiscreteContext;
-import lab.d2c.model.stage2.DiscretePositions;
-import lab.d2c.model.stage2.HybridConfig;
+import lab.d2c.config.stage2.DiscretePositions;
+import lab.d2c.config.stage2.HybridConfig;
 import lab.d2c.model.train.StepRandom;
 
 /**

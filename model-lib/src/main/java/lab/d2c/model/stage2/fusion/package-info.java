@@ -1,6 +1,6 @@
 /**
  * The fusion modules of stage two (paper section 4.3): how the hybrid model reads stage one's discrete
- * tokens. One {@link lab.d2c.model.stage2.fusion.Fusion} per {@link lab.d2c.model.stage2.FusionKind}, made
+ * tokens. One {@link lab.d2c.model.stage2.fusion.Fusion} per {@link lab.d2c.config.stage2.FusionKind}, made
  * by {@link lab.d2c.model.stage2.fusion.Fusions#create}: {@link lab.d2c.model.stage2.fusion.NoFusion} (the
  * MAR baseline), {@link lab.d2c.model.stage2.fusion.CrossAttentionFusion} (Eq. 4-6),
  * {@link lab.d2c.model.stage2.fusion.QFormerFusion} (Eq. 7, Table 2) and

@@ -1,8 +1,6 @@
-package lab.d2c.model.stage2;
+package lab.d2c.config.stage2;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import lab.d2c.config.ConfigEnum;
 
 /**
  * Whether the discrete features carry where each token sits on the grid before an attention fusion
@@ -16,7 +14,7 @@ import java.util.stream.Collectors;
  * a fusion that cannot see the layout cannot pass it on, so {@code learned} is the default reading.
  * DisCon adds the features position by position and is not affected either way.
  */
-public enum DiscretePositions {
+public enum DiscretePositions implements ConfigEnum {
     /**
      * A learned absolute embedding per grid cell (one unfactored vector per raster index row * grid + col,
      * as MAR's table has one per token), added to the projected discrete features (after
@@ -36,22 +34,21 @@ public enum DiscretePositions {
         this.key = key;
     }
 
+    @Override
     public String key() {
         return key;
     }
 
     /** The setting named {@code key}; the message names the config key and the settings there are. */
     public static DiscretePositions of(String key) {
-        String k = key == null ? "" : key.trim().toLowerCase(Locale.ROOT);
-        for (DiscretePositions p : values()) {
-            if (p.key.equals(k)) {
-                return p;
-            }
+        DiscretePositions p = ConfigEnum.find(DiscretePositions.class, key);
+        if (p != null) {
+            return p;
         }
         throw new IllegalArgumentException("stage2.discrete_positions '" + key + "' is not one of " + keys());
     }
 
     public static String keys() {
-        return Arrays.stream(values()).map(DiscretePositions::key).collect(Collectors.joining(", "));
+        return ConfigEnum.joinedKeys(DiscretePositions.class);
     }
 }

@@ -1,13 +1,11 @@
-package lab.d2c.model.stage2;
+package lab.d2c.config.stage2;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import lab.d2c.config.ConfigEnum;
 
 /**
  * How stage two reads the discrete tokens (paper section 4.3; the {@code fusion} key).
  */
-public enum FusionKind {
+public enum FusionKind implements ConfigEnum {
     /** The MAR baseline: no discrete tokens. */
     NONE("none"),
     /** A pre-norm cross-attention in every encoder and decoder block, keys and values from the discrete features (Eq. 4-6). */
@@ -28,6 +26,7 @@ public enum FusionKind {
         this.key = key;
     }
 
+    @Override
     public String key() {
         return key;
     }
@@ -50,16 +49,14 @@ public enum FusionKind {
 
     /** The kind named {@code key}; the message lists the kinds there are. */
     public static FusionKind of(String key) {
-        String k = key == null ? "" : key.trim().toLowerCase(Locale.ROOT);
-        for (FusionKind f : values()) {
-            if (f.key.equals(k)) {
-                return f;
-            }
+        FusionKind f = ConfigEnum.find(FusionKind.class, key);
+        if (f != null) {
+            return f;
         }
         throw new IllegalArgumentException("fusion '" + key + "' is not one of " + keys());
     }
 
     public static String keys() {
-        return Arrays.stream(values()).map(FusionKind::key).collect(Collectors.joining(", "));
+        return ConfigEnum.joinedKeys(FusionKind.class);
     }
 }
