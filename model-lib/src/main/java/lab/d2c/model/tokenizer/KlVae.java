@@ -12,6 +12,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lab.d2c.config.tokenizer.KlLossReduction;
+import lab.d2c.config.tokenizer.KlVaeConfig;
 import lab.d2c.model.nn.ConvDecoder;
 import lab.d2c.model.nn.ConvEncoder;
 import lab.d2c.model.nn.Convs;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import lab.d2c.config.tokenizer.VqConfig;
 import lab.d2c.model.nn.ConvDecoder;
 import lab.d2c.model.nn.ConvEncoder;
 import lab.d2c.model.nn.Convs;

@@ -14,8 +14,8 @@ import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.ShapesDataset;
 import lab.d2c.model.tokenizer.DiagonalGaussian;
 import lab.d2c.model.tokenizer.KlVae;
-import lab.d2c.model.tokenizer.KlVaeConfig;
-import lab.d2c.model.tokenizer.VqConfig;
+import lab.d2c.config.tokenizer.KlVaeConfig;
+import lab.d2c.config.tokenizer.VqConfig;
 import lab.d2c.model.tokenizer.VqTokenizer;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import lab.d2c.model.data.ImageGrid;
-import lab.d2c.model.tokenizer.VqConfig;
+import lab.d2c.config.tokenizer.VqConfig;
 import lab.d2c.model.tokenizer.VqTokenizer;
 import org.junit.jupiter.api.Test;
 

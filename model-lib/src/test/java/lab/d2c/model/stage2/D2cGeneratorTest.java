@@ -18,7 +18,7 @@ import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
 import lab.d2c.config.stage1.SamplingSettings;
 import lab.d2c.model.tokenizer.KlVae;
-import lab.d2c.model.tokenizer.KlVaeConfig;
+import lab.d2c.config.tokenizer.KlVaeConfig;
 import lab.d2c.model.tokenizer.LatentScale;
 import org.junit.jupiter.api.Test;
 

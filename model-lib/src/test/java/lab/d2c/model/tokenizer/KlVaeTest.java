@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import lab.d2c.config.tokenizer.KlLossReduction;
+import lab.d2c.config.tokenizer.KlVaeConfig;
 import lab.d2c.model.data.ShapesDataset;
 import lab.d2c.model.train.StepLoss;
 import lab.d2c.model.train.StepRandom;
@@ -168,13 +170,13 @@ class KlVaeTest {
     @Test
     void configsNameTheBadFieldAndRefuseThePretrainedLosses() {
         assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, KlLossReduction.LDM, true, false))
-                .hasMessageContaining("KlVaeConfig.perceptualLoss").hasMessageContaining("pretrained");
+                .hasMessageContaining("vae.perceptual_loss").hasMessageContaining("pretrained");
         assertThatThrownBy(() -> new KlVaeConfig(32, 1, 16, List.of(1, 2, 4), 1, 4, 1e-6, KlLossReduction.LDM, false, true))
-                .hasMessageContaining("KlVaeConfig.adversarialLoss");
-        assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(0, 1e-6)).hasMessageContaining("KlVaeConfig.latentChannels");
-        assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(4, -1)).hasMessageContaining("KlVaeConfig.klWeight");
+                .hasMessageContaining("vae.adversarial_loss");
+        assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(0, 1e-6)).hasMessageContaining("vae.latent_channels");
+        assertThatThrownBy(() -> KlVaeConfig.tiny().withLatent(4, -1)).hasMessageContaining("vae.kl_weight");
         assertThatThrownBy(() -> KlVaeConfig.tiny().withLossReduction(null))
-                .hasMessageContaining("KlVaeConfig.lossReduction");
+                .hasMessageContaining("vae.loss_reduction");
         assertThat(KlVaeConfig.b().stride()).isEqualTo(16);
         assertThat(KlVaeConfig.b().latentChannels()).isEqualTo(16);
         assertThat(KlVaeConfig.tiny().latentGrid()).isEqualTo(8);

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import lab.d2c.config.tokenizer.VqConfig;
 import lab.d2c.model.data.ShapesDataset;
 import lab.d2c.model.train.StepLoss;
 import lab.d2c.model.train.StepRandom;
@@ -148,12 +149,12 @@ class VqTokenizerTest {
     void configsNameTheBadFieldAndRefuseThePretrainedLosses() {
         VqConfig t = VqConfig.tiny();
         assertThatThrownBy(() -> new VqConfig(32, 1, 16, List.of(1, 2, 4), 1, 32, 512, 8, 0.25, 8192, 1, 200, true, false))
-                .hasMessageContaining("VqConfig.perceptualLoss").hasMessageContaining("pretrained");
+                .hasMessageContaining("vq.perceptual_loss").hasMessageContaining("pretrained");
         assertThatThrownBy(() -> new VqConfig(32, 1, 16, List.of(1, 2, 4), 1, 32, 512, 8, 0.25, 8192, 1, 200, false, true))
-                .hasMessageContaining("VqConfig.adversarialLoss");
-        assertThatThrownBy(() -> t.withCodebook(1, 8)).hasMessageContaining("VqConfig.codebookSize");
-        assertThatThrownBy(() -> t.withImage(30, 1)).hasMessageContaining("VqConfig.imageSize");
-        assertThatThrownBy(() -> t.withWidths(16, List.of(1, 0), 1, 32)).hasMessageContaining("VqConfig.widthMultipliers[1]");
+                .hasMessageContaining("vq.adversarial_loss");
+        assertThatThrownBy(() -> t.withCodebook(1, 8)).hasMessageContaining("vq.codebook_size");
+        assertThatThrownBy(() -> t.withImage(30, 1)).hasMessageContaining("vq.image_size");
+        assertThatThrownBy(() -> t.withWidths(16, List.of(1, 0), 1, 32)).hasMessageContaining("vq.width_multipliers[1]");
         assertThat(t.stride()).isEqualTo(4);
         assertThat(t.tokenGrid()).isEqualTo(8);
         assertThat(VqConfig.b().stride()).isEqualTo(16);

@@ -9,6 +9,7 @@ import java.util.Map;
 import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.data.Npy;
 import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.config.stage2.Stage2Condition;
 import lab.d2c.model.stage2.HybridModel;
 import lab.d2c.model.stage2.HybridTokens;
 import lab.d2c.model.train.TrainConfig;
@@ -24,7 +25,6 @@ import lab.d2c.workers.stage1.TrainStage1Executor;
 import lab.d2c.workers.training.ModelWeights;
 import lab.d2c.workers.training.TrainingRun;
 import lab.d2c.workers.training.TrainingSettings;
-import lab.d2c.workflows.graph.PredictStage1Node;
 import lab.d2c.workflows.graph.TrainStage2Node;
 import lab.d2c.workflows.node.NodeResult;
 
@@ -69,7 +69,7 @@ public final class TrainStage2Executor implements NodeExecutor {
         ctx.progress(0, "loading the latents and ids of " + tokens.count() + " images (x" + tokens.flips() + " flips)");
         HybridTokens data = TokenShards.continuous(ctx.artifacts(), tokens);
         // section 4.2: the discrete condition is stage one's teacher-forced predictions, not the image's own codes
-        boolean onPredictions = discrete && ctx.required("stage2.condition").asText().equals(PredictStage1Node.CONDITION);
+        boolean onPredictions = discrete && Stage2Condition.onPredictions(ctx.required("stage2.condition").asText());
         if (onPredictions) {
             data = data.withConditionIds(PredictStage1Executor.read(ctx.artifacts(),
                     ctx.task().input("predictions").artifact(PredictStage1Executor.MANIFEST), tokens));

@@ -2,8 +2,8 @@ package lab.d2c.workers.tokenizer;
 
 import ai.djl.ndarray.NDManager;
 import lab.d2c.model.tokenizer.KlVae;
-import lab.d2c.model.tokenizer.KlVaeConfig;
-import lab.d2c.model.tokenizer.VqConfig;
+import lab.d2c.config.tokenizer.KlVaeConfig;
+import lab.d2c.config.tokenizer.VqConfig;
 import lab.d2c.model.tokenizer.VqTokenizer;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.workers.training.ModelWeights;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import lab.d2c.model.tokenizer.KlLossReduction;
+import lab.d2c.config.tokenizer.KlLossReduction;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.node.NodeContext;

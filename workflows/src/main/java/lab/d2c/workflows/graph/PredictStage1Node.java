@@ -3,6 +3,7 @@ package lab.d2c.workflows.graph;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.config.stage2.Stage2Condition;
 
 /**
  * {@code predict-stage1}: stage one's teacher-forced prediction of every token of every training
@@ -14,7 +15,6 @@ import java.util.Map;
 public final class PredictStage1Node implements NodeType {
 
     public static final String KIND = "predict-stage1";
-    public static final String CONDITION = "stage1-predictions";
 
     @Override
     public String kind() {
@@ -38,7 +38,7 @@ public final class PredictStage1Node implements NodeType {
 
     /** Whether stage two's discrete condition is stage one's predictions (the default) rather than the true codes. */
     static boolean trainsOnPredictions(ObjectNode config) {
-        return config.at("/stage2/condition").asText(CONDITION).equals(CONDITION);
+        return Stage2Condition.onPredictions(config.at("/stage2/condition").asText(Stage2Condition.STAGE1_PREDICTIONS.key()));
     }
 
     @Override

@@ -13,6 +13,8 @@ import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.config.stage1.SamplingSettings;
 import lab.d2c.config.stage2.HybridConfig;
 import lab.d2c.config.stage2.HybridSamplingSettings;
+import lab.d2c.config.tokenizer.KlVaeConfig;
+import lab.d2c.config.tokenizer.VqConfig;
 
 /**
  * Rules that tie config keys together, checked on every arm at submission so a sweep never
@@ -22,16 +24,19 @@ import lab.d2c.config.stage2.HybridSamplingSettings;
  * <p>The models' own rules (heads divide widths, the Q-Former's queries fit the buffer, ...) are not
  * repeated here: each arm's config builds model-config's records with the factories the workers call,
  * the sizes the data decides derived from the config as the workers derive them from the data, and
- * every rule a record refuses becomes an error on the key it names.
+ * every rule a record refuses becomes an error on the key it names. What stays here are the rules across
+ * records: both tokenizers' strides match, and that stride divides the image.
  */
 final class ArmRules {
 
     /** Which config key a value the data decides comes from, for the records' rules on it. */
-    private static final Map<String, String> DERIVED = Map.of(
-            "stage1.vocab_size", "vq.codebook_size", "stage2.vocab_size", "vq.codebook_size",
-            "stage1.grid", "data.image_size", "stage2.grid", "data.image_size",
-            "stage1.num_classes", "data.num_classes", "stage2.num_classes", "data.num_classes",
-            "stage2.token_channels", "vae.latent_channels");
+    private static final Map<String, String> DERIVED = Map.ofEntries(
+            Map.entry("vq.image_size", "data.image_size"), Map.entry("vae.image_size", "data.image_size"),
+            Map.entry("vq.image_channels", "data.channels"), Map.entry("vae.image_channels", "data.channels"),
+            Map.entry("stage1.vocab_size", "vq.codebook_size"), Map.entry("stage2.vocab_size", "vq.codebook_size"),
+            Map.entry("stage1.grid", "data.image_size"), Map.entry("stage2.grid", "data.image_size"),
+            Map.entry("stage1.num_classes", "data.num_classes"), Map.entry("stage2.num_classes", "data.num_classes"),
+            Map.entry("stage2.token_channels", "vae.latent_channels"));
 
     /** Fashion-MNIST's classes (the dataset decides them; data.num_classes is for shapes). */
     private static final int FASHION_MNIST_CLASSES = 10;
@@ -78,6 +83,7 @@ final class ArmRules {
             out.add(new String[] {"data.image_size", "data.image_size " + size.asInt()
                     + " is not a multiple of the tokenizer stride " + (1 << (vqLevels - 1))});
         }
+        tokenizers(config, out);
         models(config, vqLevels, out);
         if (config.at("/eval/extractor").asText("").equals("inception") && absent(config.at("/eval/inception_file"))
                 && absent(config.at("/eval/inception_key"))) {
@@ -93,6 +99,28 @@ final class ArmRules {
             }
         }
         return out;
+    }
+
+    /**
+     * Builds the records the tokenizer nodes will build, on the images the data gives them: side =
+     * data.image_size, channels = data.channels. A rule on the image that the checks across both
+     * tokenizers above already reported (the stride must divide the image) is not reported twice.
+     */
+    private static void tokenizers(ObjectNode config, List<String[]> out) {
+        JsonNode size = config.at("/data/image_size");
+        JsonNode channels = config.at("/data/channels");
+        if (!size.canConvertToInt() || !channels.canConvertToInt()) {
+            return; // the schema reports them
+        }
+        List<String[]> own = new ArrayList<>();
+        record(own, () -> VqConfig.fromConfig(config, size.asInt(), channels.asInt()));
+        record(own, () -> KlVaeConfig.fromConfig(config, size.asInt(), channels.asInt()));
+        for (String[] problem : own) {
+            boolean image = problem[0].startsWith("data.");
+            if (!image || out.stream().noneMatch(p -> p[0].equals(problem[0]))) {
+                out.add(problem);
+            }
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import lab.d2c.config.diffusion.NoiseScheduleKind;
 import lab.d2c.config.stage2.DiscretePositions;
 import lab.d2c.config.stage2.FusionKind;
 import lab.d2c.config.stage2.GuidanceSchedule;
+import lab.d2c.config.stage2.Stage2Condition;
+import lab.d2c.config.tokenizer.KlLossReduction;
 
 /**
  * The closed set of config keys an experiment understands. A config is a nested mapping whose
@@ -29,8 +31,11 @@ public final class ConfigSchema {
     /** The fusion kinds of paper section 4.3 (model-config's FusionKind). */
     public static final List<String> FUSION_KINDS = ConfigEnum.keys(FusionKind.class);
 
-    /** What stage two's discrete condition is while it trains. */
-    public static final List<String> CONDITIONS = List.of("stage1-predictions", "ground-truth");
+    /** What stage two's discrete condition is while it trains (model-config's Stage2Condition). */
+    public static final List<String> CONDITIONS = ConfigEnum.keys(Stage2Condition.class);
+
+    /** How the KL-VAE's loss balances its KL term (model-config's KlLossReduction). */
+    public static final List<String> LOSS_REDUCTIONS = ConfigEnum.keys(KlLossReduction.class);
 
     /** The settings of stage2.discrete_positions (model-config's DiscretePositions); learned is the default. */
     public static final List<String> DISCRETE_POSITIONS = ConfigEnum.keys(DiscretePositions.class);
@@ -82,7 +87,7 @@ public final class ConfigSchema {
         return autoencoderFields("vae", "the KL-VAE", List.of(
                 ConfigField.integer("vae.latent_channels", 1, 1024, "channels of a continuous latent"),
                 ConfigField.number("vae.kl_weight", 0, 1, "weight of the KL term (LDM: 1e-6)"),
-                ConfigField.enumeration("vae.loss_reduction", List.of("ldm", "mean"),
+                ConfigField.enumeration("vae.loss_reduction", LOSS_REDUCTIONS,
                         "ldm: kl_weight weighs the per-image KL against the per-image summed pixel error, as in"
                                 + " LDM (trained on the per-pixel scale: that loss / pixels); mean: against the"
                                 + " per-pixel mean error, i.e. pixels times LDM's weight (the loss before issue 21)"),

@@ -36,6 +36,18 @@ class ArmRulesTest {
     }
 
     @Test
+    void tokenizerRecordsAreBuiltForEveryArm() {
+        // what VqConfig and KlVaeConfig refuse when the tokenizer nodes build them, refused here at submission
+        FieldError e = onlyErrorOf(minimal("config:\n  vae.width_multipliers: \"1,0,4\"\n"));
+        assertThat(e.path()).isEqualTo("config.vae.width_multipliers");
+        assertThat(e.reason()).contains("expected comma-separated positive integers", "'1,0,4'", "arm ok/seed=0");
+        List<FieldError> errors = errorsOf(minimal(
+                "parameters:\n  vq.width_multipliers: {values: [\"1,2,4\", \"1,x,4\"]}\n"));
+        assertThat(errors).extracting(FieldError::path).containsExactly("parameters.vq.width_multipliers");
+        assertThat(errors.get(0).reason()).contains("expected comma-separated positive integers", "'1,x,4'");
+    }
+
+    @Test
     void stageTwoKeysAreCheckedTogether() {
         List<FieldError> errors = errorsOf(minimal("config:\n  stage2.encoder_heads: 3\n  stage2.queries: 20\n"));
         assertThat(errors).extracting(FieldError::path).containsExactlyInAnyOrder("config.stage2.encoder_heads",

@@ -1,6 +1,7 @@
-package lab.d2c.model.tokenizer;
+package lab.d2c.config.tokenizer;
 
 import java.util.Locale;
+import lab.d2c.config.ConfigEnum;
 
 /**
  * How the KL-VAE's loss balances the KL term against the reconstruction ({@code vae.loss_reduction}).
@@ -30,8 +31,11 @@ import java.util.Locale;
  *
  * <p>MEAN was this project's loss before: its KL weight is effectively P times LDM's, enough at
  * 256x256x3 for the KL to dominate. Kept selectable.
+ *
+ * <p>Recorded model configs keep the constant's name ({@code "lossReduction": "LDM"}); configs spell
+ * it by {@link #key()}.
  */
-public enum KlLossReduction {
+public enum KlLossReduction implements ConfigEnum {
     /** LDM's balance: per-image sums of reconstruction and KL, on the per-pixel scale (the default). */
     LDM,
     /** Per-pixel mean reconstruction with a per-image summed KL (the loss before issue 21). */
@@ -51,17 +55,20 @@ public enum KlLossReduction {
         };
     }
 
-    /** {@code ldm} or {@code mean}, as configs spell them. */
+    /** {@code ldm} or {@code mean}, exactly as configs spell them (no trimming, no case folding). */
     public static KlLossReduction parse(String name) {
         for (KlLossReduction r : values()) {
-            if (r.configName().equals(name)) {
+            if (r.key().equals(name)) {
                 return r;
             }
         }
-        throw new IllegalArgumentException("loss_reduction: must be ldm or mean, got '" + name + "'");
+        throw new IllegalArgumentException("loss_reduction: must be " + String.join(" or ", ConfigEnum.keys(
+                KlLossReduction.class)) + ", got '" + name + "'");
     }
 
-    public String configName() {
+    /** {@code ldm} or {@code mean}: the constant's name in lower case. */
+    @Override
+    public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
 }
