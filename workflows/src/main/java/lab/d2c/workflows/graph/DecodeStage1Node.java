@@ -10,23 +10,12 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * the discrete-only baseline of paper Table 1 (docs/design.md, "The experiment graph"). Reads the run
  * seed (the sampling seed) and {@code stage1.sample}.
  */
-public final class DecodeStage1Node implements NodeType {
+public final class DecodeStage1Node extends DeclaredNodeType {
 
     public static final String KIND = "decode-stage1";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 1;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of(ConfigSchema.RUN_SEED, "stage1.sample");
+    public DecodeStage1Node() {
+        super(KIND, 1, List.of(ConfigSchema.RUN_SEED, "stage1.sample"));
     }
 
     @Override

@@ -9,24 +9,13 @@ import java.util.Map;
  * (D2C or MAR) or of {@code decode-stage1} (the discrete-only baseline), chosen by
  * {@code eval.images}, against {@code reference-stats}; rows into the evaluations table.
  */
-public final class EvaluateNode implements NodeType {
+public final class EvaluateNode extends DeclaredNodeType {
 
     public static final String KIND = "evaluate";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 1;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
-                List.of("eval.images", "eval.is_splits", "eval.pr_k", "eval.batch_size"));
+    public EvaluateNode() {
+        super(KIND, 1, ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
+                List.of("eval.images", "eval.is_splits", "eval.pr_k", "eval.batch_size")));
     }
 
     @Override

@@ -12,23 +12,12 @@ import lab.d2c.config.stage2.Stage2Condition;
  * that shares stage one and that temperature shares it, whatever its fusion or seeds. Applies to
  * arms whose stage two reads discrete tokens with {@code stage2.condition: stage1-predictions}.
  */
-public final class PredictStage1Node implements NodeType {
+public final class PredictStage1Node extends DeclaredNodeType {
 
     public static final String KIND = "predict-stage1";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 1;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of("stage2.condition_temperature");
+    public PredictStage1Node() {
+        super(KIND, 1, List.of("stage2.condition_temperature"));
     }
 
     @Override

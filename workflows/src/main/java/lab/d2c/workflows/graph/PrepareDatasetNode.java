@@ -6,22 +6,11 @@ import java.util.List;
  * {@code prepare-dataset}: reads the {@code data} section only, so arms that differ in any
  * other key (run seed, model, training) share one prepared dataset.
  */
-public final class PrepareDatasetNode implements NodeType {
+public final class PrepareDatasetNode extends DeclaredNodeType {
 
     public static final String KIND = "prepare-dataset";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 1;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of("data");
+    public PrepareDatasetNode() {
+        super(KIND, 1, List.of("data"));
     }
 }

@@ -9,23 +9,12 @@ import java.util.Map;
  * (paper section 5.1; MAR caches both). Its key follows from the three inputs' keys and the
  * {@code pretokenize} section.
  */
-public final class PretokenizeNode implements NodeType {
+public final class PretokenizeNode extends DeclaredNodeType {
 
     public static final String KIND = "pretokenize";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 1;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of("pretokenize");
+    public PretokenizeNode() {
+        super(KIND, 1, List.of("pretokenize"));
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Map;
  * Gaussian fit and the features themselves (for precision/recall), computed once per (dataset,
  * split, extractor) and shared by every arm that scores against them.
  */
-public final class ReferenceStatsNode implements NodeType {
+public final class ReferenceStatsNode extends DeclaredNodeType {
 
     public static final String KIND = "reference-stats";
 
@@ -17,19 +17,8 @@ public final class ReferenceStatsNode implements NodeType {
     static final List<String> EXTRACTOR_PATHS = List.of("eval.extractor", "eval.inception_file", "eval.inception_key",
             "eval.inception_input_range");
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 1;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return concat(EXTRACTOR_PATHS, List.of("eval.reference_split", "eval.reference_images", "eval.batch_size"));
+    public ReferenceStatsNode() {
+        super(KIND, 1, concat(EXTRACTOR_PATHS, List.of("eval.reference_split", "eval.reference_images", "eval.batch_size")));
     }
 
     @Override

@@ -11,26 +11,15 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * decoder; images to S3. With fusion {@code none} it is MAR's sampling and stage one is not used.
  * Reads the run seed.
  */
-public final class SampleNode implements NodeType {
+public final class SampleNode extends DeclaredNodeType {
 
     public static final String KIND = "sample";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
+    public SampleNode() {
         // 2: the head embeds each step's timestep once for all rows (float rounding may differ)
         // 3: stage2.learn_sigma, the sampler uses the head's learned variance by default
-        return 3;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of(ConfigSchema.RUN_SEED, "stage2.sample", "stage1.sample.temperature", "stage1.sample.top_k",
-                "stage1.sample.top_p", "stage1.sample.guidance_scale", "stage1.sample.guidance_tokens");
+        super(KIND, 3, List.of(ConfigSchema.RUN_SEED, "stage2.sample", "stage1.sample.temperature", "stage1.sample.top_k",
+                "stage1.sample.top_p", "stage1.sample.guidance_scale", "stage1.sample.guidance_tokens"));
     }
 
     @Override

@@ -9,23 +9,13 @@ import java.util.Map;
  * of a dataset without a standard Inception network (docs/design.md, "Evaluation"). Reads the
  * {@code classifier} section and the prepared dataset, so every arm on the same data shares it.
  */
-public final class TrainClassifierNode implements NodeType {
+public final class TrainClassifierNode extends DeclaredNodeType {
 
     public static final String KIND = "train-classifier";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 3; // 3: test accuracy in batches of 64; 2: conv-pool trunk with a flattened head (was the autoencoders' encoder, average-pooled)
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of("classifier");
+    public TrainClassifierNode() {
+        // 3: test accuracy in batches of 64; 2: conv-pool trunk with a flattened head (was the autoencoders' encoder, average-pooled)
+        super(KIND, 3, List.of("classifier"));
     }
 
     @Override

@@ -11,26 +11,15 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * seed), so arms that differ only in sampling or in what comes after share one stage-one model,
  * as the paper shares one pretrained LlamaGen-B.
  */
-public final class TrainStage1Node implements NodeType {
+public final class TrainStage1Node extends DeclaredNodeType {
 
     public static final String KIND = "train-stage1";
 
     private static final List<String> PATHS = ConfigSchema.standard().keysUnder("stage1").stream()
             .filter(p -> !p.startsWith("stage1.sample.")).toList();
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 1;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return PATHS;
+    public TrainStage1Node() {
+        super(KIND, 1, PATHS);
     }
 
     @Override

@@ -14,27 +14,17 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * {@code stage2.condition} is {@code ground-truth}. Applies to arms whose config has a
  * {@code stage2} section.
  */
-public final class TrainStage2Node implements NodeType {
+public final class TrainStage2Node extends DeclaredNodeType {
 
     public static final String KIND = "train-stage2";
 
     private static final List<String> PATHS = ConfigSchema.standard().keysUnder("stage2").stream()
             .filter(p -> !p.startsWith("stage2.sample.")).toList();
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 2; // 2 (issue 21): trains on stage one's predictions, the attention fusions see positions, the head
+    public TrainStage2Node() {
+        // 2 (issue 21): trains on stage one's predictions, the attention fusions see positions, the head
         // learns its variance
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return PATHS;
+        super(KIND, 2, PATHS);
     }
 
     @Override

@@ -5,25 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code train-vae}: the KL-VAE tokenizer (paper section 5.1): reads only the vae section and the prepared dataset, so arms that differ downstream share one tokenizer. */
-public final class TrainVaeNode implements NodeType {
+public final class TrainVaeNode extends DeclaredNodeType {
 
     public static final String KIND = "train-vae";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
+    public TrainVaeNode() {
         // 2: test figures and the latent scale in batches of 64 (were 256; the scale's draws changed)
         // 3: vae.loss_reduction, default ldm: the KL weighed as in LDM (was effectively pixels x kl_weight)
-        return 3;
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of("vae");
+        super(KIND, 3, List.of("vae"));
     }
 
     @Override

@@ -5,23 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code train-vq}: the VQ tokenizer (paper section 5.1): reads only the vq section and the prepared dataset, so arms that differ in anything downstream (run seed, generator, sampling) share one tokenizer. */
-public final class TrainVqNode implements NodeType {
+public final class TrainVqNode extends DeclaredNodeType {
 
     public static final String KIND = "train-vq";
 
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public int codeVersion() {
-        return 2; // 2: test figures evaluated in batches of 64 (were 256)
-    }
-
-    @Override
-    public List<String> configPaths() {
-        return List.of("vq");
+    public TrainVqNode() {
+        // 2: test figures evaluated in batches of 64 (were 256)
+        super(KIND, 2, List.of("vq"));
     }
 
     @Override

@@ -1,15 +1,9 @@
 package lab.d2c.model.stage2.fusion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import lab.d2c.model.nn.TokenEmbedding;
 import lab.d2c.model.stage2.DiscreteContext;
 import lab.d2c.config.stage2.DiscretePositions;
 import lab.d2c.config.stage2.HybridConfig;
-import lab.d2c.model.train.StepRandom;
 
 /**
  * Fusion {@code cross-attention}: the cross-attention module (paper section 4.3, Figure 2a, Eq. 4-6). The
@@ -20,13 +14,10 @@ import lab.d2c.model.train.StepRandom;
  * cannot tell the rows apart, so with {@link DiscretePositions#LEARNED} each projection gets a learned
  * position term. The encoder's and decoder's inputs are MAR's.
  */
-public final class CrossAttentionFusion implements Fusion {
-
-    private final DiscreteFeatures features;
+public final class CrossAttentionFusion extends DiscreteTokenFusion {
 
     CrossAttentionFusion(HybridConfig config, Fusion.Registrar model) {
-        this.features = new DiscreteFeatures(config, model, true,
-                config.discretePositions() == DiscretePositions.LEARNED);
+        super(new DiscreteFeatures(config, model, true, config.discretePositions() == DiscretePositions.LEARNED));
     }
 
     @Override
@@ -35,48 +26,12 @@ public final class CrossAttentionFusion implements Fusion {
     }
 
     @Override
-    public void initialize(NDManager manager, DataType dataType, Shape ids) {
-        features.initialize(manager, dataType, ids);
-    }
-
-    @Override
-    public DiscreteContext context(ParameterStore store, NDArray ids, boolean[] fakeTokens, NDArray like,
-            StepRandom rng) {
-        return features.compute(store, ids, fakeTokens, like, rng);
-    }
-
-    @Override
-    public NDArray buffer(NDArray classSlots, DiscreteContext discrete) {
-        return classSlots;
-    }
-
-    @Override
-    public NDArray encoderTokens(NDArray tokens, DiscreteContext discrete) {
-        return tokens;
-    }
-
-    @Override
     public NDArray encoderContext(DiscreteContext discrete) {
         return discrete.toEncoder();
     }
 
     @Override
-    public NDArray decoderRows(NDArray rows, DiscreteContext discrete) {
-        return rows;
-    }
-
-    @Override
     public NDArray decoderContext(DiscreteContext discrete) {
         return discrete.toDecoder();
-    }
-
-    @Override
-    public TokenEmbedding discreteEmbedding() {
-        return features.embedding();
-    }
-
-    @Override
-    public QFormer qFormer() {
-        return null;
     }
 }

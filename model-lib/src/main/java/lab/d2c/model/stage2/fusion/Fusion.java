@@ -18,7 +18,8 @@ import lab.d2c.model.train.StepRandom;
  * MAE for every kind and asks its fusion at each place where the kinds differ: which blocks and parameters
  * it adds to the model, what the discrete tokens contribute ({@link #context}, computed once per sampling
  * run), what fills the buffer slots and the token rows of the encoder's input, what is added to the
- * decoder's input, and what the blocks' cross-attention reads.
+ * decoder's input, and what the blocks' cross-attention reads. The defaults are MAR's: a kind overrides
+ * only where it differs.
  */
 public interface Fusion {
 
@@ -35,8 +36,10 @@ public interface Fusion {
         Parameter addLearned(String name, Shape shape);
     }
 
-    /** Whether every encoder and decoder block has the cross-attention module (Eq. 5-6). */
-    boolean crossAttention();
+    /** Whether every encoder and decoder block has the cross-attention module (Eq. 5-6). MAR's blocks: no. */
+    default boolean crossAttention() {
+        return false;
+    }
 
     /**
      * Initializes the fusion's child blocks; the model calls it after its class embedding and before its
@@ -44,7 +47,8 @@ public interface Fusion {
      *
      * @param ids the shape of the model's discrete ids [B, N]
      */
-    void initialize(NDManager manager, DataType dataType, Shape ids);
+    default void initialize(NDManager manager, DataType dataType, Shape ids) {
+    }
 
     /**
      * The discrete tokens' part of the condition, on the manager of {@code like}.
@@ -56,24 +60,38 @@ public interface Fusion {
      */
     DiscreteContext context(ParameterStore store, NDArray ids, boolean[] fakeTokens, NDArray like, StepRandom rng);
 
-    /** The encoder's buffer rows [B, buffer, encoderWidth], given the class rows of every slot. */
-    NDArray buffer(NDArray classSlots, DiscreteContext discrete);
+    /** The encoder's buffer rows [B, buffer, encoderWidth], given the class rows of every slot (MAR: those). */
+    default NDArray buffer(NDArray classSlots, DiscreteContext discrete) {
+        return classSlots;
+    }
 
-    /** The encoder's token rows [B, N, encoderWidth], given the projected continuous tokens. */
-    NDArray encoderTokens(NDArray tokens, DiscreteContext discrete);
+    /** The encoder's token rows [B, N, encoderWidth], given the projected continuous tokens (MAR: those). */
+    default NDArray encoderTokens(NDArray tokens, DiscreteContext discrete) {
+        return tokens;
+    }
 
     /** What the encoder blocks' cross-attention reads [B, N, encoderWidth]; null where they have none. */
-    NDArray encoderContext(DiscreteContext discrete);
+    default NDArray encoderContext(DiscreteContext discrete) {
+        return null;
+    }
 
-    /** The decoder's input rows [B, buffer + N, decoderWidth], given the encoded and mask rows with positions. */
-    NDArray decoderRows(NDArray rows, DiscreteContext discrete);
+    /** The decoder's input rows [B, buffer + N, decoderWidth], given the encoded and mask rows with positions (MAR: those). */
+    default NDArray decoderRows(NDArray rows, DiscreteContext discrete) {
+        return rows;
+    }
 
     /** What the decoder blocks' cross-attention reads [B, N, decoderWidth]; null where they have none. */
-    NDArray decoderContext(DiscreteContext discrete);
+    default NDArray decoderContext(DiscreteContext discrete) {
+        return null;
+    }
 
     /** The discrete embedding stage one's table is copied into and frozen (section 5.1); null for {@code none}. */
-    TokenEmbedding discreteEmbedding();
+    default TokenEmbedding discreteEmbedding() {
+        return null;
+    }
 
     /** The Q-Former of the Q-Former kinds; null for the others. */
-    QFormer qFormer();
+    default QFormer qFormer() {
+        return null;
+    }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import lab.d2c.model.nn.TokenEmbedding;
 import lab.d2c.model.stage2.DiscreteContext;
 import lab.d2c.config.stage2.DiscretePositions;
 import lab.d2c.config.stage2.HybridConfig;
@@ -19,65 +18,38 @@ import lab.d2c.model.train.StepRandom;
  * of the MAE's buffer slots in place of class tokens (section 5.3, Table 2: L = 16 of 64); the encoder
  * then mixes them with the continuous tokens by self-attention. The blocks have no cross-attention.
  */
-public final class QFormerFusion implements Fusion {
+public class QFormerFusion extends DiscreteTokenFusion { // not final: QFormerDecoderFusion is this module without its encoder
 
-    private final DiscreteFeatures features;
     private final QFormer qFormer;
 
     QFormerFusion(HybridConfig config, Fusion.Registrar model) {
-        this.features = new DiscreteFeatures(config, model, false,
-                config.discretePositions() == DiscretePositions.LEARNED);
-        this.qFormer = model.addChildBlock("qformer", new QFormer(config.queries(), config.encoderWidth(),
-                config.encoderHeads(), config.qformerDepth(), config.mlpRatio(), false, config.attentionDropout(),
-                config.projectionDropout()));
+        this(config, model, false);
     }
 
-    @Override
-    public boolean crossAttention() {
-        return false;
+    /** Open to {@link QFormerDecoderFusion} only, which is this module without the Q-Former's encoder. */
+    QFormerFusion(HybridConfig config, Fusion.Registrar model, boolean decoderOnly) {
+        super(new DiscreteFeatures(config, model, false, config.discretePositions() == DiscretePositions.LEARNED));
+        this.qFormer = model.addChildBlock("qformer", new QFormer(config.queries(), config.encoderWidth(),
+                config.encoderHeads(), config.qformerDepth(), config.mlpRatio(), decoderOnly,
+                config.attentionDropout(), config.projectionDropout()));
     }
 
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape ids) {
-        features.initialize(manager, dataType, ids);
+        super.initialize(manager, dataType, ids);
         qFormer.initialize(manager, dataType, new Shape(ids.get(0), ids.get(1), qFormer.width()));
     }
 
     @Override
     public DiscreteContext context(ParameterStore store, NDArray ids, boolean[] fakeTokens, NDArray like,
             StepRandom rng) {
-        DiscreteContext f = features.compute(store, ids, fakeTokens, like, rng);
+        DiscreteContext f = super.context(store, ids, fakeTokens, like, rng);
         return new DiscreteContext(f.toEncoder(), f.toDecoder(), qFormer.forward(store, f.toEncoder(), rng));
     }
 
     @Override
     public NDArray buffer(NDArray classSlots, DiscreteContext discrete) {
         return QFormer.intoBuffer(classSlots, discrete.queries());
-    }
-
-    @Override
-    public NDArray encoderTokens(NDArray tokens, DiscreteContext discrete) {
-        return tokens;
-    }
-
-    @Override
-    public NDArray encoderContext(DiscreteContext discrete) {
-        return null;
-    }
-
-    @Override
-    public NDArray decoderRows(NDArray rows, DiscreteContext discrete) {
-        return rows;
-    }
-
-    @Override
-    public NDArray decoderContext(DiscreteContext discrete) {
-        return null;
-    }
-
-    @Override
-    public TokenEmbedding discreteEmbedding() {
-        return features.embedding();
     }
 
     @Override
