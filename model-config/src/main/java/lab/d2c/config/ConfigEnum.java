@@ -35,4 +35,18 @@ public interface ConfigEnum {
         }
         return null;
     }
+
+    /**
+     * The constant named {@code key}, as {@link #find}.
+     *
+     * @param name what the message calls the value, e.g. the config key
+     * @throws IllegalArgumentException "{@code name 'key' is not one of} the keys"
+     */
+    static <E extends Enum<E> & ConfigEnum> E parse(Class<E> type, String key, String name) {
+        E found = find(type, key);
+        if (found == null) {
+            throw new IllegalArgumentException(name + " '" + key + "' is not one of " + joinedKeys(type));
+        }
+        return found;
+    }
 }

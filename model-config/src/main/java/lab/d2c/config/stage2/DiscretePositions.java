@@ -41,11 +41,7 @@ public enum DiscretePositions implements ConfigEnum {
 
     /** The setting named {@code key}; the message names the config key and the settings there are. */
     public static DiscretePositions of(String key) {
-        DiscretePositions p = ConfigEnum.find(DiscretePositions.class, key);
-        if (p != null) {
-            return p;
-        }
-        throw new IllegalArgumentException("stage2.discrete_positions '" + key + "' is not one of " + keys());
+        return ConfigEnum.parse(DiscretePositions.class, key, "stage2.discrete_positions");
     }
 
     public static String keys() {

@@ -49,11 +49,7 @@ public enum FusionKind implements ConfigEnum {
 
     /** The kind named {@code key}; the message lists the kinds there are. */
     public static FusionKind of(String key) {
-        FusionKind f = ConfigEnum.find(FusionKind.class, key);
-        if (f != null) {
-            return f;
-        }
-        throw new IllegalArgumentException("fusion '" + key + "' is not one of " + keys());
+        return ConfigEnum.parse(FusionKind.class, key, "fusion");
     }
 
     public static String keys() {
