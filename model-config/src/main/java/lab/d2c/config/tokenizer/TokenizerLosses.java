@@ -8,24 +8,25 @@ import lab.d2c.config.ConfigRules;
  * Perceptual (LPIPS over a pretrained VGG16) and adversarial (LlamaGen's and LDM's GAN stage, weighted
  * against the perceptual loss and, in LlamaGen, optionally with a pretrained DINO discriminator) losses
  * need pretrained networks that cannot be fetched here, so both must stay off; the configs reject
- * {@code true} with this message.
+ * {@code true} with this message. Public for the other autoencoders' configs (RDPM's tokenizer,
+ * {@code lab.d2c.config.rdpm.RdpmTokenizerConfig}), which share these rules.
  */
-final class TokenizerLosses {
+public final class TokenizerLosses {
 
-    static final String UNAVAILABLE = "needs pretrained networks that cannot be fetched here "
+    public static final String UNAVAILABLE = "needs pretrained networks that cannot be fetched here "
             + "(LPIPS/VGG16 for the perceptual loss, which LlamaGen's and LDM's adversarial stage also relies on); must be false";
 
     private TokenizerLosses() {
     }
 
-    /** @param p the config section with its dot, {@code vq.} or {@code vae.} */
-    static void requireOff(ConfigRules rules, String p, boolean perceptualLoss, boolean adversarialLoss) {
+    /** @param p the config section with its dot, e.g. {@code vq.} or {@code vae.} */
+    public static void requireOff(ConfigRules rules, String p, boolean perceptualLoss, boolean adversarialLoss) {
         rules.check(!perceptualLoss, p + "perceptual_loss", p + "perceptual_loss " + UNAVAILABLE)
                 .check(!adversarialLoss, p + "adversarial_loss", p + "adversarial_loss " + UNAVAILABLE);
     }
 
     /** Channels 1 or 3, positive widths and blocks, and an image side that the stride 2^(levels - 1) divides. */
-    static void requireArchitecture(ConfigRules rules, String p, int imageSize, int imageChannels, int baseWidth,
+    public static void requireArchitecture(ConfigRules rules, String p, int imageSize, int imageChannels, int baseWidth,
             List<Integer> widthMultipliers, int resBlocks) {
         rules.check(imageChannels == 1 || imageChannels == 3, p + "image_channels",
                         p + "image_channels must be 1 or 3, got " + imageChannels)
