@@ -1,0 +1,12 @@
+/**
+ * RDPM (Wu, Hu, Wei, "RDPM: Solve Diffusion Probabilistic Models via Recurrent Token Prediction",
+ * arXiv:2412.18390), a generator family beside D2C. The tokenizer side (section 3.1):
+ * {@link lab.d2c.model.rdpm.RdpmSchedule} (alpha_t, beta_t of the sin, linear and pow schedules, section
+ * 4.3), {@link lab.d2c.model.rdpm.RecurrentQuantizer} (Eq. 2-4, Algorithm 1: T noisy residual
+ * quantizations against one codebook, gamma-weighted losses, the optional bias conv of Table 2) and
+ * {@link lab.d2c.model.rdpm.RdpmTokenizer} (encoder, layer norm, quantizer, decoder; a
+ * {@link lab.d2c.model.train.TrainableModel} for the shared training loop; images to T code maps and back).
+ * The generator side (section 3.2) is the recurrent token predictor and its sampler. Configs are
+ * model-config's {@code lab.d2c.config.rdpm} records.
+ */
+package lab.d2c.model.rdpm;
