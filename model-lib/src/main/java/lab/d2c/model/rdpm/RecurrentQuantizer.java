@@ -40,8 +40,9 @@ import lab.d2c.model.nn.StepArrays;
  * is the sum bit for bit: decoding the codes ({@link #decoderInput}) then gives exactly the training
  * forward's reconstruction. The bias conv reads the code vectors with their gradient, so the
  * reconstruction loss also reaches the codebook through it (the straight-through path gives it none).
- * The conv is linear, so sum_t conv(v'_t) = W * (sum_t v'_t) + T b; it is still applied per step, as the
- * paper describes it, since that costs little at the token grid.
+ * The paper does not give the conv's kernel; it is a 3x3 "same" conv over the code dimension, as the
+ * autoencoders' convs. Being linear, sum_t conv(v'_t) = W * (sum_t v'_t) + T b; it is still applied per
+ * step, as the paper describes it, since that costs little at the token grid.
  *
  * <p>The codebook starts N(0, 1), as RQ-VAE's {@code VQEmbedding} (an {@code nn.Embedding}) does: the
  * layer-normed latents and the noise both have unit scale per element.
