@@ -6,7 +6,10 @@
  * quantizations against one codebook, gamma-weighted losses, the optional bias conv of Table 2) and
  * {@link lab.d2c.model.rdpm.RdpmTokenizer} (encoder, layer norm, quantizer, decoder; a
  * {@link lab.d2c.model.train.TrainableModel} for the shared training loop; images to T code maps and back).
- * The generator side (section 3.2) is the recurrent token predictor and its sampler. Configs are
- * model-config's {@code lab.d2c.config.rdpm} records.
+ * The generator side (section 3.2): the recurrent token predictor
+ * ({@link lab.d2c.model.rdpm.RecurrentTokenPredictor}, Eq. 6-7, built from {@link lab.d2c.model.rdpm.AdaLnLlamaBlock}s)
+ * and its sampler ({@link lab.d2c.model.rdpm.RdpmSampler}, Algorithm 2, classifier-free guidance, Eq. 8's
+ * {@link lab.d2c.model.rdpm.GumbelArgmax}); {@link lab.d2c.model.rdpm.CodeLookup} turns code maps into the
+ * quantized vectors the recursion accumulates. Configs are model-config's {@code lab.d2c.config.rdpm} records.
  */
 package lab.d2c.model.rdpm;
