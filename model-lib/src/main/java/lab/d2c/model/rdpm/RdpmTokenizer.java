@@ -13,8 +13,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 import lab.d2c.config.rdpm.RdpmTokenizerConfig;
+import lab.d2c.model.runtime.Scratch;
 import lab.d2c.model.nn.ConvDecoder;
 import lab.d2c.model.nn.ConvEncoder;
 import lab.d2c.model.nn.Convs;
@@ -171,7 +171,7 @@ public final class RdpmTokenizer extends AbstractBlock implements TrainableModel
 
     /** Images [B, C, H, W] (about [-1, 1], not clipped) from T code maps [B, T, h, w]; on the codes' manager. */
     public NDArray decode(NDArray codes) {
-        return inScratch(codes, c -> {
+        return Scratch.apply(codes, c -> {
             ParameterStore store = new ParameterStore(c.getManager(), false);
             return decodeInput(store, quantizer.decoderInput(store, c, false), false);
         });
@@ -179,7 +179,7 @@ public final class RdpmTokenizer extends AbstractBlock implements TrainableModel
 
     /** The quantized vectors v'_1..v'_T [B, T, d, h, w] of T code maps (the predictor's inputs); on the codes' manager. */
     public NDArray quantizedVectors(NDArray codes) {
-        return inScratch(codes, c -> quantizer.quantizedVectors(new ParameterStore(c.getManager(), false), c, false));
+        return Scratch.apply(codes, c -> quantizer.quantizedVectors(new ParameterStore(c.getManager(), false), c, false));
     }
 
     /** The codebook [K, d] as a copy on {@code manager}. */
@@ -187,17 +187,6 @@ public final class RdpmTokenizer extends AbstractBlock implements TrainableModel
         return quantizer.codebook(manager);
     }
 
-    /** Runs {@code f} on a copy of {@code input} in a scratch manager; only the result survives. */
-    private static NDArray inScratch(NDArray input, Function<NDArray, NDArray> f) {
-        NDManager owner = input.getManager();
-        try (NDManager scratch = owner.newSubManager()) {
-            NDArray copy = input.duplicate();
-            copy.attach(scratch);
-            NDArray result = f.apply(copy);
-            result.attach(owner);
-            return result;
-        }
-    }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.d2c.config.tokenizer.KlLossReduction;
 import lab.d2c.config.tokenizer.KlVaeConfig;
+import lab.d2c.model.runtime.Scratch;
 import lab.d2c.model.nn.ConvDecoder;
 import lab.d2c.model.nn.ConvEncoder;
 import lab.d2c.model.nn.Convs;
@@ -135,13 +136,13 @@ public final class KlVae extends AbstractBlock implements TrainableModel {
 
     /** Posterior means [B, latent, h, w] of images (the deterministic latents). */
     public NDArray encodeMean(NDArray images) {
-        return VqTokenizer.inScratch(images,
+        return Scratch.apply(images,
                 x -> posterior(new ParameterStore(x.getManager(), false), x, false).mean());
     }
 
     /** Images [B, C, H, W] (about [-1, 1], not clipped) from unscaled latents; on the latents' manager. */
     public NDArray decode(NDArray latents) {
-        return VqTokenizer.inScratch(latents, z -> decode(new ParameterStore(z.getManager(), false), z, false));
+        return Scratch.apply(latents, z -> decode(new ParameterStore(z.getManager(), false), z, false));
     }
 
     @Override

@@ -15,8 +15,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 import lab.d2c.config.tokenizer.VqConfig;
+import lab.d2c.model.runtime.Scratch;
 import lab.d2c.model.nn.ConvDecoder;
 import lab.d2c.model.nn.ConvEncoder;
 import lab.d2c.model.nn.Convs;
@@ -156,7 +156,7 @@ public final class VqTokenizer extends AbstractBlock implements TrainableModel {
 
     /** Code ids [B, h, w] (int32) of images [B, C, H, W] in [-1, 1]; attached to the images' manager. */
     public NDArray encodeIds(NDArray images) {
-        return inScratch(images, x -> {
+        return Scratch.apply(images, x -> {
             ParameterStore store = new ParameterStore(x.getManager(), false);
             return quantize(store, x, false).ids().toType(DataType.INT32, false);
         });
@@ -164,7 +164,7 @@ public final class VqTokenizer extends AbstractBlock implements TrainableModel {
 
     /** Images [B, C, H, W] (about [-1, 1], not clipped) from code ids [B, h, w]; on the ids' manager. */
     public NDArray decodeIds(NDArray ids) {
-        return inScratch(ids, i -> {
+        return Scratch.apply(ids, i -> {
             ParameterStore store = new ParameterStore(i.getManager(), false);
             NDArray codes = quantizer.lookup(i).transpose(0, 3, 1, 2);
             return decodeQuantized(store, codes, false);
@@ -176,17 +176,6 @@ public final class VqTokenizer extends AbstractBlock implements TrainableModel {
         return quantizer.normalizedCodebook(manager);
     }
 
-    /** Runs {@code f} on a copy of {@code input} in a scratch manager; only the result survives. */
-    static NDArray inScratch(NDArray input, Function<NDArray, NDArray> f) {
-        NDManager owner = input.getManager();
-        try (NDManager scratch = owner.newSubManager()) {
-            NDArray copy = input.duplicate();
-            copy.attach(scratch);
-            NDArray result = f.apply(copy);
-            result.attach(owner);
-            return result;
-        }
-    }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
