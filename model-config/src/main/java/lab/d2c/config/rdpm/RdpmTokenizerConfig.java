@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import lab.d2c.config.ConfigEnum;
 import lab.d2c.config.ConfigRules;
+import lab.d2c.config.tokenizer.ConvAutoencoderBuilder;
 import lab.d2c.config.tokenizer.TokenizerLosses;
 import lab.d2c.config.tokenizer.WidthMultipliers;
 
@@ -162,13 +163,8 @@ public record RdpmTokenizerConfig(int imageSize, int imageChannels, int baseWidt
     }
 
     /** Builds a {@link RdpmTokenizerConfig}: {@code setX} for the image, {@code optX} for the rest (the paper's defaults). */
-    public static final class Builder {
+    public static final class Builder extends ConvAutoencoderBuilder<Builder> {
 
-        private int imageSize;
-        private int imageChannels;
-        private int baseWidth = 128;
-        private List<Integer> widthMultipliers = List.of(1, 1, 2, 2, 4);
-        private int resBlocks = 2;
         private int zChannels = 256;
         private int codeDim = 32;
         private int codebookSize = 4096;
@@ -184,28 +180,8 @@ public record RdpmTokenizerConfig(int imageSize, int imageChannels, int baseWidt
         private Builder() {
         }
 
-        public Builder setImageSize(int imageSize) {
-            this.imageSize = imageSize;
-            return this;
-        }
-
-        public Builder setImageChannels(int imageChannels) {
-            this.imageChannels = imageChannels;
-            return this;
-        }
-
-        public Builder optBaseWidth(int baseWidth) {
-            this.baseWidth = baseWidth;
-            return this;
-        }
-
-        public Builder optWidthMultipliers(List<Integer> widthMultipliers) {
-            this.widthMultipliers = widthMultipliers;
-            return this;
-        }
-
-        public Builder optResBlocks(int resBlocks) {
-            this.resBlocks = resBlocks;
+        @Override
+        protected Builder self() {
             return this;
         }
 

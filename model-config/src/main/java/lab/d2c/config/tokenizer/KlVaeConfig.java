@@ -129,13 +129,8 @@ public record KlVaeConfig(int imageSize, int imageChannels, int baseWidth, List<
     }
 
     /** Builds a {@link KlVaeConfig}: {@code setX} for the image, {@code optX} for the rest (KL-16's defaults). */
-    public static final class Builder {
+    public static final class Builder extends ConvAutoencoderBuilder<Builder> {
 
-        private int imageSize;
-        private int imageChannels;
-        private int baseWidth = 128;
-        private List<Integer> widthMultipliers = List.of(1, 1, 2, 2, 4);
-        private int resBlocks = 2;
         private int latentChannels = 16;
         private double klWeight = 1e-6;
         private KlLossReduction lossReduction = KlLossReduction.LDM;
@@ -145,28 +140,8 @@ public record KlVaeConfig(int imageSize, int imageChannels, int baseWidth, List<
         private Builder() {
         }
 
-        public Builder setImageSize(int imageSize) {
-            this.imageSize = imageSize;
-            return this;
-        }
-
-        public Builder setImageChannels(int imageChannels) {
-            this.imageChannels = imageChannels;
-            return this;
-        }
-
-        public Builder optBaseWidth(int baseWidth) {
-            this.baseWidth = baseWidth;
-            return this;
-        }
-
-        public Builder optWidthMultipliers(List<Integer> widthMultipliers) {
-            this.widthMultipliers = widthMultipliers;
-            return this;
-        }
-
-        public Builder optResBlocks(int resBlocks) {
-            this.resBlocks = resBlocks;
+        @Override
+        protected Builder self() {
             return this;
         }
 

@@ -133,13 +133,8 @@ public record VqConfig(int imageSize, int imageChannels, int baseWidth, List<Int
     }
 
     /** Builds a {@link VqConfig}: {@code setX} for the image, {@code optX} for the rest (VQ-16's defaults). */
-    public static final class Builder {
+    public static final class Builder extends ConvAutoencoderBuilder<Builder> {
 
-        private int imageSize;
-        private int imageChannels;
-        private int baseWidth = 128;
-        private List<Integer> widthMultipliers = List.of(1, 1, 2, 2, 4);
-        private int resBlocks = 2;
         private int zChannels = 256;
         private int codebookSize = 16384;
         private int codeDim = 8;
@@ -153,28 +148,8 @@ public record VqConfig(int imageSize, int imageChannels, int baseWidth, List<Int
         private Builder() {
         }
 
-        public Builder setImageSize(int imageSize) {
-            this.imageSize = imageSize;
-            return this;
-        }
-
-        public Builder setImageChannels(int imageChannels) {
-            this.imageChannels = imageChannels;
-            return this;
-        }
-
-        public Builder optBaseWidth(int baseWidth) {
-            this.baseWidth = baseWidth;
-            return this;
-        }
-
-        public Builder optWidthMultipliers(List<Integer> widthMultipliers) {
-            this.widthMultipliers = widthMultipliers;
-            return this;
-        }
-
-        public Builder optResBlocks(int resBlocks) {
-            this.resBlocks = resBlocks;
+        @Override
+        protected Builder self() {
             return this;
         }
 
