@@ -5,6 +5,7 @@ import static lab.d2c.config.ConfigValues.number;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import lab.d2c.config.ConfigRules;
+import lab.d2c.config.LlamaStackBuilder;
 
 /**
  * The sizes of RDPM's recurrent token predictor (arXiv:2412.18390, section 3.2 and section 4.2: a Llama-style
@@ -116,25 +117,16 @@ public record RdpmPredictorConfig(int vocabSize, int codeDim, int grid, int step
     }
 
     /** Builds a {@link RdpmPredictorConfig}: {@code setX} for the data's sizes, {@code optX} for the rest. */
-    public static final class Builder {
+    public static final class Builder extends LlamaStackBuilder<Builder> {
 
-        private int vocabSize;
         private int codeDim;
-        private int grid;
         private int steps;
-        private int numClasses;
-        private int width = 768;
-        private int depth = 12;
-        private int heads = 12;
-        private int ffnMultipleOf = 256;
-        private double normEps = 1e-5;
-        private double classDropout = 0.1;
 
         private Builder() {
         }
 
-        public Builder setVocabSize(int vocabSize) {
-            this.vocabSize = vocabSize;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -143,48 +135,8 @@ public record RdpmPredictorConfig(int vocabSize, int codeDim, int grid, int step
             return this;
         }
 
-        public Builder setGrid(int grid) {
-            this.grid = grid;
-            return this;
-        }
-
         public Builder setSteps(int steps) {
             this.steps = steps;
-            return this;
-        }
-
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        public Builder optWidth(int width) {
-            this.width = width;
-            return this;
-        }
-
-        public Builder optDepth(int depth) {
-            this.depth = depth;
-            return this;
-        }
-
-        public Builder optHeads(int heads) {
-            this.heads = heads;
-            return this;
-        }
-
-        public Builder optFfnMultipleOf(int ffnMultipleOf) {
-            this.ffnMultipleOf = ffnMultipleOf;
-            return this;
-        }
-
-        public Builder optNormEps(double normEps) {
-            this.normEps = normEps;
-            return this;
-        }
-
-        public Builder optClassDropout(double classDropout) {
-            this.classDropout = classDropout;
             return this;
         }
 

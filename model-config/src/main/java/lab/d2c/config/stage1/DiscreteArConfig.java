@@ -5,6 +5,7 @@ import static lab.d2c.config.ConfigValues.number;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import lab.d2c.config.ConfigRules;
+import lab.d2c.config.LlamaStackBuilder;
 
 /**
  * The stage-one discrete autoregressive model's sizes (paper section 4.1), after LlamaGen's
@@ -138,68 +139,24 @@ public record DiscreteArConfig(int vocabSize, int grid, int numClasses, int widt
     }
 
     /** Builds a {@link DiscreteArConfig}: {@code setX} for the data's sizes, {@code optX} for the rest (GPT-B's defaults). */
-    public static final class Builder {
+    public static final class Builder extends LlamaStackBuilder<Builder> {
 
-        private int vocabSize;
-        private int grid;
-        private int numClasses;
-        private int width = 768;
-        private int depth = 12;
-        private int heads = 12;
         private int classTokens = 1;
-        private int ffnMultipleOf = 256;
-        private double normEps = 1e-5;
         private double ropeBase = 10000;
         private double tokenDropout = 0.1;
         private double residDropout = 0.1;
         private double ffnDropout = 0.1;
-        private double classDropout = 0.1;
 
         private Builder() {
         }
 
-        public Builder setVocabSize(int vocabSize) {
-            this.vocabSize = vocabSize;
-            return this;
-        }
-
-        public Builder setGrid(int grid) {
-            this.grid = grid;
-            return this;
-        }
-
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        public Builder optWidth(int width) {
-            this.width = width;
-            return this;
-        }
-
-        public Builder optDepth(int depth) {
-            this.depth = depth;
-            return this;
-        }
-
-        public Builder optHeads(int heads) {
-            this.heads = heads;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         public Builder optClassTokens(int classTokens) {
             this.classTokens = classTokens;
-            return this;
-        }
-
-        public Builder optFfnMultipleOf(int ffnMultipleOf) {
-            this.ffnMultipleOf = ffnMultipleOf;
-            return this;
-        }
-
-        public Builder optNormEps(double normEps) {
-            this.normEps = normEps;
             return this;
         }
 
@@ -220,11 +177,6 @@ public record DiscreteArConfig(int vocabSize, int grid, int numClasses, int widt
 
         public Builder optFfnDropout(double ffnDropout) {
             this.ffnDropout = ffnDropout;
-            return this;
-        }
-
-        public Builder optClassDropout(double classDropout) {
-            this.classDropout = classDropout;
             return this;
         }
 
