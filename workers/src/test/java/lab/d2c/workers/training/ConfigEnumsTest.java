@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Function;
 import lab.d2c.config.ConfigEnum;
 import lab.d2c.config.diffusion.NoiseScheduleKind;
+import lab.d2c.config.rdpm.RdpmScheduleKind;
 import lab.d2c.config.stage2.DiscretePositions;
 import lab.d2c.config.stage2.FusionKind;
 import lab.d2c.config.stage2.GuidanceSchedule;
@@ -42,7 +43,8 @@ class ConfigEnumsTest {
     private static final Set<String> WITHOUT_MODEL_ENUM = Set.of("data.dataset", "eval.extractor",
             "eval.reference_split", "eval.images");
 
-    private static final List<String> TRAINED_SECTIONS = List.of("vq", "vae", "stage1", "stage2", "classifier");
+    private static final List<String> TRAINED_SECTIONS = List.of("vq", "vae", "stage1", "stage2", "classifier",
+            "rdpm.tokenizer");
 
     private static Map<String, Class<? extends Enum<?>>> modelConfig() {
         Map<String, Class<? extends Enum<?>>> m = new LinkedHashMap<>();
@@ -52,6 +54,7 @@ class ConfigEnumsTest {
         m.put("stage2.condition", Stage2Condition.class);
         m.put("stage2.noise_schedule", NoiseScheduleKind.class);
         m.put("stage2.sample.guidance_schedule", GuidanceSchedule.class);
+        m.put("rdpm.tokenizer.schedule", RdpmScheduleKind.class);
         return m;
     }
 

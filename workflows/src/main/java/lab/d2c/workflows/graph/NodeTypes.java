@@ -12,7 +12,7 @@ public final class NodeTypes {
     public static final List<NodeType> ALL = List.of(
             new PrepareDatasetNode(), new TrainVqNode(), new TrainVaeNode(), new PretokenizeNode(),
             new TrainStage1Node(), new DecodeStage1Node(), new PredictStage1Node(), new TrainStage2Node(), new SampleNode(),
-            new TrainClassifierNode(), new ReferenceStatsNode(), new EvaluateNode());
+            new TrainClassifierNode(), new ReferenceStatsNode(), new EvaluateNode(), new TrainRdpmTokenizerNode());
 
     private static final Map<String, NodeType> BY_KIND = index();
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import lab.d2c.config.ConfigException;
 import lab.d2c.config.ConfigViolation;
+import lab.d2c.config.rdpm.RdpmTokenizerConfig;
 import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.config.stage1.SamplingSettings;
 import lab.d2c.config.stage2.HybridConfig;
@@ -33,6 +34,8 @@ final class ArmRules {
     private static final Map<String, String> DERIVED = Map.ofEntries(
             Map.entry("vq.image_size", "data.image_size"), Map.entry("vae.image_size", "data.image_size"),
             Map.entry("vq.image_channels", "data.channels"), Map.entry("vae.image_channels", "data.channels"),
+            Map.entry("rdpm.tokenizer.image_size", "data.image_size"),
+            Map.entry("rdpm.tokenizer.image_channels", "data.channels"),
             Map.entry("stage1.vocab_size", "vq.codebook_size"), Map.entry("stage2.vocab_size", "vq.codebook_size"),
             Map.entry("stage1.grid", "data.image_size"), Map.entry("stage2.grid", "data.image_size"),
             Map.entry("stage1.num_classes", "data.num_classes"), Map.entry("stage2.num_classes", "data.num_classes"),
@@ -115,6 +118,8 @@ final class ArmRules {
         List<String[]> own = new ArrayList<>();
         record(own, () -> VqConfig.fromConfig(config, size.asInt(), channels.asInt()));
         record(own, () -> KlVaeConfig.fromConfig(config, size.asInt(), channels.asInt()));
+        // every arm, as the VQ and VAE records: a bad rdpm.tokenizer value is refused even where no RDPM node runs
+        record(own, () -> RdpmTokenizerConfig.fromConfig(config, size.asInt(), channels.asInt()));
         for (String[] problem : own) {
             boolean image = problem[0].startsWith("data.");
             if (!image || out.stream().noneMatch(p -> p[0].equals(problem[0]))) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import lab.d2c.config.ConfigEnum;
 import lab.d2c.config.diffusion.NoiseScheduleKind;
+import lab.d2c.config.rdpm.RdpmScheduleKind;
 import lab.d2c.config.stage2.DiscretePositions;
 import lab.d2c.config.stage2.FusionKind;
 import lab.d2c.config.stage2.GuidanceSchedule;
@@ -46,6 +47,12 @@ public final class ConfigSchema {
     /** How stage two's guidance scale evolves while sampling (model-config's GuidanceSchedule). */
     public static final List<String> GUIDANCE_SCHEDULES = ConfigEnum.keys(GuidanceSchedule.class);
 
+    /** RDPM's tokenizer schedules of alpha_t (model-config's RdpmScheduleKind; arXiv:2412.18390 Table 4). */
+    public static final List<String> RDPM_SCHEDULES = ConfigEnum.keys(RdpmScheduleKind.class);
+
+    /** RDPM's tokenizer section: model keys under it, its training under {@code rdpm.tokenizer.train}. */
+    public static final String RDPM_TOKENIZER = "rdpm.tokenizer";
+
     /** The feature extractors of the metrics. */
     public static final List<String> EXTRACTORS = List.of("classifier", "inception");
 
@@ -66,7 +73,8 @@ public final class ConfigSchema {
             ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard")),
             vqFields(), tokenizerTrainingFields("vq"), vaeFields(), tokenizerTrainingFields("vae"), pretokenizeFields(),
             stage1Fields(), trainingFields("stage1"), stage1SampleFields(), stage2Fields(), trainingFields("stage2"),
-            stage2SampleFields(), classifierFields(), tokenizerTrainingFields("classifier"), evalFields()));
+            stage2SampleFields(), classifierFields(), tokenizerTrainingFields("classifier"), evalFields(),
+            rdpmTokenizerFields(), tokenizerTrainingFields(RDPM_TOKENIZER)));
 
     private final Map<String, ConfigField> fields;
 
@@ -96,8 +104,30 @@ public final class ConfigSchema {
     }
 
     /**
-     * What both autoencoders have, around their own keys: seed and conv widths first, the
-     * switches of the losses this build cannot provide last. Both must give the same stride.
+     * RDPM's diffusion-based tokenizer (arXiv:2412.18390 section 3.1, Algorithm 1; model-config's
+     * RdpmTokenizerConfig, whose rules the ranges follow). Planned only when an arm's targets ask for it.
+     */
+    private static List<ConfigField> rdpmTokenizerFields() {
+        String p = RDPM_TOKENIZER + ".";
+        return autoencoderFields(RDPM_TOKENIZER, "RDPM's tokenizer", List.of(
+                ConfigField.integer(p + "z_channels", 1, 4096, "encoder output width before the quant conv"),
+                ConfigField.integer(p + "code_dim", 1, 1024, "latent channels = code dimension d (paper: 32)"),
+                ConfigField.integer(p + "codebook_size", 2, 1 << 20, "codes K of the one codebook all steps share"),
+                ConfigField.integer(p + "steps", 1, 1000, "quantization steps T (Table 2; paper: 10)"),
+                ConfigField.enumeration(p + "schedule", RDPM_SCHEDULES, "how alpha_t rises to 1 (Table 4; paper: pow)"),
+                ConfigField.number(p + "phi", 1e-6, 1 - 1e-6,
+                        "pow schedule's base in (0, 1): alpha_t = phi^(T - t) (Figure 5: 0.75)"),
+                ConfigField.bool(p + "gamma_weighting",
+                        "Eq. 4's gamma_t = alpha_t on each step's quantization loss (Table 2 'weight'); false = 1"),
+                ConfigField.bool(p + "bias_conv", "timestep-shared conv adding a bias to each quantized vector "
+                        + "(Table 2 'bias')"),
+                ConfigField.number(p + "commitment_beta", 0, 10, "weight of the commitment term (Eq. 5: 0.25)")));
+    }
+
+    /**
+     * What the autoencoders (VQ, KL-VAE, RDPM's) have, around their own keys: seed and conv widths first,
+     * the switches of the losses this build cannot provide last. The VQ and the KL-VAE must give the same
+     * stride (ArmRules).
      */
     private static List<ConfigField> autoencoderFields(String section, String what, List<ConfigField> own) {
         String p = section + ".";

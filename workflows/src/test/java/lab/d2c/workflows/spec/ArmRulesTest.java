@@ -48,6 +48,20 @@ class ArmRulesTest {
     }
 
     @Test
+    void rdpmsTokenizerRecordIsBuiltForEveryArm() {
+        // RdpmTokenizerConfig is built on every arm, as VQ's and KL-VAE's, though only targets run its node
+        FieldError e = onlyErrorOf(minimal("config:\n  rdpm.tokenizer.width_multipliers: \"1,0,4\"\n"));
+        assertThat(e.path()).isEqualTo("config.rdpm.tokenizer.width_multipliers");
+        assertThat(e.reason()).contains("expected comma-separated positive integers", "'1,0,4'", "arm ok/seed=0");
+        assertThat(errorsOf(minimal("config:\n  rdpm.tokenizer.phi: 1.0\n"))).extracting(FieldError::path)
+                .containsExactly("config.rdpm.tokenizer.phi");
+        assertThat(errorsOf(minimal("config:\n  rdpm.tokenizer.schedule: cosine\n"))).extracting(FieldError::path)
+                .containsExactly("config.rdpm.tokenizer.schedule");
+        assertThat(SweepSpecParser.parse(minimal("config:\n  targets: train-rdpm-tokenizer\n"
+                + "  rdpm.tokenizer.steps: 2\n  rdpm.tokenizer.schedule: sin\n")).armCount()).isEqualTo(1);
+    }
+
+    @Test
     void stageTwoKeysAreCheckedTogether() {
         List<FieldError> errors = errorsOf(minimal("config:\n  stage2.encoder_heads: 3\n  stage2.queries: 20\n"));
         assertThat(errors).extracting(FieldError::path).containsExactlyInAnyOrder("config.stage2.encoder_heads",

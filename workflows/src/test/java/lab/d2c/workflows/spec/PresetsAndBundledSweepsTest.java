@@ -139,6 +139,13 @@ class PresetsAndBundledSweepsTest {
             }
             return;
         }
+        if (name.equals("rdpm-tokenizer")) {
+            // T = 2, 5, 10 with gamma weighting and T = 10 without (TrainRdpmTokenizerNodeTest plans them)
+            assertThat(arms).extracting(Arm::name).containsExactly("rdpm-tokenizer/t2-gamma/seed=0",
+                    "rdpm-tokenizer/t5-gamma/seed=0", "rdpm-tokenizer/t10-gamma/seed=0",
+                    "rdpm-tokenizer/t10-no-gamma/seed=0");
+            return;
+        }
         assertThat(arms.get(0).name()).isEqualTo(name + "/seed=0");
         if (name.equals("tokenizers")) {
             assertThat(arms).hasSize(1);
