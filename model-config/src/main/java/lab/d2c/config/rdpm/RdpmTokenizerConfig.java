@@ -10,6 +10,7 @@ import java.util.List;
 import lab.d2c.config.ConfigEnum;
 import lab.d2c.config.ConfigRules;
 import lab.d2c.config.tokenizer.ConvAutoencoderBuilder;
+import lab.d2c.config.tokenizer.ConvAutoencoderShape;
 import lab.d2c.config.tokenizer.TokenizerLosses;
 import lab.d2c.config.tokenizer.WidthMultipliers;
 
@@ -49,7 +50,7 @@ import lab.d2c.config.tokenizer.WidthMultipliers;
 public record RdpmTokenizerConfig(int imageSize, int imageChannels, int baseWidth, List<Integer> widthMultipliers,
         int resBlocks, int zChannels, int codeDim, int codebookSize, int steps, RdpmScheduleKind schedule, double phi,
         boolean gammaWeighting, boolean biasConv, double commitmentBeta, boolean perceptualLoss,
-        boolean adversarialLoss) {
+        boolean adversarialLoss) implements ConvAutoencoderShape {
 
     private static final String P = "rdpm.tokenizer.";
 
@@ -114,16 +115,6 @@ public record RdpmTokenizerConfig(int imageSize, int imageChannels, int baseWidt
      */
     public static RdpmTokenizerConfig b() {
         return builder().setImageSize(256).setImageChannels(3).build();
-    }
-
-    /** The downsampling factor 2^(levels - 1). */
-    public int stride() {
-        return 1 << (widthMultipliers.size() - 1);
-    }
-
-    /** Tokens per side: imageSize / stride. */
-    public int tokenGrid() {
-        return imageSize / stride();
     }
 
     public RdpmTokenizerConfig withImage(int size, int channels) {

@@ -31,7 +31,7 @@ import lab.d2c.config.ConfigRules;
  */
 public record KlVaeConfig(int imageSize, int imageChannels, int baseWidth, List<Integer> widthMultipliers,
         int resBlocks, int latentChannels, double klWeight, KlLossReduction lossReduction, boolean perceptualLoss,
-        boolean adversarialLoss) {
+        boolean adversarialLoss) implements ConvAutoencoderShape {
 
     private static final String P = "vae.";
 
@@ -91,12 +91,9 @@ public record KlVaeConfig(int imageSize, int imageChannels, int baseWidth, List<
         return builder().setImageSize(256).setImageChannels(3).build();
     }
 
-    public int stride() {
-        return 1 << (widthMultipliers.size() - 1);
-    }
-
+    /** Latents per side: the {@link #tokenGrid()}. */
     public int latentGrid() {
-        return imageSize / stride();
+        return tokenGrid();
     }
 
     public KlVaeConfig withImage(int size, int channels) {

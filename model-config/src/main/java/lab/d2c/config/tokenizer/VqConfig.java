@@ -32,7 +32,8 @@ import lab.d2c.config.ConfigRules;
  */
 public record VqConfig(int imageSize, int imageChannels, int baseWidth, List<Integer> widthMultipliers,
         int resBlocks, int zChannels, int codebookSize, int codeDim, double commitmentBeta, int usageWindow,
-        int deadCodeMinCount, int reinitInterval, boolean perceptualLoss, boolean adversarialLoss) {
+        int deadCodeMinCount, int reinitInterval, boolean perceptualLoss, boolean adversarialLoss)
+        implements ConvAutoencoderShape {
 
     private static final String P = "vq.";
 
@@ -89,16 +90,6 @@ public record VqConfig(int imageSize, int imageChannels, int baseWidth, List<Int
     /** 256x256 RGB, stride 16 (16x16 tokens), LlamaGen VQ-16 sizes: codebook 16384, code dim 8. */
     public static VqConfig b() {
         return builder().setImageSize(256).setImageChannels(3).build();
-    }
-
-    /** The downsampling factor 2^(levels - 1). */
-    public int stride() {
-        return 1 << (widthMultipliers.size() - 1);
-    }
-
-    /** Tokens per side: imageSize / stride. */
-    public int tokenGrid() {
-        return imageSize / stride();
     }
 
     public VqConfig withImage(int size, int channels) {
