@@ -1,5 +1,8 @@
 package lab.d2c.config.tokenizer;
 
+import static lab.d2c.config.ConfigValues.integer;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -46,5 +49,18 @@ public abstract class ConvAutoencoderBuilder<B extends ConvAutoencoderBuilder<B>
     public B optResBlocks(int resBlocks) {
         this.resBlocks = resBlocks;
         return self();
+    }
+
+    /**
+     * The image from the data, and the conv stack from a config section's {@code base_width},
+     * {@code width_multipliers} and {@code res_blocks} keys.
+     *
+     * @param p the section with its dot, e.g. {@code vq.}
+     */
+    public B readShape(JsonNode config, String p, int imageSize, int imageChannels) {
+        return setImageSize(imageSize).setImageChannels(imageChannels)
+                .optBaseWidth(integer(config, p + "base_width"))
+                .optWidthMultipliers(WidthMultipliers.parse(config, p + "width_multipliers"))
+                .optResBlocks(integer(config, p + "res_blocks"));
     }
 }

@@ -58,10 +58,7 @@ public record KlVaeConfig(int imageSize, int imageChannels, int baseWidth, List<
      * @throws lab.d2c.config.ConfigException naming each bad key
      */
     public static KlVaeConfig fromConfig(JsonNode config, int imageSize, int imageChannels) {
-        return builder().setImageSize(imageSize).setImageChannels(imageChannels)
-                .optBaseWidth(integer(config, P + "base_width"))
-                .optWidthMultipliers(WidthMultipliers.parse(config, P + "width_multipliers"))
-                .optResBlocks(integer(config, P + "res_blocks"))
+        return builder().readShape(config, P, imageSize, imageChannels)
                 .optLatentChannels(integer(config, P + "latent_channels"))
                 .optKlWeight(number(config, P + "kl_weight"))
                 .optLossReduction(parse(config, P + "loss_reduction", KlVaeConfig::lossReduction))

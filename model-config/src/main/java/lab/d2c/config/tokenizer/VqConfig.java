@@ -64,10 +64,7 @@ public record VqConfig(int imageSize, int imageChannels, int baseWidth, List<Int
      * @throws lab.d2c.config.ConfigException naming each bad key
      */
     public static VqConfig fromConfig(JsonNode config, int imageSize, int imageChannels) {
-        return builder().setImageSize(imageSize).setImageChannels(imageChannels)
-                .optBaseWidth(integer(config, P + "base_width"))
-                .optWidthMultipliers(WidthMultipliers.parse(config, P + "width_multipliers"))
-                .optResBlocks(integer(config, P + "res_blocks"))
+        return builder().readShape(config, P, imageSize, imageChannels)
                 .optZChannels(integer(config, P + "z_channels"))
                 .optCodebookSize(integer(config, P + "codebook_size"))
                 .optCodeDim(integer(config, P + "code_dim"))
