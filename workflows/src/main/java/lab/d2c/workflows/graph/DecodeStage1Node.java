@@ -19,6 +19,11 @@ public final class DecodeStage1Node extends DeclaredNodeType {
     }
 
     @Override
+    public boolean appliesTo(ObjectNode config) {
+        return ArmGenerator.d2c(config);
+    }
+
+    @Override
     public Map<String, String> inputs(ObjectNode config) {
         return Map.of("stage1", TrainStage1Node.KIND, "vq", TrainVqNode.KIND);
     }

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * {@code evaluate}: FID, Inception Score, precision and recall of the images of {@code sample}
- * (D2C or MAR) or of {@code decode-stage1} (the discrete-only baseline), chosen by
- * {@code eval.images}, against {@code reference-stats}; rows into the evaluations table.
+ * (D2C or MAR), of {@code sample-rdpm} (an RDPM arm's) or of {@code decode-stage1} (the discrete-only
+ * baseline), chosen by the arm's generator and {@code eval.images}, against {@code reference-stats};
+ * rows into the evaluations table.
  */
 public final class EvaluateNode extends DeclaredNodeType {
 
@@ -21,7 +22,8 @@ public final class EvaluateNode extends DeclaredNodeType {
     @Override
     public boolean appliesTo(ObjectNode config) {
         return new ReferenceStatsNode().appliesTo(config)
-                && (!imagesKind(config).equals(SampleNode.KIND) || config.has("stage2"));
+                && (!imagesKind(config).equals(SampleNode.KIND) || config.has("stage2"))
+                && (!imagesKind(config).equals(DecodeStage1Node.KIND) || ArmGenerator.d2c(config));
     }
 
     @Override
@@ -32,8 +34,12 @@ public final class EvaluateNode extends DeclaredNodeType {
                 : Map.of("images", imagesKind(config), "reference", ReferenceStatsNode.KIND);
     }
 
-    /** The node kind whose images are scored: sample or decode-stage1. */
+    /**
+     * The node kind whose images are scored: the generator's samples ({@code eval.images: sample}, the default:
+     * sample for a D2C arm, sample-rdpm for an RDPM arm) or decode-stage1.
+     */
     public static String imagesKind(ObjectNode config) {
-        return config.at("/eval/images").asText(SampleNode.KIND);
+        String images = config.at("/eval/images").asText(SampleNode.KIND);
+        return images.equals(SampleNode.KIND) && ArmGenerator.rdpm(config) ? SampleRdpmNode.KIND : images;
     }
 }

@@ -12,7 +12,8 @@ public final class NodeTypes {
     public static final List<NodeType> ALL = List.of(
             new PrepareDatasetNode(), new TrainVqNode(), new TrainVaeNode(), new PretokenizeNode(),
             new TrainStage1Node(), new DecodeStage1Node(), new PredictStage1Node(), new TrainStage2Node(), new SampleNode(),
-            new TrainClassifierNode(), new ReferenceStatsNode(), new EvaluateNode(), new TrainRdpmTokenizerNode());
+            new TrainClassifierNode(), new ReferenceStatsNode(), new EvaluateNode(), new TrainRdpmTokenizerNode(),
+            new PretokenizeRdpmNode(), new TrainRdpmNode(), new SampleRdpmNode());
 
     private static final Map<String, NodeType> BY_KIND = index();
 

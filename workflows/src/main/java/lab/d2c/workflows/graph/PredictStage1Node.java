@@ -22,7 +22,7 @@ public final class PredictStage1Node extends DeclaredNodeType {
 
     @Override
     public boolean appliesTo(ObjectNode config) {
-        return config.has("stage2") && TrainStage2Node.usesStage1(config) && trainsOnPredictions(config);
+        return ArmGenerator.d2c(config) && config.has("stage2") && TrainStage2Node.usesStage1(config) && trainsOnPredictions(config);
     }
 
     /** Whether stage two's discrete condition is stage one's predictions (the default) rather than the true codes. */

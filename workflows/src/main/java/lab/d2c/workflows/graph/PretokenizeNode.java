@@ -18,6 +18,11 @@ public final class PretokenizeNode extends DeclaredNodeType {
     }
 
     @Override
+    public boolean appliesTo(ObjectNode config) {
+        return ArmGenerator.d2c(config);
+    }
+
+    @Override
     public Map<String, String> inputs(ObjectNode config) {
         return Map.of("dataset", PrepareDatasetNode.KIND, "vq", TrainVqNode.KIND, "vae", TrainVaeNode.KIND);
     }

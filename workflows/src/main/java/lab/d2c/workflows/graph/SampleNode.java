@@ -24,7 +24,7 @@ public final class SampleNode extends DeclaredNodeType {
 
     @Override
     public boolean appliesTo(ObjectNode config) {
-        return config.has("stage2");
+        return ArmGenerator.d2c(config) && config.has("stage2");
     }
 
     @Override

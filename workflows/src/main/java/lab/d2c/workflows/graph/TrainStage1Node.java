@@ -23,6 +23,11 @@ public final class TrainStage1Node extends DeclaredNodeType {
     }
 
     @Override
+    public boolean appliesTo(ObjectNode config) {
+        return ArmGenerator.d2c(config);
+    }
+
+    @Override
     public Map<String, String> inputs(ObjectNode config) {
         return Map.of("tokens", PretokenizeNode.KIND);
     }

@@ -29,7 +29,7 @@ public final class TrainStage2Node extends DeclaredNodeType {
 
     @Override
     public boolean appliesTo(ObjectNode config) {
-        return config.has("stage2");
+        return ArmGenerator.d2c(config) && config.has("stage2");
     }
 
     /** Whether the arm's stage two reads discrete tokens (every fusion but none). */

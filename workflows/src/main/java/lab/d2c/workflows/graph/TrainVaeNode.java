@@ -16,6 +16,11 @@ public final class TrainVaeNode extends DeclaredNodeType {
     }
 
     @Override
+    public boolean appliesTo(ObjectNode config) {
+        return ArmGenerator.d2c(config);
+    }
+
+    @Override
     public Map<String, String> inputs(ObjectNode config) {
         return Map.of("dataset", PrepareDatasetNode.KIND);
     }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import lab.d2c.config.ConfigException;
 import lab.d2c.config.ConfigViolation;
+import lab.d2c.config.rdpm.RdpmPredictorConfig;
+import lab.d2c.config.rdpm.RdpmSamplingSettings;
 import lab.d2c.config.rdpm.RdpmTokenizerConfig;
 import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.config.stage1.SamplingSettings;
@@ -39,7 +41,11 @@ final class ArmRules {
             Map.entry("stage1.vocab_size", "vq.codebook_size"), Map.entry("stage2.vocab_size", "vq.codebook_size"),
             Map.entry("stage1.grid", "data.image_size"), Map.entry("stage2.grid", "data.image_size"),
             Map.entry("stage1.num_classes", "data.num_classes"), Map.entry("stage2.num_classes", "data.num_classes"),
-            Map.entry("stage2.token_channels", "vae.latent_channels"));
+            Map.entry("stage2.token_channels", "vae.latent_channels"),
+            Map.entry("rdpm.predictor.vocab_size", "rdpm.tokenizer.codebook_size"),
+            Map.entry("rdpm.predictor.code_dim", "rdpm.tokenizer.code_dim"),
+            Map.entry("rdpm.predictor.grid", "data.image_size"), Map.entry("rdpm.predictor.steps", "rdpm.tokenizer.steps"),
+            Map.entry("rdpm.predictor.num_classes", "data.num_classes"));
 
     /** Fashion-MNIST's classes (the dataset decides them; data.num_classes is for shapes). */
     private static final int FASHION_MNIST_CLASSES = 10;
@@ -88,6 +94,7 @@ final class ArmRules {
         }
         tokenizers(config, out);
         models(config, vqLevels, out);
+        rdpm(config, out);
         if (config.at("/eval/extractor").asText("").equals("inception") && absent(config.at("/eval/inception_file"))
                 && absent(config.at("/eval/inception_key"))) {
             out.add(new String[] {"eval.extractor", "eval.extractor is inception but neither eval.inception_file nor "
@@ -154,6 +161,38 @@ final class ArmRules {
             return HybridConfig.fromConfig(config, grid, channels, classes, vocab, discreteWidth);
         });
         record(out, () -> HybridSamplingSettings.fromConfig(config));
+    }
+
+    /**
+     * Builds RDPM's predictor and sampling records as train-rdpm and sample-rdpm will, with the sizes the tokenizer
+     * decides (codebook, code dimension, grid = image / its stride, T); every arm, as the tokenizers. An RDPM arm
+     * has no stage one, so the discrete-only images do not exist for it.
+     */
+    private static void rdpm(ObjectNode config, List<String[]> out) {
+        if (lab.d2c.workflows.graph.ArmGenerator.rdpm(config)
+                && config.at("/eval/images").asText("").equals("decode-stage1")) {
+            out.add(new String[] {"eval.images", "eval.images decode-stage1 scores D2C's stage one, which an arm "
+                    + "with generator rdpm does not have; use sample (the arm's sample-rdpm images)"});
+        }
+        JsonNode size = config.at("/data/image_size");
+        JsonNode channels = config.at("/data/channels");
+        if (!size.canConvertToInt() || !channels.canConvertToInt()) {
+            return;
+        }
+        RdpmTokenizerConfig tokenizer;
+        try {
+            tokenizer = RdpmTokenizerConfig.fromConfig(config, size.asInt(), channels.asInt());
+        } catch (ConfigException e) {
+            return; // tokenizers() reported it
+        }
+        record(out, () -> RdpmPredictorConfig.fromConfig(config, tokenizer.codebookSize(), tokenizer.codeDim(),
+                tokenizer.tokenGrid(), tokenizer.steps(), classes(config)));
+        record(out, () -> RdpmSamplingSettings.fromConfig(config));
+    }
+
+    private static int classes(ObjectNode config) {
+        return config.at("/data/dataset").asText("").equals("fashion-mnist") ? FASHION_MNIST_CLASSES
+                : config.at("/data/num_classes").asInt();
     }
 
     /** Builds a record; each rule it breaks is added to {@code out} on the key it names. */

@@ -53,6 +53,21 @@ public final class ConfigSchema {
     /** RDPM's tokenizer section: model keys under it, its training under {@code rdpm.tokenizer.train}. */
     public static final String RDPM_TOKENIZER = "rdpm.tokenizer";
 
+    /** RDPM's recurrent token predictor: model keys under it, its training under {@code rdpm.predictor.train}. */
+    public static final String RDPM_PREDICTOR = "rdpm.predictor";
+
+    /** How sample-rdpm generates (arXiv:2412.18390 section 3.2, Table 3). */
+    public static final String RDPM_SAMPLE = "rdpm.sample";
+
+    /** The key that chooses an arm's generator family, and its values. */
+    public static final String GENERATOR = "generator";
+
+    /** D2C's graph (with fusion none it is MAR, with eval.images decode-stage1 the discrete-only baseline). */
+    public static final String GENERATOR_D2C = "d2c";
+
+    /** RDPM's graph: its tokenizer, the recurrent token predictor and its sampler. */
+    public static final String GENERATOR_RDPM = "rdpm";
+
     /** The feature extractors of the metrics. */
     public static final List<String> EXTRACTORS = List.of("classifier", "inception");
 
@@ -70,11 +85,16 @@ public final class ConfigSchema {
             ConfigField.integer("data.train_size", 0, 10_000_000, "training images; 0 = all available"),
             ConfigField.integer("data.test_size", 0, 10_000_000, "test images; 0 = all available"),
             ConfigField.nonNegativeInteger("data.seed", "generation seed of shapes; subset seed otherwise"),
-            ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard")),
+            ConfigField.integer("data.shard_size", 1, 1_000_000, "images per shard"),
+            ConfigField.enumeration(GENERATOR, List.of(GENERATOR_D2C, GENERATOR_RDPM),
+                    "the arm's generator family: d2c (D2C; MAR with stage2.fusion none; the discrete-only baseline "
+                            + "with eval.images decode-stage1) or rdpm (arXiv:2412.18390); both share the dataset, "
+                            + "classifier and reference statistics")),
             vqFields(), tokenizerTrainingFields("vq"), vaeFields(), tokenizerTrainingFields("vae"), pretokenizeFields(),
             stage1Fields(), trainingFields("stage1"), stage1SampleFields(), stage2Fields(), trainingFields("stage2"),
             stage2SampleFields(), classifierFields(), tokenizerTrainingFields("classifier"), evalFields(),
-            rdpmTokenizerFields(), tokenizerTrainingFields(RDPM_TOKENIZER)));
+            rdpmTokenizerFields(), tokenizerTrainingFields(RDPM_TOKENIZER), rdpmPretokenizeFields(),
+            rdpmPredictorFields(), trainingFields(RDPM_PREDICTOR), rdpmSampleFields()));
 
     private final Map<String, ConfigField> fields;
 
@@ -105,7 +125,7 @@ public final class ConfigSchema {
 
     /**
      * RDPM's diffusion-based tokenizer (arXiv:2412.18390 section 3.1, Algorithm 1; model-config's
-     * RdpmTokenizerConfig, whose rules the ranges follow). Planned only when an arm's targets ask for it.
+     * RdpmTokenizerConfig, whose rules the ranges follow). Planned in arms whose generator is rdpm.
      */
     private static List<ConfigField> rdpmTokenizerFields() {
         String p = RDPM_TOKENIZER + ".";
@@ -122,6 +142,45 @@ public final class ConfigSchema {
                 ConfigField.bool(p + "bias_conv", "timestep-shared conv adding a bias to each quantized vector "
                         + "(Table 2 'bias')"),
                 ConfigField.number(p + "commitment_beta", 0, 10, "weight of the commitment term (Eq. 5: 0.25)")));
+    }
+
+    /** How pretokenize-rdpm quantizes the training images (its batching is the {@code pretokenize} section's). */
+    private static List<ConfigField> rdpmPretokenizeFields() {
+        return List.of(ConfigField.nonNegativeInteger("rdpm.pretokenize.noise_seed", "seed of the noise eps_1..eps_T "
+                + "each training image (and flip) is quantized with (Algorithm 1); train-rdpm regenerates the same "
+                + "noise as the predictor's input (section 3.2)"));
+    }
+
+    /**
+     * RDPM's recurrent token predictor (arXiv:2412.18390 section 3.2; model-config's RdpmPredictorConfig). Its
+     * vocabulary, code dimension, grid and T are the tokenizer's, its classes the dataset's.
+     */
+    private static List<ConfigField> rdpmPredictorFields() {
+        String p = RDPM_PREDICTOR + ".";
+        return List.of(
+                ConfigField.nonNegativeInteger(p + "seed", "seed of the predictor's init, data order and draws"),
+                ConfigField.integer(p + "width", 4, 8192, "transformer width (section 4.2: depth x 64)"),
+                ConfigField.integer(p + "depth", 1, 256, "transformer blocks (paper: 12 to 36)"),
+                ConfigField.integer(p + "heads", 1, 256, "attention heads; must divide width (paper: = depth)"),
+                ConfigField.integer(p + "ffn_multiple_of", 1, 4096, "SwiGLU hidden width rounded up to this"),
+                ConfigField.number(p + "norm_eps", 1e-12, 1e-2, "RMSNorm epsilon (1e-5)"),
+                ConfigField.number(p + "class_dropout", 0, 0.99,
+                        "probability a training label becomes the null class (section 4.2: 0.1)"));
+    }
+
+    /** How sample-rdpm generates (section 3.2, Eq. 8, Table 3); its seed is the run seed. */
+    private static List<ConfigField> rdpmSampleFields() {
+        String p = RDPM_SAMPLE + ".";
+        return List.of(
+                ConfigField.integer(p + "count", 1, 1_000_000, "images generated"),
+                ConfigField.integer(p + "batch_size", 1, 65_536, "images generated at once"),
+                ConfigField.number(p + "guidance_scale", 0, 100,
+                        "lambda of v = cond + (cond - uncond) x lambda; 0 = no guidance (RDPM's form, not 1)"),
+                ConfigField.enumeration(p + "guidance_schedule", GUIDANCE_SCHEDULES,
+                        "constant lambda, or linear lambda t / T over the T steps (Table 3 'CFG linear')"),
+                ConfigField.bool(p + "gumbel", "Eq. 8's Gumbel noise before the argmax (Table 3 '+ Gumbel')"),
+                ConfigField.number(p + "temperature", 1e-3, 1e6,
+                        "tau of Eq. 8, argmax(v x tau - log(-log u)): large tau approaches the argmax"));
     }
 
     /**
@@ -283,7 +342,8 @@ public final class ConfigSchema {
                         "dataset split the reference statistics are computed on"),
                 ConfigField.integer(p + "reference_images", 0, 10_000_000, "reference images; 0 = the whole split"),
                 ConfigField.enumeration(p + "images", List.of("sample", "decode-stage1"),
-                        "which images to score: D2C/MAR samples or the discrete-only baseline"),
+                        "which images to score: the generator's samples (sample for d2c, sample-rdpm for rdpm) "
+                                + "or, with generator d2c, the discrete-only baseline (decode-stage1)"),
                 ConfigField.integer(p + "is_splits", 1, 100, "Inception Score splits (10 in the literature)"),
                 ConfigField.integer(p + "pr_k", 1, 100, "neighbours of the precision/recall manifolds (3)"),
                 ConfigField.integer(p + "batch_size", 1, 65_536, "images through the extractor at once"));

@@ -49,7 +49,7 @@ class ArmRulesTest {
 
     @Test
     void rdpmsTokenizerRecordIsBuiltForEveryArm() {
-        // RdpmTokenizerConfig is built on every arm, as VQ's and KL-VAE's, though only targets run its node
+        // RdpmTokenizerConfig is built on every arm, as VQ's and KL-VAE's, though only RDPM arms run its node
         FieldError e = onlyErrorOf(minimal("config:\n  rdpm.tokenizer.width_multipliers: \"1,0,4\"\n"));
         assertThat(e.path()).isEqualTo("config.rdpm.tokenizer.width_multipliers");
         assertThat(e.reason()).contains("expected comma-separated positive integers", "'1,0,4'", "arm ok/seed=0");
@@ -57,8 +57,32 @@ class ArmRulesTest {
                 .containsExactly("config.rdpm.tokenizer.phi");
         assertThat(errorsOf(minimal("config:\n  rdpm.tokenizer.schedule: cosine\n"))).extracting(FieldError::path)
                 .containsExactly("config.rdpm.tokenizer.schedule");
-        assertThat(SweepSpecParser.parse(minimal("config:\n  targets: train-rdpm-tokenizer\n"
+        assertThat(SweepSpecParser.parse(minimal("config:\n  generator: rdpm\n  targets: train-rdpm-tokenizer\n"
                 + "  rdpm.tokenizer.steps: 2\n  rdpm.tokenizer.schedule: sin\n")).armCount()).isEqualTo(1);
+    }
+
+    @Test
+    void rdpmsPredictorAndSamplingRecordsAreBuiltWithTheTokenizersSizes() {
+        FieldError e = onlyErrorOf(minimal("config:\n  rdpm.predictor.width: 64\n  rdpm.predictor.heads: 3\n"));
+        assertThat(e.path()).isEqualTo("config.rdpm.predictor.heads");
+        assertThat(e.reason()).contains("rdpm.predictor.width 64 is not a multiple of rdpm.predictor.heads 3");
+        assertThat(errorsOf(minimal("config:\n  rdpm.sample.guidance_schedule: cosine\n"))).extracting(FieldError::path)
+                .containsExactly("config.rdpm.sample.guidance_schedule");
+        assertThat(errorsOf(minimal("config:\n  rdpm.sample.temperature: 0\n"))).extracting(FieldError::path)
+                .containsExactly("config.rdpm.sample.temperature");
+        assertThat(errorsOf(minimal("config:\n  generator: mar\n"))).extracting(FieldError::path)
+                .containsExactly("config.generator");
+    }
+
+    @Test
+    void anRdpmArmCannotScoreStageOnesImages() {
+        FieldError e = onlyErrorOf(minimal("config:\n  generator: rdpm\n  eval.images: decode-stage1\n"));
+        assertThat(e.path()).isEqualTo("config.eval.images");
+        assertThat(e.reason()).contains("generator rdpm", "sample-rdpm");
+        // and a D2C arm cannot target RDPM's nodes
+        FieldError t = onlyErrorOf(minimal("config:\n  targets: train-rdpm\n"));
+        assertThat(t.path()).isEqualTo("config.targets");
+        assertThat(t.reason()).contains("'train-rdpm' is not a node kind of this config");
     }
 
     @Test

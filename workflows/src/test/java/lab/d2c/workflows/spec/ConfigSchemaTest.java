@@ -31,6 +31,12 @@ class ConfigSchemaTest {
                 "vq.width_multipliers", "vq.train.steps", "vq.train.checkpoint_every");
         assertThat(SCHEMA.keysUnder("vae")).contains("vae.latent_channels", "vae.kl_weight", "vae.train.lr");
         assertThat(SCHEMA.keysUnder("pretokenize")).containsExactly("pretokenize.batch_size", "pretokenize.shard_size");
+        assertThat(field("generator").allowed()).containsExactly("d2c", "rdpm");
+        assertThat(SCHEMA.keysUnder("rdpm.predictor.train").stream().map(k -> k.substring(15)))
+                .containsExactlyElementsOf(SCHEMA.keysUnder("stage1.train").stream().map(k -> k.substring(7)).toList());
+        assertThat(SCHEMA.keysUnder("rdpm.sample")).containsExactly("rdpm.sample.count", "rdpm.sample.batch_size",
+                "rdpm.sample.guidance_scale", "rdpm.sample.guidance_schedule", "rdpm.sample.gumbel",
+                "rdpm.sample.temperature");
         // the two trainers have the same training settings
         assertThat(SCHEMA.keysUnder("vq.train").stream().map(k -> k.substring(3)))
                 .containsExactlyElementsOf(SCHEMA.keysUnder("vae.train").stream().map(k -> k.substring(4)).toList());
@@ -178,7 +184,9 @@ class ConfigSchemaTest {
         assertThat(Suggestions.closest("data.imagesize", keys)).contains("data.image_size");
         assertThat(Suggestions.closest("DATA.IMAGE_SIZE", keys)).contains("data.image_size");
         assertThat(Suggestions.closest("shard_size", keys)).contains("data.shard_size");
-        assertThat(Suggestions.closest("model.width", keys)).contains("stage1.width");
+        assertThat(Suggestions.closest("model.rope_base", keys)).contains("stage1.rope_base");
+        // two keys end in .width (stage one's and RDPM's predictor's): no guess between them
+        assertThat(Suggestions.closest("model.width", keys)).isEmpty();
         assertThat(Suggestions.closest("optimizer.momentum", keys)).isEmpty();
         assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
         assertThat(Suggestions.distance("", "abc")).isEqualTo(3);
