@@ -22,7 +22,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST, quick), smoke (shapes), tokenizers (the full tiny schedule, over an hour on 2 cores), stage1 (the README stage-one figures, ~15 min after a demo), fusions (the five fusion kinds on stage1's tokens, ~35 min after stage1) full (the paper's Tables 1-3 and the fidelity switches, 33 arms, ~8 h on 2 cores) curves (Figure 4: FID over AR steps and guidance, ~2 h after a demo) or rdpm-tokenizer (RDPM's tokenizer test PSNR for T = 2, 5, 10 with and without gamma weighting; 4 tokenizers of 2000 steps).")
+    @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST, quick: MAR, D2C, discrete-only and RDPM arms), smoke (shapes), tokenizers (the full tiny schedule, over an hour on 2 cores), stage1 (the README stage-one figures, ~15 min after a demo), fusions (the five fusion kinds on stage1's tokens, ~35 min after stage1) full (the paper's Tables 1-3 and the fidelity switches, 33 arms, ~8 h on 2 cores) curves (Figure 4: FID over AR steps and guidance, ~2 h after a demo) rdpm-tokenizer (RDPM's tokenizer test PSNR for T = 2, 5, 10 with and without gamma weighting; 4 tokenizers of 2000 steps) or rdpm (RDPM's ablations: T, gamma, schedules, CFG, Gumbel; 12 arms, several hours).")
     String sweep;
 
     @Option(names = "--exit", description = "Stop the stack and exit when the sweep ends (default: stay up for browsing).")

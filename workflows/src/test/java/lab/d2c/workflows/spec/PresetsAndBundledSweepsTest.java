@@ -97,7 +97,11 @@ class PresetsAndBundledSweepsTest {
             // the arms; every arm shares the data, tokenizers, tokens, stage one and the scorer
             if (name.equals("demo")) {
                 assertThat(arms).extracting(Arm::name).containsExactly("demo/mar/seed=0", "demo/cross-attention/seed=0",
-                        "demo/q-former-4/seed=0", "demo/discrete-only/seed=0");
+                        "demo/q-former-4/seed=0", "demo/discrete-only/seed=0", "demo/rdpm/seed=0");
+                assertThat(arms.get(4).config().at("/generator").asText()).isEqualTo("rdpm");
+                assertThat(lab.d2c.workflows.graph.ExperimentGraph.plan(arms.get(4).config()).node("evaluate")
+                        .orElseThrow().inputKeys().get("images")).isEqualTo(lab.d2c.workflows.graph.ExperimentGraph
+                        .plan(arms.get(4).config()).node("sample-rdpm").orElseThrow().key());
                 // the paper's 16 of 64 buffer slots: 4 of 16, so the class keeps 12 slots
                 assertThat(arms.get(2).config().at("/stage2/queries").asInt()).isEqualTo(4);
                 assertThat(arms.get(2).config().at("/stage2/buffer_size").asInt()).isEqualTo(16);
@@ -130,12 +134,39 @@ class PresetsAndBundledSweepsTest {
         if (name.equals("curves")) {
             // Figure 4: every arm samples from one trained stage two, the demo's q-former-4 arm's
             assertThat(arms).hasSize(7 * 4);
-            ObjectNode demoQFormer = SweepSpecParser.parse(BundledSweeps.read("demo")).expand(4).get(2).config();
+            ObjectNode demoQFormer = SweepSpecParser.parse(BundledSweeps.read("demo")).expand(5).get(2).config();
             String demoStage2 = lab.d2c.workflows.graph.ExperimentGraph.plan(demoQFormer).node("train-stage2")
                     .orElseThrow().key();
             for (Arm arm : arms) {
                 assertThat(lab.d2c.workflows.graph.ExperimentGraph.plan(arm.config()).node("train-stage2").orElseThrow()
                         .key()).as(arm.name()).isEqualTo(demoStage2);
+            }
+            return;
+        }
+        if (name.equals("rdpm")) {
+            // Tables 2-4 and Figure 5: T, gamma, the schedules and phi make their own tokenizers; the sampling
+            // arms (Table 3) share the reference arm's tokenizer and predictor
+            assertThat(arms).hasSize(12);
+            java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = new java.util.LinkedHashMap<>();
+            arms.forEach(a -> byName.put(a.params().get("arm").asText(), lab.d2c.workflows.graph.ExperimentGraph.plan(a.config())));
+            java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
+                    .orElseThrow().key();
+            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm-tokenizer")).distinct()).hasSize(8);
+            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm")).distinct()).hasSize(8);
+            assertThat(byName.keySet().stream().map(a -> key.apply(a, "sample-rdpm")).distinct()).hasSize(12);
+            for (String sampling : List.of("cfg-constant", "cfg-linear", "gumbel", "cfg-linear-gumbel")) {
+                assertThat(key.apply(sampling, "train-rdpm")).as(sampling).isEqualTo(key.apply("t10", "train-rdpm"));
+            }
+            // the tokenizer arms are the rdpm-tokenizer sweep's tokenizers
+            java.util.Set<String> tokenizerSweep = new java.util.HashSet<>();
+            SweepSpecParser.parse(BundledSweeps.read("rdpm-tokenizer")).expand(4).forEach(a -> tokenizerSweep.add(
+                    lab.d2c.workflows.graph.ExperimentGraph.plan(a.config()).node("train-rdpm-tokenizer").orElseThrow().key()));
+            assertThat(tokenizerSweep).containsExactlyInAnyOrder(key.apply("t2", "train-rdpm-tokenizer"),
+                    key.apply("t5", "train-rdpm-tokenizer"), key.apply("t10", "train-rdpm-tokenizer"),
+                    key.apply("t10-no-gamma", "train-rdpm-tokenizer"));
+            for (lab.d2c.workflows.graph.ExperimentGraph g : byName.values()) {
+                assertThat(g.node("evaluate")).isPresent();
+                assertThat(g.node("train-vq")).isEmpty();
             }
             return;
         }
