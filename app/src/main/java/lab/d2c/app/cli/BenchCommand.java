@@ -96,7 +96,9 @@ public final class BenchCommand implements Runnable {
     @Command(name = "stage2", mixinStandardHelpOptions = true,
             description = {"Seconds per image of D2C (stage one + stage two at 16/64/256 AR steps) and of the MAR",
                     "baseline (fusion none, same widths) at 64/256 steps, in one run; and stage two's train-step time.",
-                    "Paper section 5.2: D2C at 64 steps about 3.5x faster than MAR at 256."})
+                    "Paper section 5.2: D2C at 64 steps about 3.5x faster than MAR at 256. Beside them RDPM",
+                    "(arXiv:2412.18390) at T = 10, its predictor at stage two's width and depth, without and with",
+                    "guidance (random weights; the tokenizer's decoder not timed, as the VAE's is not for D2C)."})
     static final class Stage2 implements Callable<Integer> {
 
         @Mixin

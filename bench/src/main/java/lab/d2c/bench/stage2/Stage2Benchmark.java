@@ -10,6 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import lab.d2c.config.rdpm.RdpmPredictorConfig;
+import lab.d2c.config.rdpm.RdpmSamplingSettings;
+import lab.d2c.config.stage2.GuidanceSchedule;
+import lab.d2c.model.rdpm.CodeLookup;
+import lab.d2c.model.rdpm.RdpmSampler;
+import lab.d2c.model.rdpm.RecurrentTokenPredictor;
 import lab.d2c.model.stage1.ArSampler;
 import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
@@ -29,6 +39,7 @@ import lab.d2c.workers.stage2.Stage2Settings;
 import lab.d2c.workers.training.TrainStepTimer;
 import lab.d2c.workers.training.TrainingSettings;
 import lab.d2c.workflows.node.NodeTask;
+import lab.d2c.workflows.spec.ConfigSchema;
 
 /**
  * {@code d2c bench stage2}: seconds per image of D2C (stage one with the KV cache, then stage two at
@@ -37,12 +48,27 @@ import lab.d2c.workflows.node.NodeTask;
  * stage two's train-step time. The grid is 16x16 by default (256 tokens, as ImageNet 256 with a
  * stride-16 tokenizer) so 256 steps exist. Weights are random: time does not depend on them. A
  * benchmark, not a test: it asserts nothing.
+ *
+ * <p>Beside them, RDPM (arXiv:2412.18390, Algorithm 2) at T = 10 steps (section 4.3) on the same grid: its recurrent
+ * token predictor as wide as stage two's encoder (width and heads) and as deep as stage two's encoder and decoder
+ * together, so both run the same transformer blocks per pass; codebook and code dimension from
+ * {@code rdpm.tokenizer}, Gumbel from {@code rdpm.sample}. It is timed without guidance ({@code rdpm@10}: one pass of
+ * the batch per step) and with it ({@code rdpm@10-cfg}: the null-class half too, as D2C and MAR are timed with
+ * {@code stage2.sample}'s guidance). Like D2C's figures, which stop at stage two's tokens, RDPM's stop at the code
+ * maps: the tokenizer's decoder is not timed.
  */
 public final class Stage2Benchmark {
 
-    /** Figures of one run: seconds per image by arm name ("d2c@64", "mar@256", ...). */
+    /** RDPM's T in the timing (arXiv:2412.18390 section 4.3: T = 10). */
+    public static final int RDPM_STEPS = 10;
+
+    /**
+     * Figures of one run: seconds per image by arm name ("d2c@64", "mar@256", "rdpm@10", "rdpm@10-cfg", ...), and for
+     * each RDPM arm the predictor passes its timed run made (T per batch of images).
+     */
     public record Result(Map<String, Double> secondsPerImage, double trainStepMs, int trainBatch, int images, int grid,
-            long d2cParameters, long marParameters, String device) {
+            long d2cParameters, long marParameters, long rdpmParameters, Map<String, Integer> rdpmPasses,
+            String device) {
 
         /** D2C at 64 steps against MAR at 256: how many times faster. */
         public double speedup() {
@@ -78,13 +104,22 @@ public final class Stage2Benchmark {
         HybridConfig mar = d2c.withFusion(FusionKind.NONE, d2c.queries());
         HybridSamplingSettings sampling = Stage2Settings.sampling(ctx);
         SamplingSettings discrete = Stage1Settings.sampling(ctx);
+        RdpmPredictorConfig rdpm = rdpmPredictor(ctx, d2c, grid, classes);
+        RdpmSamplingSettings rdpmPlain = TrainingSettings.build(ConfigSchema.RDPM_SAMPLE,
+                () -> RdpmSamplingSettings.fromConfig(ctx.config())).toBuilder().optGuidanceScale(0).build();
+        // any lambda > 0 runs the null-class half at every step; its value does not change the time
+        RdpmSamplingSettings rdpmGuided = rdpmPlain.toBuilder().optGuidanceScale(1.0)
+                .optGuidanceSchedule(GuidanceSchedule.CONSTANT).build();
         int n = grid * grid;
         out.printf("bench stage2: %s fusion, encoder %dx%d, decoder %dx%d, head %dx%d, %d tokens (%dx%d), %d images, "
                 + "guidance %.1f (%s), %d diffusion steps, device %s%n", d2c.fusion().key(), d2c.encoderWidth(),
                 d2c.encoderDepth(), d2c.decoderWidth(), d2c.decoderDepth(), d2c.headWidth(), d2c.headDepth(), n, grid,
                 grid, images, sampling.guidanceScale(), sampling.guidanceSchedule(), d2c.samplingSteps(), ctx.device());
+        out.printf("RDPM: predictor %dx%d, %d heads, %d codes of %d, T = %d, Gumbel %s; random weights%n", rdpm.width(),
+                rdpm.depth(), rdpm.heads(), rdpm.vocabSize(), rdpm.codeDim(), rdpm.steps(), rdpmPlain.gumbel());
 
-        TrainConfig train = TrainingSettings.training(ctx, "stage2").withSteps(warmup + steps);
+        // at least one step: --steps 0 --warmup 0 skips the timing, but TrainConfig refuses 0 steps
+        TrainConfig train = TrainingSettings.training(ctx, "stage2").withSteps(Math.max(1, warmup + steps));
         train = trainBatch > 0 ? train.withBatchSize(trainBatch) : train;
         double stepMs = steps == 0 ? Double.NaN : TrainStepTimer.millisPerStep("stage2 (" + d2c.fusion().key() + ")",
                 new HybridModel(d2c), randomTokens(d2c, Math.max(2 * train.batchSize(), 64)), train, warmup, out);
@@ -101,11 +136,18 @@ public final class Stage2Benchmark {
             d2cModel.initialize(manager, DataType.FLOAT32, d2cModel.initShapes());
             HybridModel marModel = new HybridModel(mar);
             marModel.initialize(manager, DataType.FLOAT32, marModel.initShapes());
+            CodeLookup lookup = CodeLookup.codebook(randomCodebook(manager, rdpm));
+            RecurrentTokenPredictor rdpmModel = new RecurrentTokenPredictor(rdpm, lookup);
+            rdpmModel.initialize(manager, DataType.FLOAT32, rdpmModel.initShapes());
+            RdpmSampler rdpmSampler = new RdpmSampler(rdpmModel, lookup);
             // warm up stage one and both stage-two models at the timed batch size: the first call at a new
             // shape pays for oneDNN primitive creation and allocator growth, which would bias the first arm
             int[][] warmIds = new ArSampler(ar).sample(manager, labels, discrete, 0, images, true, null);
             time(d2cModel, manager, labels, warmIds, sampling.withSteps(16));
             time(marModel, manager, labels, null, sampling.withSteps(16));
+            int[] passes = new int[1];
+            time(rdpmSampler, manager, labels, rdpmPlain, passes);
+            time(rdpmSampler, manager, labels, rdpmGuided, passes);
             for (int arSteps : new int[] {16, 64, 256}) {
                 if (arSteps > n) {
                     continue;
@@ -126,8 +168,20 @@ public final class Stage2Benchmark {
                 perImage.put("mar@" + arSteps, seconds / images);
                 out.printf("MAR at %3d steps: %.3f s/image%n", arSteps, seconds / images);
             }
+            Map<String, Integer> rdpmPasses = new LinkedHashMap<>();
+            Map<String, RdpmSamplingSettings> rdpmArms = new LinkedHashMap<>();
+            rdpmArms.put("rdpm@" + RDPM_STEPS, rdpmPlain);
+            rdpmArms.put("rdpm@" + RDPM_STEPS + "-cfg", rdpmGuided);
+            for (Map.Entry<String, RdpmSamplingSettings> arm : rdpmArms.entrySet()) {
+                passes[0] = 0;
+                double seconds = time(rdpmSampler, manager, labels, arm.getValue(), passes);
+                perImage.put(arm.getKey(), seconds / images);
+                rdpmPasses.put(arm.getKey(), passes[0]);
+                out.printf("RDPM at T = %d%s: %.3f s/image (%d predictor passes, decoder not timed)%n", RDPM_STEPS,
+                        arm.getValue().guidanceScale() > 0 ? " with guidance" : "", seconds / images, passes[0]);
+            }
             Result result = new Result(perImage, stepMs, train.batchSize(), images, grid, d2cModel.parameterCount(),
-                    marModel.parameterCount(), ctx.device());
+                    marModel.parameterCount(), parameterCount(rdpmModel), rdpmPasses, ctx.device());
             if (perImage.containsKey("mar@256") && perImage.containsKey("d2c@64")) {
                 out.printf("D2C at 64 steps is %.1fx faster than MAR at 256 (paper: about 3.5x)%n", result.speedup());
             }
@@ -142,6 +196,46 @@ public final class Stage2Benchmark {
             new HybridSampler(model).sample(scope, labels, ids, settings, 0, 0, null);
         }
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** RDPM's T steps on {@code labels} in one batch; {@code passes} counts the predictor passes. */
+    private static double time(RdpmSampler sampler, NDManager manager, int[] labels, RdpmSamplingSettings settings,
+            int[] passes) {
+        long t0 = System.nanoTime();
+        try (NDManager scope = manager.newSubManager()) {
+            sampler.sample(scope, labels, settings, 0, labels.length, (first, size, t, steps) -> passes[0]++);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * The preset's {@code rdpm.predictor} (SwiGLU rounding, norm eps) at stage two's widths: the encoder's width and
+     * heads, the encoder's and decoder's blocks together; K and D from {@code rdpm.tokenizer}, T = {@value RDPM_STEPS}.
+     */
+    private static RdpmPredictorConfig rdpmPredictor(NodeContext ctx, HybridConfig stage2, int grid, int classes) {
+        int vocab = TrainingSettings.integer(ctx, ConfigSchema.RDPM_TOKENIZER + ".codebook_size");
+        int codeDim = TrainingSettings.integer(ctx, ConfigSchema.RDPM_TOKENIZER + ".code_dim");
+        return TrainingSettings.build(ConfigSchema.RDPM_PREDICTOR, () -> RdpmPredictorConfig.fromConfig(ctx.config(),
+                vocab, codeDim, grid, RDPM_STEPS, classes).toBuilder().optWidth(stage2.encoderWidth())
+                .optDepth(stage2.encoderDepth() + stage2.decoderDepth()).optHeads(stage2.encoderHeads()).build());
+    }
+
+    /** A codebook [K, D] from N(0, 1), as the tokenizer's starts (time does not depend on its values). */
+    private static NDArray randomCodebook(NDManager manager, RdpmPredictorConfig config) {
+        SplittableRandom r = new SplittableRandom(2);
+        float[] v = new float[config.vocabSize() * config.codeDim()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return manager.create(v, new Shape(config.vocabSize(), config.codeDim()));
+    }
+
+    private static long parameterCount(RecurrentTokenPredictor model) {
+        long count = 0;
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            count += p.getValue().getArray().getShape().size();
+        }
+        return count;
     }
 
     private static HybridTokens randomTokens(HybridConfig config, int images) {

@@ -1,5 +1,6 @@
 /**
  * Stage two's benchmark ({@code ./d2c bench stage2}): seconds per image of D2C (stage one + stage two)
- * and of the MAR (paper section 5.2), and stage two's train-step time. It prints figures and asserts nothing.
+ * and of the MAR (paper section 5.2), beside RDPM's at T = 10 (arXiv:2412.18390, Algorithm 2) at the same widths,
+ * and stage two's train-step time. It prints figures and asserts nothing.
  */
 package lab.d2c.bench.stage2;

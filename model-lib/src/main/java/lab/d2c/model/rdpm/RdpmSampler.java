@@ -39,6 +39,17 @@ public final class RdpmSampler {
         this.lookup = lookup;
     }
 
+    /** Told of each step of each batch; one call per predictor pass (a guided pass covers both halves). */
+    @FunctionalInterface
+    public interface Progress {
+
+        /**
+         * Step {@code t} of {@code steps} finished on the batch of {@code size} samples that starts at sample
+         * {@code first}.
+         */
+        void step(int first, int size, int t, int steps);
+    }
+
     /**
      * @param codes  the chosen code maps, int [count, T, h, w] in C order
      * @param latent z'_T [count, D, h, w], what the tokenizer's decoder reads
@@ -71,6 +82,12 @@ public final class RdpmSampler {
      * @param batchSize samples per forward pass
      */
     public Samples sample(NDManager manager, int[] labels, RdpmSamplingSettings settings, long seed, int batchSize) {
+        return sample(manager, labels, settings, seed, batchSize, (first, size, t, steps) -> { });
+    }
+
+    /** As {@link #sample(NDManager, int[], RdpmSamplingSettings, long, int)}, telling {@code progress} of each step. */
+    public Samples sample(NDManager manager, int[] labels, RdpmSamplingSettings settings, long seed, int batchSize,
+            Progress progress) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("RdpmSampler: batch size must be >= 1, got " + batchSize);
         }
@@ -87,7 +104,9 @@ public final class RdpmSampler {
                 random[i] = sampleRandom(seed, first + i);
             }
             int[] batchCodes = new int[b * steps * length];
-            latents.add(sampleBatch(manager, batchLabels, settings, random, batchCodes));
+            int start = first;
+            latents.add(sampleBatch(manager, batchLabels, settings, random, batchCodes,
+                    t -> progress.step(start, b, t, steps)));
             System.arraycopy(batchCodes, 0, codes, first * steps * length, batchCodes.length);
         }
         NDArray latent = latents.size() == 1 ? latents.get(0) : NDArrays.concat(latents, 0);
@@ -95,7 +114,7 @@ public final class RdpmSampler {
     }
 
     private NDArray sampleBatch(NDManager manager, int[] labels, RdpmSamplingSettings settings,
-            SplittableRandom[] random, int[] codesOut) {
+            SplittableRandom[] random, int[] codesOut, java.util.function.IntConsumer stepDone) {
         RdpmPredictorConfig c = model.config();
         int b = labels.length;
         int steps = c.steps();
@@ -142,6 +161,7 @@ public final class RdpmSampler {
                 z.close();
                 z = next;
             }
+            stepDone.accept(t);
         }
         return z;
     }

@@ -1,0 +1,46 @@
+package lab.d2c.bench.stage2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import lab.d2c.workflows.spec.Presets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the stage-two benchmark's figures count, at small sizes (it asserts no speed): on a 4x4 grid only D2C at 16 AR
+ * steps exists, and each RDPM arm's timed run made T = 10 predictor passes for its one batch of images.
+ */
+class Stage2BenchmarkTest {
+
+    @Test
+    void rdpmTimingRunsTPredictorPassesPerBatchBesideD2c() throws Exception {
+        ObjectNode cfg = Presets.load("tiny");
+        ObjectNode stage2 = (ObjectNode) cfg.get("stage2");
+        // small widths: the figures' counts, not their values, are under test
+        stage2.put("sampling_steps", 2);
+        stage2.put("head_width", 16);
+        stage2.put("head_depth", 1);
+        for (String part : new String[] {"encoder", "decoder"}) {
+            stage2.put(part + "_width", 16);
+            stage2.put(part + "_depth", 1);
+            stage2.put(part + "_heads", 2);
+        }
+        ObjectNode stage1 = (ObjectNode) cfg.get("stage1");
+        stage1.put("width", 16);
+        stage1.put("depth", 1);
+        stage1.put("heads", 2);
+        ((ObjectNode) cfg.at("/rdpm/tokenizer")).put("codebook_size", 32);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Stage2Benchmark.Result r = Stage2Benchmark.run(cfg, "cpu", 4, 3, 0, 0, 0, new PrintStream(bytes, true));
+        assertThat(r.secondsPerImage()).containsOnlyKeys("d2c@16", "rdpm@10", "rdpm@10-cfg");
+        assertThat(r.secondsPerImage().values()).allSatisfy(v -> assertThat(v).isPositive());
+        assertThat(r.rdpmPasses()).containsEntry("rdpm@10", Stage2Benchmark.RDPM_STEPS)
+                .containsEntry("rdpm@10-cfg", Stage2Benchmark.RDPM_STEPS);
+        assertThat(r.rdpmParameters()).isPositive();
+        assertThat(r.trainStepMs()).isNaN();
+        assertThat(bytes.toString()).contains("RDPM: predictor 16x2, 2 heads, 32 codes of 8, T = 10");
+        assertThat(bytes.toString()).contains("D2C at  16 steps", "RDPM at T = 10:", "RDPM at T = 10 with guidance:");
+    }
+}
