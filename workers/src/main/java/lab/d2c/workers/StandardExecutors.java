@@ -7,6 +7,8 @@ import lab.d2c.workers.eval.ReferenceStatsExecutor;
 import lab.d2c.workers.eval.TrainClassifierExecutor;
 import lab.d2c.workers.node.NodeExecutors;
 import lab.d2c.workers.pretokenize.PretokenizeExecutor;
+import lab.d2c.workers.rdpm.PretokenizeRdpmExecutor;
+import lab.d2c.workers.rdpm.TrainRdpmExecutor;
 import lab.d2c.workers.rdpm.TrainRdpmTokenizerExecutor;
 import lab.d2c.workers.stage1.DecodeStage1Executor;
 import lab.d2c.workers.stage1.TrainStage1Executor;
@@ -32,6 +34,6 @@ public final class StandardExecutors {
                 new PretokenizeExecutor(), new TrainStage1Executor(), new DecodeStage1Executor(),
                 new PredictStage1Executor(), new TrainStage2Executor(), new SampleExecutor(),
                 new TrainClassifierExecutor(), new ReferenceStatsExecutor(), new EvaluateExecutor(),
-                new TrainRdpmTokenizerExecutor()));
+                new TrainRdpmTokenizerExecutor(), new PretokenizeRdpmExecutor(), new TrainRdpmExecutor()));
     }
 }
