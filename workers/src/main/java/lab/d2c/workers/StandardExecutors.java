@@ -7,7 +7,9 @@ import lab.d2c.workers.eval.ReferenceStatsExecutor;
 import lab.d2c.workers.eval.TrainClassifierExecutor;
 import lab.d2c.workers.node.NodeExecutors;
 import lab.d2c.workers.pretokenize.PretokenizeExecutor;
+import lab.d2c.workers.rdpm.PretokenizeRdpmExecutor;
 import lab.d2c.workers.rdpm.SampleRdpmExecutor;
+import lab.d2c.workers.rdpm.TrainRdpmExecutor;
 import lab.d2c.workers.rdpm.TrainRdpmTokenizerExecutor;
 import lab.d2c.workers.stage1.DecodeStage1Executor;
 import lab.d2c.workers.stage1.TrainStage1Executor;
@@ -33,6 +35,7 @@ public final class StandardExecutors {
                 new PretokenizeExecutor(), new TrainStage1Executor(), new DecodeStage1Executor(),
                 new PredictStage1Executor(), new TrainStage2Executor(), new SampleExecutor(),
                 new TrainClassifierExecutor(), new ReferenceStatsExecutor(), new EvaluateExecutor(),
-                new TrainRdpmTokenizerExecutor(), new SampleRdpmExecutor()));
+                new TrainRdpmTokenizerExecutor(), new PretokenizeRdpmExecutor(), new TrainRdpmExecutor(),
+                new SampleRdpmExecutor()));
     }
 }

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The resume promise for every trainer: a worker process is killed (SIGKILL) during each of
- * train-vq, train-vae, train-classifier, train-stage1 and train-stage2, at a random point after
- * a random checkpoint; a fresh worker takes over. The experiment completes with the same final
+ * train-vq, train-vae, train-classifier, train-stage1 and train-stage2 (the D2C arm) and
+ * train-rdpm-tokenizer and train-rdpm (the RDPM arm, arXiv:2412.18390), at a random point after
+ * a random checkpoint; a fresh worker takes over. The sweep completes with the same final
  * weights (sha256), the same metric rows (every name, step and value) and the same scores as an
  * uninterrupted run of the same sweep, and no metric step is missing or doubled.
  */
@@ -41,7 +42,9 @@ class WorkerKillEveryTrainerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TRAINERS = List.of("train-vq", "train-vae", "train-classifier", "train-stage1",
-            "train-stage2");
+            "train-stage2", "train-rdpm-tokenizer", "train-rdpm");
+    /** Arm 0 is D2C's graph up to evaluate, arm 1 RDPM's; they share prepare-dataset, the classifier and its statistics. */
+    private static final int ARMS = 2;
     private static final int STEPS = 100;
     private static final int CHECKPOINT_EVERY = 20;
 
@@ -87,6 +90,25 @@ class WorkerKillEveryTrainerTest {
                 feature_dim: 16
                 train: {steps: %1$d, batch_size: 8, checkpoint_every: %2$d, log_every: 5, eval_images: 64, warmup_steps: 5}
               eval: {batch_size: 64}
+              rdpm:
+                tokenizer:
+                  base_width: 8
+                  z_channels: 16
+                  code_dim: 4
+                  codebook_size: 64
+                  steps: 4
+                  train: {steps: %1$d, batch_size: 8, checkpoint_every: %2$d, log_every: 5, eval_images: 64, warmup_steps: 5}
+                predictor:
+                  width: 32
+                  depth: 1
+                  heads: 2
+                  ffn_multiple_of: 8
+                  train: {steps: %1$d, batch_size: 8, checkpoint_every: %2$d, log_every: 5, warmup_steps: 5}
+                sample: {count: 8, batch_size: 8}
+            arms:
+              - name: d2c
+              - name: rdpm
+                generator: rdpm
             seeds: [0]
             """.formatted(STEPS, CHECKPOINT_EVERY);
 
@@ -102,7 +124,7 @@ class WorkerKillEveryTrainerTest {
     @Test
     void everyTrainerResumesToTheSameWeightsAndMetricsAsAnUninterruptedRun() throws Exception {
         Map<String, Trained> reference;
-        JsonNode referenceScores;
+        Map<String, JsonNode> referenceScores;
         try (LocalRuntime rt = LocalRuntime.start(LocalStackFixture.freshConfig("kill-ref"), true, 1, LocalStackFixture.quiet())) {
             String sweepId = launch(rt);
             JsonNode done = Http.awaitSweep(rt.api().baseUrl(), sweepId, Duration.ofMinutes(4));
@@ -119,7 +141,6 @@ class WorkerKillEveryTrainerTest {
             NodeRepository nodes = new NodeRepository(rt.platform().database().dataSource());
             MetricsRepository metrics = new MetricsRepository(rt.platform().database().dataSource());
             String sweepId = launch(rt);
-            String expId = sweepId + "-a0";
             List<WorkerProcess> workers = new ArrayList<>();
             try {
                 WorkerProcess current = WorkerProcess.start(live, "worker-0", Map.of());
@@ -135,7 +156,7 @@ class WorkerKillEveryTrainerTest {
                 Map<String, Object[]> awaitingRetry = new LinkedHashMap<>();
                 long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
                 while ((!threshold.isEmpty() || !awaitingRetry.isEmpty()) && System.nanoTime() < deadline) {
-                    for (LinkedNode linked : nodes.listByExperiment(expId)) {
+                    for (LinkedNode linked : armNodes(nodes, sweepId)) {
                         NodeRecord n = linked.node();
                         Object[] pending = awaitingRetry.get(n.key());
                         if (pending != null && n.attempts() >= 2 && current.name().equals(n.worker())) {
@@ -214,11 +235,20 @@ class WorkerKillEveryTrainerTest {
         return r.json().get("id").asText();
     }
 
+    /** The nodes of every arm's experiment (a shared node once per arm). */
+    private static List<LinkedNode> armNodes(NodeRepository nodes, String sweepId) {
+        List<LinkedNode> out = new ArrayList<>();
+        for (int arm = 0; arm < ARMS; arm++) {
+            out.addAll(nodes.listByExperiment(sweepId + "-a" + arm));
+        }
+        return out;
+    }
+
     private static Map<String, Trained> trained(LocalRuntime rt, String sweepId) throws Exception {
         NodeRepository nodes = new NodeRepository(rt.platform().database().dataSource());
         MetricsRepository metrics = new MetricsRepository(rt.platform().database().dataSource());
         Map<String, Trained> out = new LinkedHashMap<>();
-        for (LinkedNode l : nodes.listByExperiment(sweepId + "-a0")) {
+        for (LinkedNode l : armNodes(nodes, sweepId)) {
             NodeRecord n = l.node();
             if (TRAINERS.contains(n.kind())) {
                 JsonNode result = JSON.readTree(n.resultJson());
@@ -230,7 +260,14 @@ class WorkerKillEveryTrainerTest {
         return out;
     }
 
-    private static JsonNode scores(LocalRuntime rt, String sweepId) throws Exception {
-        return Http.get(rt.api().baseUrl() + "/api/v1/sweeps/" + sweepId + "/report").json().at("/rows/0/values");
+    /** Each arm's report values, by arm name. */
+    private static Map<String, JsonNode> scores(LocalRuntime rt, String sweepId) throws Exception {
+        Map<String, JsonNode> out = new java.util.TreeMap<>();
+        for (JsonNode row : Http.get(rt.api().baseUrl() + "/api/v1/sweeps/" + sweepId + "/report").json().at("/rows")) {
+            out.put(row.get("arm").asText(), row.get("values"));
+            assertThat(row.get("values").size()).as("scores of arm " + row.get("arm")).isPositive();
+        }
+        assertThat(out).as("one report row per arm").hasSize(ARMS);
+        return out;
     }
 }

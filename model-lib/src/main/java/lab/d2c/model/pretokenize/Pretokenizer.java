@@ -70,9 +70,9 @@ public final class Pretokenizer {
 
     /**
      * [n, C, H, W] to [2n, C, H, W] ordered image 0, image 0 mirrored, image 1, ... so that rows
-     * encoded from it reshape to [n, 2, ...].
+     * encoded from it reshape to [n, 2, ...]. Public so that RDPM's pretokenizer flips the same way.
      */
-    static NDArray withMirrors(NDArray images) {
+    public static NDArray withMirrors(NDArray images) {
         long n = images.getShape().get(0);
         NDArray pairs = images.stack(images.flip(3), 1);
         return pairs.reshape(n * 2, images.getShape().get(1), images.getShape().get(2), images.getShape().get(3));

@@ -10,7 +10,11 @@
  * ({@link lab.d2c.model.rdpm.RecurrentTokenPredictor}, Eq. 6-7, built from {@link lab.d2c.model.rdpm.AdaLnLlamaBlock}s)
  * and its sampler ({@link lab.d2c.model.rdpm.RdpmSampler}, Algorithm 2, classifier-free guidance, Eq. 8's
  * {@link lab.d2c.model.rdpm.GumbelArgmax}); {@link lab.d2c.model.rdpm.CodeLookup} turns code maps into the
- * quantized vectors the recursion accumulates; {@link lab.d2c.model.rdpm.RdpmGenerator} is the whole generation
- * (sampler, then the tokenizer's decoder, uint8 pixels) that the {@code sample-rdpm} node runs. Configs are model-config's {@code lab.d2c.config.rdpm} records.
+ * quantized vectors the recursion accumulates. The data between them: {@link lab.d2c.model.rdpm.QuantizationNoise}
+ * (each training item's eps_1..eps_T from a seed), {@link lab.d2c.model.rdpm.RdpmPretokenizer} (images in both flips
+ * to their code maps with that noise) and {@link lab.d2c.model.rdpm.RdpmCodeMaps} (the predictor's batches: codes,
+ * labels and the regenerated noise, section 3.2); {@link lab.d2c.model.rdpm.RdpmGenerator} is the whole generation
+ * (sampler, then the tokenizer's decoder, uint8 pixels) that the {@code sample-rdpm} node runs. Configs are
+ * model-config's {@code lab.d2c.config.rdpm} records.
  */
 package lab.d2c.model.rdpm;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import lab.d2c.config.rdpm.RdpmTokenizerConfig;
 import lab.d2c.model.data.ImageBatches;
+import lab.d2c.model.rdpm.QuantizationNoise;
 import lab.d2c.model.rdpm.RdpmTokenizer;
 import lab.d2c.model.tokenizer.CodeUsage;
 import lab.d2c.model.tokenizer.ReconstructionMetrics;
@@ -70,7 +71,7 @@ public final class TrainRdpmTokenizerExecutor extends TrainOnImagesExecutor<Rdpm
                 NDArray images = test.images(scratch, from, to);
                 float[] eps = new float[Math.toIntExact((to - from) * perImage)];
                 for (int i = from; i < to; i++) {
-                    normals(new SplittableRandom(EVAL_NOISE_SEED ^ (i * 0x9E3779B97F4A7C15L)), eps,
+                    QuantizationNoise.normals(new SplittableRandom(EVAL_NOISE_SEED ^ (i * 0x9E3779B97F4A7C15L)), eps,
                             (int) ((i - from) * perImage), (int) perImage);
                 }
                 NDArray noise = scratch.create(eps, model.noiseShape(to - from)).toType(images.getDataType(), false);
@@ -93,18 +94,5 @@ public final class TrainRdpmTokenizerExecutor extends TrainOnImagesExecutor<Rdpm
         m.put("codebook_usage", (double) used / counts.length);
         m.put("perplexity", CodeUsage.perplexity(counts));
         return m;
-    }
-
-    /** {@code count} standard normals into {@code out} from {@code offset} (Box-Muller, as RdpmSampler draws). */
-    private static void normals(SplittableRandom r, float[] out, int offset, int count) {
-        for (int j = 0; j < count; j += 2) {
-            double u1 = 1.0 - r.nextDouble();
-            double u2 = r.nextDouble();
-            double radius = Math.sqrt(-2 * Math.log(u1));
-            out[offset + j] = (float) (radius * Math.cos(2 * Math.PI * u2));
-            if (j + 1 < count) {
-                out[offset + j + 1] = (float) (radius * Math.sin(2 * Math.PI * u2));
-            }
-        }
     }
 }
