@@ -42,13 +42,46 @@
       el('td', { class: 'num', 'data-value': r.done, text: r.done }),
       ...report.metrics.map(m => {
         const v = r.values[m];
-        return v ? el('td', { class: 'num', 'data-value': v.mean, title: 'n = ' + v.n },
-          D2C.num(v.mean) + (v.n > 1 ? ' \u00b1 ' + D2C.num(v.std) : ''))
+        return v ? el('td', { class: 'num', 'data-value': v.mean, title: 'n = ' + v.n + ciTitle(v) },
+          D2C.num(v.mean) + (v.n > 1 ? ' \u00b1 ' + D2C.num(v.std) : ''), ciText(v))
           : el('td', { class: 'num', 'data-value': '', text: '\u2013' });
       })));
     const table = el('table', { id: 'ablation-table' }, el('thead', {}, head), el('tbody', {}, rows));
     D2CTable.sortable(table);
     $('ablation').replaceChildren(table);
+  }
+
+  // the 95% interval under the value: Student t over seeds, or (one seed, marked *) FID's bootstrap over samples
+  function ciText(v) {
+    if (v.ci_low === null || v.ci_low === undefined) return null;
+    return el('div', { class: 'muted ci', text: '[' + D2C.num(v.ci_low) + ', ' + D2C.num(v.ci_high) + ']'
+      + (v.ci === 'bootstrap' ? '*' : '') });
+  }
+
+  function ciTitle(v) {
+    if (v.ci === 'student-t') return '; 95% CI over seeds (Student t, n - 1 df)';
+    if (v.ci === 'bootstrap') return '; one seed: 95% bootstrap interval of FID over its samples (sampling error only)';
+    return v.n === 1 ? '; one seed: no interval' : '';
+  }
+
+  function renderComparisons(report) {
+    const pairs = report.comparisons || [];
+    if (!pairs.length) {
+      $('comparisons').replaceChildren(el('p', { class: 'muted', text: 'No pair of arms the paper compares.' }));
+      return;
+    }
+    const head = el('tr', {}, el('th', { text: 'Metric' }), el('th', { text: 'a' }), el('th', { text: 'b' }),
+      el('th', { class: 'num', text: 'FID(a) \u2212 FID(b)' }), el('th', { class: 'num', text: '95% CI' }),
+      el('th', { text: 'Excludes 0' }));
+    const rows = pairs.map(c => el('tr', {},
+      el('td', { text: c.metric }), el('td', { text: c.a, title: c.family_a }), el('td', { text: c.b, title: c.family_b }),
+      el('td', { class: 'num', 'data-value': c.difference, text: D2C.num(c.difference) }),
+      el('td', { class: 'num', text: c.ci_low === null ? '\u2013'
+        : '[' + D2C.num(c.ci_low) + ', ' + D2C.num(c.ci_high) + ']', title: c.replicates + ' bootstrap replicates' }),
+      el('td', { text: c.excludes_zero === null ? 'no bootstrap' : c.excludes_zero ? 'yes' : 'no' })));
+    const table = el('table', { id: 'comparisons-table' }, el('thead', {}, head), el('tbody', {}, rows));
+    D2CTable.sortable(table);
+    $('comparisons').replaceChildren(table);
   }
 
   function renderFidCurves(report) {
@@ -113,6 +146,7 @@
     if (tick % 5 === 0 || !live) {
       const report = await D2C.get('/sweeps/' + encodeURIComponent(id) + '/report');
       renderReport(report);
+      renderComparisons(report);
       renderFidCurves(report);
       renderSamples(sweep.experiments);
       await D2CCharts.lossCurves($('curves'), trainingNodes(sweep.experiments), 'train/loss');
@@ -144,6 +178,7 @@
     D2C.showError($('meta'), new Error('no sweep id: open /ui/sweep.html?id=<sweep id>'));
   } else {
     $('csv').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report.csv';
+    $('comparisons-csv').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report.csv?table=comparisons';
     $('json').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report';
     start();
   }

@@ -47,7 +47,7 @@ final class Routes {
         this.experiments = new ExperimentRepository(ds);
         this.nodes = new NodeRepository(ds);
         this.metrics = new MetricsRepository(ds);
-        this.reports = new lab.d2c.api.report.ReportService(ds);
+        this.reports = new lab.d2c.api.report.ReportService(ds, platform.artifacts());
         this.control = new SweepControl(sweepService);
     }
 
@@ -202,8 +202,16 @@ final class Routes {
         String id = id(ctx, "id");
         sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
         ctx.contentType("text/csv; charset=utf-8");
-        ctx.header("Content-Disposition", "attachment; filename=\"" + id + "-report.csv\"");
-        ctx.result(lab.d2c.api.report.ReportCsv.render(reports.report(id)));
+        String table = ctx.queryParam("table") == null ? "arms" : ctx.queryParam("table");
+        if (!table.equals("arms") && !table.equals("comparisons")) {
+            throw ApiError.badRequest("table must be arms or comparisons, got '" + table + "'");
+        }
+        boolean comparisons = table.equals("comparisons");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + (comparisons ? "-comparisons" : "-report")
+                + ".csv\"");
+        lab.d2c.api.report.SweepReport report = reports.report(id);
+        ctx.result(comparisons ? lab.d2c.api.report.ReportCsv.renderComparisons(report)
+                : lab.d2c.api.report.ReportCsv.render(report));
     }
 
     private void getExperiment(Context ctx) {

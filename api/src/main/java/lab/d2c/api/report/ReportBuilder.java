@@ -13,11 +13,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Pools the seeds of each arm into a table, and draws FID curves over the sampling settings a sweep varies. */
+/**
+ * Pools the seeds of each arm into a table (mean, std, 95% interval), draws FID curves over the sampling
+ * settings a sweep varies, and differences the FID of the pairs of arms the paper compares.
+ */
 public final class ReportBuilder {
 
     /** The sampling settings whose variation gets an FID curve (paper Figure 4 and Table 5 style). */
     public static final List<String> CURVE_KEYS = List.of("stage2.sample.steps", "stage2.sample.guidance_scale");
+
+    /** Params that say which family an arm is; rows compared must agree on every other param. */
+    static final Set<String> FAMILY_KEYS = Set.of(lab.d2c.workflows.spec.SweepSpec.ARM_PARAM, "stage2.fusion", "eval.images", "generator");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,17 +44,94 @@ public final class ReportBuilder {
             List<ArmScores> seeds = arm.getValue();
             Map<String, SweepReport.Stat> values = new LinkedHashMap<>();
             for (String metric : metrics) {
-                List<Double> v = seeds.stream().filter(s -> s.metrics().containsKey(metric))
-                        .map(s -> s.metrics().get(metric)).toList();
+                List<ArmScores> scored = seeds.stream().filter(s -> s.metrics().containsKey(metric)).toList();
+                List<Double> v = scored.stream().map(s -> s.metrics().get(metric)).toList();
                 if (!v.isEmpty()) {
-                    values.put(metric, stat(v));
+                    values.put(metric, v.size() == 1 ? oneSeed(metric, scored.get(0)) : stat(v));
                 }
             }
             int done = (int) seeds.stream().filter(s -> !s.metrics().isEmpty()).count();
             rows.add(new SweepReport.Row(arm.getKey(), plain(seeds.get(0).params()),
-                    seeds.stream().map(ArmScores::seed).toList(), done, values));
+                    seeds.stream().map(ArmScores::seed).toList(), done, values, seeds.get(0).family()));
         }
-        return new SweepReport(sweepId, metrics, rows, curves(experiments, metrics));
+        return new SweepReport(sweepId, metrics, rows, curves(experiments, metrics),
+                comparisons(rows, byArm, metrics));
+    }
+
+    /**
+     * One seed has no spread to make a t interval from; an FID shows its bootstrap interval over the
+     * samples instead (its sampling error only), when the evaluate node computed one.
+     */
+    private static SweepReport.Stat oneSeed(String metric, ArmScores seed) {
+        double value = seed.metrics().get(metric);
+        if (metric.startsWith("fid-")) {
+            String extractor = metric.substring("fid-".length());
+            Double low = seed.metrics().get("fid_ci_low-" + extractor);
+            Double high = seed.metrics().get("fid_ci_high-" + extractor);
+            if (low != null && high != null) {
+                return new SweepReport.Stat(value, 0.0, 1, low, high, SweepReport.CI_BOOTSTRAP);
+            }
+        }
+        return new SweepReport.Stat(value, 0.0, 1);
+    }
+
+    /**
+     * For each pair in {@link ArmFamily#PAIRS}, every row of the first family against every row of the
+     * second that agrees with it on all params but the family's own, per FID metric both have.
+     */
+    private static List<SweepReport.Comparison> comparisons(List<SweepReport.Row> rows,
+            Map<String, List<ArmScores>> byArm, List<String> metrics) {
+        List<SweepReport.Comparison> out = new ArrayList<>();
+        for (List<String> pair : ArmFamily.PAIRS) {
+            for (SweepReport.Row a : rows) {
+                if (!pair.get(0).equals(a.family())) {
+                    continue;
+                }
+                for (SweepReport.Row b : rows) {
+                    if (!pair.get(1).equals(b.family()) || !context(a).equals(context(b))) {
+                        continue;
+                    }
+                    for (String metric : metrics) {
+                        SweepReport.Stat sa = a.values().get(metric);
+                        SweepReport.Stat sb = b.values().get(metric);
+                        if (!metric.startsWith("fid-") || sa == null || sb == null) {
+                            continue;
+                        }
+                        double[] ra = pooled(byArm.get(a.arm()), metric);
+                        double[] rb = pooled(byArm.get(b.arm()), metric);
+                        double[] ci = ra == null || rb == null || Math.min(ra.length, rb.length) < 2 ? null
+                                : FidDifference.interval(ra, rb);
+                        out.add(new SweepReport.Comparison(metric, a.arm(), b.arm(), a.family(), b.family(),
+                                sa.mean() - sb.mean(), ci == null ? null : ci[0], ci == null ? null : ci[1],
+                                ci == null ? null : ci[0] > 0 || ci[1] < 0,
+                                ci == null ? 0 : Math.min(ra.length, rb.length)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Replicate b averaged over the seeds that scored the metric; null when any of them has none. */
+    private static double[] pooled(List<ArmScores> seeds, String metric) {
+        List<double[]> arrays = new ArrayList<>();
+        for (ArmScores s : seeds) {
+            if (!s.metrics().containsKey(metric)) {
+                continue;
+            }
+            double[] r = s.replicates() == null ? null : s.replicates().get(metric);
+            if (r == null) {
+                return null;
+            }
+            arrays.add(r);
+        }
+        return FidDifference.pool(arrays);
+    }
+
+    private static Map<String, Object> context(SweepReport.Row row) {
+        Map<String, Object> c = new TreeMap<>(row.params());
+        c.keySet().removeAll(FAMILY_KEYS);
+        return c;
     }
 
     private static List<SweepReport.Curve> curves(List<ArmScores> experiments, List<String> metrics) {
@@ -102,15 +185,22 @@ public final class ReportBuilder {
         return parts.isEmpty() ? "all" : String.join("/", parts);
     }
 
+    /** Mean, sample std and, with n >= 2, the Student-t 95% interval of the mean (n - 1 degrees of freedom). */
     static SweepReport.Stat stat(List<Double> values) {
+        int n = values.size();
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-        double std = values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : 0.0;
-        return new SweepReport.Stat(mean, std, values.size());
+        if (n < 2) {
+            return new SweepReport.Stat(mean, 0.0, n);
+        }
+        double std = Math.sqrt(ss / (n - 1));
+        double half = StudentT.quantile975(n - 1) * std / Math.sqrt(n);
+        return new SweepReport.Stat(mean, std, n, mean - half, mean + half, SweepReport.CI_STUDENT_T);
     }
 
     private static int metricOrder(String metric) {
-        String[] order = {"fid-", "is-", "is_std-", "precision-", "recall-"};
+        String[] order = {"fid-", "fid_std_boot-", "fid_ci_low-", "fid_ci_high-", "is-", "is_std-", "precision-",
+            "recall-"};
         for (int i = 0; i < order.length; i++) {
             if (metric.startsWith(order[i])) {
                 return i;

@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.io.IOException;
 import javax.sql.DataSource;
+import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.db.NodeRecord;
 import lab.d2c.store.db.Evaluation;
 import lab.d2c.store.db.EvaluationRepository;
 import lab.d2c.store.db.ExperimentRecord;
@@ -23,11 +26,18 @@ import lab.d2c.store.db.SweepRecord;
 import lab.d2c.store.db.SweepRepository;
 import lab.d2c.workflows.spec.SweepSpec;
 
-/** Gathers each experiment's evaluate-node rows from PostgreSQL and builds the {@link SweepReport}. */
+/**
+ * Gathers each experiment's evaluate-node rows from PostgreSQL, and the FID bootstrap replicates its
+ * evaluate node wrote ({@code fid_bootstrap}, read through the artifact store once per object and kept,
+ * so a report reload costs SQL only), and builds the {@link SweepReport}.
+ */
 public final class ReportService {
 
     /** The node kind whose rows fill the table (workflows' EvaluateNode.KIND). */
     static final String EVALUATE = "evaluate";
+    /** The evaluate node's artifact role of its FID bootstrap replicates. */
+    static final String REPLICATES = "fid_bootstrap";
+    private static final int CACHED = 4096;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,8 +45,23 @@ public final class ReportService {
     private final NodeRepository nodes;
     private final EvaluationRepository evaluations;
     private final SweepRepository sweeps;
+    private final ArtifactStore artifacts;
+    /** Replicates by object key: an evaluate node's objects do not change once it succeeded. */
+    private final Map<String, Map<String, double[]>> replicateCache = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<String, double[]>> eldest) {
+                    return size() > CACHED;
+                }
+            });
 
+    /** Without an artifact store: no replicates, so comparisons have no intervals. */
     public ReportService(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    public ReportService(DataSource dataSource, ArtifactStore artifacts) {
+        this.artifacts = artifacts;
         this.experiments = new ExperimentRepository(dataSource);
         this.nodes = new NodeRepository(dataSource);
         this.evaluations = new EvaluationRepository(dataSource);
@@ -47,12 +72,19 @@ public final class ReportService {
         Map<String, Set<String>> armKeys = sweeps.find(sweepId).map(ReportService::armOverrideKeys).orElse(Map.of());
         List<ArmScores> scores = new ArrayList<>();
         for (ExperimentRecord e : experiments.listBySweep(sweepId)) {
-            List<String> evaluated = nodes.listByExperiment(e.id()).stream().map(LinkedNode::node)
-                    .filter(n -> n.kind().equals(EVALUATE) && n.status() == Status.SUCCEEDED).map(n -> n.key())
-                    .toList();
+            List<NodeRecord> evaluateNodes = nodes.listByExperiment(e.id()).stream().map(LinkedNode::node)
+                    .filter(n -> n.kind().equals(EVALUATE) && n.status() == Status.SUCCEEDED).toList();
+            List<String> evaluated = evaluateNodes.stream().map(NodeRecord::key).toList();
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (Evaluation row : evaluations.ofNodes(evaluated)) {
                 metrics.put(row.metric(), row.value());
+            }
+            Map<String, double[]> replicates = new LinkedHashMap<>();
+            for (NodeRecord n : evaluateNodes) {
+                String key = n.artifactKeys() == null ? null : n.artifactKeys().get(REPLICATES);
+                if (key != null && artifacts != null) {
+                    replicates.putAll(replicateCache.computeIfAbsent(key, this::readReplicates));
+                }
             }
             ObjectNode params = params(e);
             JsonNode arm = params.get(SweepSpec.ARM_PARAM);
@@ -60,7 +92,8 @@ public final class ReportService {
                 // a named arm is known by its name: its overrides would only repeat it in the label
                 armKeys.getOrDefault(arm.asText(), Set.of()).forEach(params::remove);
             }
-            scores.add(new ArmScores(ReportBuilder.label(params), params, e.seed(), e.status().name(), metrics));
+            scores.add(new ArmScores(ReportBuilder.label(params), params, e.seed(), e.status().name(), metrics,
+                    family(e), replicates));
         }
         return ReportBuilder.build(sweepId, scores);
     }
@@ -89,6 +122,34 @@ public final class ReportService {
             keys.put(variant.path("name").asText(), own);
         }
         return keys;
+    }
+
+    /** {@code fid_bootstrap.json}: {@code {"metric": "fid-<x>", "replicates": [...]}}. */
+    Map<String, double[]> readReplicates(String key) {
+        try {
+            return parseReplicates(artifacts.getBytes(key));
+        } catch (RuntimeException | IOException ex) {
+            throw new IllegalStateException("cannot read the FID bootstrap replicates " + key, ex);
+        }
+    }
+
+    static Map<String, double[]> parseReplicates(byte[] json) throws IOException {
+        JsonNode node = JSON.readTree(json);
+        JsonNode values = node.path("replicates");
+        double[] r = new double[values.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = values.get(i).asDouble();
+        }
+        return Map.of(node.path("metric").asText(), r);
+    }
+
+    private static String family(ExperimentRecord e) {
+        try {
+            JsonNode config = JSON.readTree(e.configJson());
+            return config instanceof ObjectNode o ? ArmFamily.of(o) : null;
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("experiment " + e.id() + " has an unreadable config", ex);
+        }
     }
 
     private static ObjectNode params(ExperimentRecord e) {

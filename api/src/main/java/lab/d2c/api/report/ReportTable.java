@@ -3,7 +3,10 @@ package lab.d2c.api.report;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The ablation table as aligned text for a terminal: {@code mean ± std (n)} per metric. */
+/**
+ * The ablation table as aligned text for a terminal: {@code mean ± std [95% interval]} per metric
+ * (one seed: the value, and for FID its bootstrap interval marked *), then the pairwise FID differences.
+ */
 public final class ReportTable {
 
     private ReportTable() {
@@ -18,8 +21,7 @@ public final class ReportTable {
             List<String> cells = new ArrayList<>(List.of(row.arm()));
             for (String metric : report.metrics()) {
                 SweepReport.Stat s = row.values().get(metric);
-                cells.add(s == null ? "-" : s.n() > 1 ? String.format("%.3f ± %.3f", s.mean(), s.std())
-                        : String.format("%.3f", s.mean()));
+                cells.add(cell(s));
             }
             lines.add(cells);
         }
@@ -37,6 +39,34 @@ public final class ReportTable {
             }
             out.append('\n');
         }
+        boolean bootstrapped = report.rows().stream().flatMap(r -> r.values().values().stream())
+                .anyMatch(s -> SweepReport.CI_BOOTSTRAP.equals(s.ci()));
+        if (bootstrapped) {
+            out.append("* one seed: the bootstrap 95% interval over its samples (sampling error only)\n");
+        }
+        if (report.comparisons() != null && !report.comparisons().isEmpty()) {
+            out.append("\nFID differences (a - b, bootstrap 95% interval):\n");
+            for (SweepReport.Comparison c : report.comparisons()) {
+                out.append(String.format("  %s: %s - %s = %.3f", c.metric(), c.a(), c.b(), c.difference()));
+                if (c.ciLow() != null) {
+                    out.append(String.format(" [%.3f, %.3f]%s", c.ciLow(), c.ciHigh(),
+                            Boolean.TRUE.equals(c.excludesZero()) ? " excludes 0" : " includes 0"));
+                }
+                out.append('\n');
+            }
+        }
         return out.toString();
+    }
+
+    private static String cell(SweepReport.Stat s) {
+        if (s == null) {
+            return "-";
+        }
+        String value = s.n() > 1 ? String.format("%.3f ± %.3f", s.mean(), s.std()) : String.format("%.3f", s.mean());
+        if (s.ciLow() == null) {
+            return value;
+        }
+        return value + String.format(" [%.3f, %.3f]", s.ciLow(), s.ciHigh())
+                + (SweepReport.CI_BOOTSTRAP.equals(s.ci()) ? "*" : "");
     }
 }

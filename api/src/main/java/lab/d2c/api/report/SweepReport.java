@@ -11,11 +11,44 @@ import java.util.Map;
  * @param metrics the metric columns, sorted (fid-*, is-*, precision-*, recall-* ...)
  * @param rows    one per arm, in arm order
  * @param curves  FID against a varied sampling setting; empty when the sweep varies none
+ * @param comparisons the FID differences of the pairs of arms the paper compares ({@link ArmFamily#PAIRS})
  */
-public record SweepReport(@JsonProperty("sweep_id") String sweepId, List<String> metrics, List<Row> rows, List<Curve> curves) {
+public record SweepReport(@JsonProperty("sweep_id") String sweepId, List<String> metrics, List<Row> rows, List<Curve> curves,
+        List<Comparison> comparisons) {
 
-    /** Mean and sample standard deviation (n - 1; 0 with one seed) over the seeds that have the metric. */
-    public record Stat(double mean, double std, int n) {
+    /** How a {@link Stat}'s interval was made. */
+    public static final String CI_STUDENT_T = "student-t";
+    /** One seed, an FID: its bootstrap interval over the samples stands in (sampling error only). */
+    public static final String CI_BOOTSTRAP = "bootstrap";
+    /** One seed and no bootstrap: no interval. */
+    public static final String CI_NONE = "none";
+
+    /**
+     * Mean and sample standard deviation (n - 1; 0 with one seed) over the seeds that have the metric,
+     * and a 95% interval: with n >= 2 seeds mean +- t(0.975; n - 1) std / sqrt(n) ({@link #CI_STUDENT_T});
+     * with one seed of an FID, its bootstrap interval ({@link #CI_BOOTSTRAP}); else none ({@link #CI_NONE},
+     * bounds null).
+     */
+    public record Stat(double mean, double std, int n, @JsonProperty("ci_low") Double ciLow,
+            @JsonProperty("ci_high") Double ciHigh, String ci) {
+
+        public Stat(double mean, double std, int n) {
+            this(mean, std, n, null, null, CI_NONE);
+        }
+    }
+
+    /**
+     * FID(a) - FID(b) for one pair of rows, the seed means' difference, with the percentile 95% interval
+     * of the pooled bootstrap replicates' differences ({@link FidDifference}).
+     *
+     * @param ciLow        null when either arm has no replicates (eval.bootstrap 0)
+     * @param excludesZero whether the interval lies wholly on one side of zero; null without an interval
+     * @param replicates   how many replicate differences the interval is from (0 without)
+     */
+    public record Comparison(String metric, String a, String b, @JsonProperty("family_a") String familyA,
+            @JsonProperty("family_b") String familyB, double difference, @JsonProperty("ci_low") Double ciLow,
+            @JsonProperty("ci_high") Double ciHigh, @JsonProperty("excludes_zero") Boolean excludesZero,
+            int replicates) {
     }
 
     /**
@@ -24,8 +57,10 @@ public record SweepReport(@JsonProperty("sweep_id") String sweepId, List<String>
      * @param seeds  its seeds, in order
      * @param done   how many of its experiments have scores
      * @param values metric to its statistics (absent when no seed has it yet)
+     * @param family what the arm scores ({@link ArmFamily}); null when unknown
      */
-    public record Row(String arm, Map<String, Object> params, List<Long> seeds, int done, Map<String, Stat> values) {
+    public record Row(String arm, Map<String, Object> params, List<Long> seeds, int done, Map<String, Stat> values,
+            String family) {
     }
 
     /** One point: the setting's value and the metric's statistics there. */

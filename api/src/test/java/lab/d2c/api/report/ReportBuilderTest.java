@@ -49,7 +49,9 @@ class ReportBuilderTest {
 
         String csv = ReportCsv.render(report);
         assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo("arm,seeds,done,fid-x-cls_mean,fid-x-cls_std,"
-                + "fid-x-cls_n,is-x-cls_mean,is-x-cls_std,is-x-cls_n,recall-x-cls_mean,recall-x-cls_std,recall-x-cls_n");
+                + "fid-x-cls_n,fid-x-cls_ci_low,fid-x-cls_ci_high,fid-x-cls_ci,is-x-cls_mean,is-x-cls_std,is-x-cls_n,"
+                + "is-x-cls_ci_low,is-x-cls_ci_high,is-x-cls_ci,recall-x-cls_mean,recall-x-cls_std,recall-x-cls_n,"
+                + "recall-x-cls_ci_low,recall-x-cls_ci_high,recall-x-cls_ci,family");
         assertThat(csv).containsPattern("\"?mar/stage2\\.sample\\.steps=16\"?,\"?0 1\"?,2,12\\.0,");
         assertThat(ReportTable.render(report)).contains("12.000 ± 2.828", "fid-x-cls");
     }

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +20,7 @@ import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.eval.FeatureExtractor;
 import lab.d2c.model.eval.FeatureSet;
+import lab.d2c.model.eval.FidBootstrap;
 import lab.d2c.model.eval.FrechetDistance;
 import lab.d2c.model.eval.GaussianStats;
 import lab.d2c.model.eval.InceptionScore;
@@ -38,8 +43,13 @@ import org.ejml.data.DMatrixRMaj;
  * sample or decode-stage1) through the extractor; then against {@code reference-stats}: FID
  * ({@code fid-<extractor>}), Inception Score mean and spread over {@code eval.is_splits}
  * ({@code is-<extractor>}, {@code is_std-<extractor>} when splits > 1; only with logits), precision and recall with
- * {@code eval.pr_k} neighbours. The rows go to the evaluations table in one transaction with the
- * images' sampling settings; the features to {@code features.npy}.
+ * {@code eval.pr_k} neighbours. With {@code eval.bootstrap} B > 0, FID's own sampling error: B
+ * bootstrap replicates over the images ({@link FidBootstrap}, seeded from the node key so a rerun
+ * gives the same numbers), as {@code fid_std_boot-<extractor>}, {@code fid_ci_low-<extractor>} and
+ * {@code fid_ci_high-<extractor>} (percentile 95% interval), and the replicates in
+ * {@code fid_bootstrap.json} (role {@code fid_bootstrap}) so that the report can difference two arms.
+ * The rows go to the evaluations table in one transaction with the images' sampling settings; the
+ * features to {@code features.npy}.
  */
 public final class EvaluateExecutor implements NodeExecutor {
 
@@ -60,6 +70,11 @@ public final class EvaluateExecutor implements NodeExecutor {
         int batch = TrainingSettings.integer(ctx, "eval.batch_size");
         int splits = TrainingSettings.integer(ctx, "eval.is_splits");
         int k = TrainingSettings.integer(ctx, "eval.pr_k");
+        int bootstrap = TrainingSettings.integer(ctx, "eval.bootstrap");
+        if (bootstrap == 1 || bootstrap < 0) {
+            throw new BadNodeInputException("eval.bootstrap: " + bootstrap + " replicates give no spread; use 0 (off) "
+                    + "or at least 2");
+        }
         ImageSet images = samples(ctx, source);
         if (images.count() <= k || images.count() < splits) {
             throw new BadNodeInputException("eval: " + images.count() + " images are too few for eval.pr_k " + k
@@ -70,6 +85,8 @@ public final class EvaluateExecutor implements NodeExecutor {
         Map<String, Double> metrics = new LinkedHashMap<>();
         String name;
         boolean offsetUsed;
+        FidBootstrap.Result boot = null;
+        long bootSeed = bootstrapSeed(ctx.key());
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()));
                 FeatureExtractor extractor = Extractors.open(ctx, referenceResult.path("dataset").asText(), manager)) {
             name = extractor.name();
@@ -91,6 +108,13 @@ public final class EvaluateExecutor implements NodeExecutor {
             FrechetDistance.Result fid = FrechetDistance.between(GaussianStats.of(features.features()), real);
             offsetUsed = fid.offsetUsed();
             metrics.put("fid-" + name, fid.value());
+            if (bootstrap > 0) {
+                ctx.progress(0.87, "bootstrap of FID: " + bootstrap + " replicates");
+                boot = FidBootstrap.of(features.features(), real, bootstrap, bootSeed);
+                metrics.put("fid_std_boot-" + name, boot.std());
+                metrics.put("fid_ci_low-" + name, boot.low());
+                metrics.put("fid_ci_high-" + name, boot.high());
+            }
             if (features.probabilities() != null) {
                 InceptionScore.Result is = InceptionScore.of(features.probabilities(), splits);
                 metrics.put("is-" + name, is.mean());
@@ -107,6 +131,25 @@ public final class EvaluateExecutor implements NodeExecutor {
             metrics.put("precision-" + name, pr.precision());
             metrics.put("recall-" + name, pr.recall());
         }
+        Map<String, String> artifacts = new LinkedHashMap<>();
+        artifacts.put("features", prefix + "features.npy");
+        if (boot != null) {
+            ObjectNode replicates = JSON.createObjectNode();
+            replicates.put("metric", "fid-" + name);
+            replicates.put("count", images.count());
+            replicates.put("seed", bootSeed);
+            replicates.put("level", FidBootstrap.LEVEL);
+            replicates.put("std", boot.std());
+            replicates.put("low", boot.low());
+            replicates.put("high", boot.high());
+            com.fasterxml.jackson.databind.node.ArrayNode values = replicates.putArray("replicates");
+            for (double v : boot.replicates()) {
+                values.add(v);
+            }
+            byte[] bytes = JSON.writeValueAsBytes(replicates);
+            ctx.write(prefix + "fid_bootstrap.json", ArtifactStore.JSON_TYPE, out -> out.write(bytes));
+            artifacts.put("fid_bootstrap", prefix + "fid_bootstrap.json");
+        }
         ObjectNode settings = settings(source, sourceResult, images.count());
         String settingsJson = JSON.writeValueAsString(settings);
         List<Evaluation> rows = new ArrayList<>();
@@ -119,12 +162,31 @@ public final class EvaluateExecutor implements NodeExecutor {
         result.put("count", images.count());
         result.put("reference_count", referenceResult.path("count").asInt());
         result.put("fid_offset_used", offsetUsed);
+        result.put("bootstrap", bootstrap);
+        if (boot != null) {
+            result.put("bootstrap_seed", bootSeed);
+        }
         ObjectNode m = result.putObject("metrics");
         metrics.forEach(m::put);
         result.set("settings", settings);
         result.put("seconds", (System.nanoTime() - started) / 1e9);
         ctx.progress(1.0, String.format("done: FID %.3f (%s)", metrics.get("fid-" + name), name));
-        return new NodeOutput(Map.of("features", prefix + "features.npy"), result);
+        return new NodeOutput(artifacts, result);
+    }
+
+    /**
+     * The bootstrap's seed: the first 8 bytes of SHA-256 over the node key, which already hashes the
+     * config (run seed included), so a rerun of the node draws the same replicates and two arms draw
+     * independent ones.
+     */
+    static long bootstrapSeed(String nodeKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("fid-bootstrap:" + nodeKey).getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest, 0, Long.BYTES).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     /** What the images were sampled with, for the evaluations table and the report's curves. */

@@ -1,6 +1,7 @@
 package lab.d2c.workers.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.util.Random;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.eval.FeatureSet;
+import lab.d2c.model.eval.FidBootstrap;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.Evaluation;
 import lab.d2c.store.db.EvaluationRepository;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * train-classifier, reference-stats and evaluate on the real stores: the classifier beats chance on
  * held-out images, and the metrics rank real images far above noise (lower FID, higher recall and
- * IS), written once per (node, metric) with the images' settings.
+ * IS), written once per (node, metric) with the images' settings; FID's bootstrap interval and
+ * replicates agree with each other and repeat on a rerun.
  */
 class EvalExecutorsTest {
 
@@ -81,16 +84,46 @@ class EvalExecutorsTest {
         assertThat(r.get("recall-shapes-cls").asDouble()).isGreaterThan(n.get("recall-shapes-cls").asDouble());
         assertThat(r.get("is-shapes-cls").asDouble()).isGreaterThan(n.get("is-shapes-cls").asDouble());
 
-        evaluate("evaluate-real-ev", realImages); // a retried attempt replaces its rows
+        // FID's bootstrap: the real images' interval lies far below the noise's
+        assertThat(r.get("fid_ci_low-shapes-cls").asDouble()).isLessThan(r.get("fid_ci_high-shapes-cls").asDouble());
+        assertThat(r.get("fid_ci_high-shapes-cls").asDouble()).isLessThan(n.get("fid_ci_low-shapes-cls").asDouble());
+        JsonNode boot = JSON.readTree(store.getBytes(real.artifact("fid_bootstrap")));
+        assertThat(boot.get("metric").asText()).isEqualTo("fid-shapes-cls");
+        assertThat(boot.get("replicates")).hasSize(50);
+        double[] replicates = new double[50];
+        for (int i = 0; i < 50; i++) {
+            replicates[i] = boot.get("replicates").get(i).asDouble();
+        }
+        // the stored std and interval are those of the stored replicates (B - 1 std, percentiles)
+        assertThat(r.get("fid_std_boot-shapes-cls").asDouble()).isCloseTo(sampleStd(replicates), within(1e-9));
+        assertThat(r.get("fid_ci_low-shapes-cls").asDouble())
+                .isCloseTo(FidBootstrap.percentile(replicates, 0.025), within(1e-12));
+        assertThat(r.get("fid_ci_high-shapes-cls").asDouble())
+                .isCloseTo(FidBootstrap.percentile(replicates, 0.975), within(1e-12));
+
+        NodeResult again = evaluate("evaluate-real-ev", realImages); // a retried attempt replaces its rows
+        assertThat(store.getBytes(again.artifact("fid_bootstrap"))).as("seeded from the node key")
+                .isEqualTo(store.getBytes(real.artifact("fid_bootstrap")));
         List<Evaluation> rows = new EvaluationRepository(TestStack.get().database().dataSource())
                 .ofNodes(List.of("evaluate-real-ev"));
-        assertThat(rows).extracting(Evaluation::metric).containsExactly("fid-shapes-cls", "is-shapes-cls",
+        assertThat(rows).extracting(Evaluation::metric).containsExactlyInAnyOrder("fid-shapes-cls", "fid_std_boot-shapes-cls",
+                "fid_ci_low-shapes-cls", "fid_ci_high-shapes-cls", "is-shapes-cls",
                 "is_std-shapes-cls", "precision-shapes-cls", "recall-shapes-cls");
-        JsonNode settings = JSON.readTree(rows.get(0).settingsJson());
+        Evaluation fidRow = rows.stream().filter(e -> e.metric().equals("fid-shapes-cls")).findFirst().orElseThrow();
+        JsonNode settings = JSON.readTree(fidRow.settingsJson());
         assertThat(settings.get("count").asInt()).isEqualTo(96);
         assertThat(settings.get("sampling").get("steps").asInt()).isEqualTo(16);
-        assertThat(rows.get(0).value()).isEqualTo(r.get("fid-shapes-cls").asDouble());
+        assertThat(fidRow.value()).isEqualTo(r.get("fid-shapes-cls").asDouble());
         assertThat(store.getBytes(real.artifact("features")).length).isGreaterThan(96 * 16 * 4);
+    }
+
+    private static double sampleStd(double[] v) {
+        double mean = java.util.Arrays.stream(v).average().orElseThrow();
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        return Math.sqrt(ss / (v.length - 1));
     }
 
     private static NodeResult evaluate(String key, NodeResult images) throws Exception {

@@ -18,6 +18,6 @@ public final class EvalNodes {
     public static String eval(String images) {
         return "\"eval\":{\"extractor\":\"classifier\",\"inception_file\":null,\"inception_key\":null,"
                 + "\"inception_input_range\":\"-1..1\",\"reference_split\":\"test\",\"reference_images\":0,"
-                + "\"images\":\"" + images + "\",\"is_splits\":2,\"pr_k\":3,\"batch_size\":20}";
+                + "\"images\":\"" + images + "\",\"is_splits\":2,\"pr_k\":3,\"bootstrap\":50,\"batch_size\":20}";
     }
 }

@@ -7,16 +7,18 @@ import java.util.Map;
 /**
  * {@code evaluate}: FID, Inception Score, precision and recall of the images of {@code sample}
  * (D2C or MAR), of {@code sample-rdpm} (an RDPM arm's) or of {@code decode-stage1} (the discrete-only
- * baseline), chosen by the arm's generator and {@code eval.images}, against {@code reference-stats};
- * rows into the evaluations table.
+ * baseline), chosen by the arm's generator and {@code eval.images}, against {@code reference-stats},
+ * with a bootstrap of FID's sampling error ({@code eval.bootstrap} replicates); rows into the
+ * evaluations table.
  */
 public final class EvaluateNode extends DeclaredNodeType {
 
     public static final String KIND = "evaluate";
 
     public EvaluateNode() {
-        super(KIND, 1, ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
-                List.of("eval.images", "eval.is_splits", "eval.pr_k", "eval.batch_size")));
+        // version 2: the bootstrap of FID (eval.bootstrap) and its replicates artifact
+        super(KIND, 2, ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
+                List.of("eval.images", "eval.is_splits", "eval.pr_k", "eval.bootstrap", "eval.batch_size")));
     }
 
     @Override

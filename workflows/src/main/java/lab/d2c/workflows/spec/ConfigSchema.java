@@ -346,6 +346,9 @@ public final class ConfigSchema {
                                 + "or, with generator d2c, the discrete-only baseline (decode-stage1)"),
                 ConfigField.integer(p + "is_splits", 1, 100, "Inception Score splits (10 in the literature)"),
                 ConfigField.integer(p + "pr_k", 1, 100, "neighbours of the precision/recall manifolds (3)"),
+                ConfigField.integer(p + "bootstrap", 0, 100_000, "bootstrap replicates of FID over the scored "
+                        + "images (its sampling error: fid_std_boot, fid_ci_low/high, and the replicates for the "
+                        + "report's pairwise differences); 0 = off"),
                 ConfigField.integer(p + "batch_size", 1, 65_536, "images through the extractor at once"));
     }
 
