@@ -40,7 +40,7 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * {@code evaluate}: features of the images of its {@code images} input ({@code samples.npy} of
- * sample or decode-stage1) through the extractor; then against {@code reference-stats}: FID
+ * sample, sample-rdpm or decode-stage1) through the extractor; then against {@code reference-stats}: FID
  * ({@code fid-<extractor>}), Inception Score mean and spread over {@code eval.is_splits}
  * ({@code is-<extractor>}, {@code is_std-<extractor>} when splits > 1; only with logits), precision and recall with
  * {@code eval.pr_k} neighbours. With {@code eval.bootstrap} B > 0, FID's own sampling error: B
