@@ -9,8 +9,10 @@ import java.util.List;
  * same numbers). An arm's seeds pool by averaging replicate b over the seeds, which is the bootstrap
  * distribution of the seed-mean FID under sampling noise (each seed's images resampled independently);
  * two arms' pooled replicates are independent, so their index-wise differences are draws of the
- * difference's bootstrap distribution, and its 2.5th and 97.5th percentiles the percentile interval
- * (Efron &amp; Tibshirani 1993, ch. 13). Seed-to-seed training variation is not in it: that is what the
+ * difference's bootstrap distribution; the interval is the basic one, those draws' 2.5th and 97.5th
+ * percentiles reflected about the estimated difference (Davison &amp; Hinkley 1997, section 5.2), so
+ * the finite-sample bias that each replicate adds again is subtracted, not added (see model-lib's
+ * FidBootstrap). Seed-to-seed training variation is not in it: that is what the
  * Student-t interval over seeds shows.
  */
 public final class FidDifference {
@@ -36,8 +38,8 @@ public final class FidDifference {
         return pooled;
     }
 
-    /** {low, high}: the percentile 95% interval of a[b] - b[b]. */
-    public static double[] interval(double[] a, double[] b) {
+    /** {low, high}: the basic 95% interval of the difference {@code estimate} from the draws a[b] - b[b]. */
+    public static double[] interval(double estimate, double[] a, double[] b) {
         int m = Math.min(a.length, b.length);
         if (m < 2) {
             throw new IllegalArgumentException("need at least 2 replicates on each side");
@@ -46,7 +48,7 @@ public final class FidDifference {
         for (int i = 0; i < m; i++) {
             d[i] = a[i] - b[i];
         }
-        return new double[] {percentile(d, 0.025), percentile(d, 0.975)};
+        return new double[] {2 * estimate - percentile(d, 0.975), 2 * estimate - percentile(d, 0.025)};
     }
 
     /** The p-quantile, linear between order statistics (numpy's default). */

@@ -100,7 +100,7 @@ public final class ReportBuilder {
                         double[] ra = pooled(byArm.get(a.arm()), metric);
                         double[] rb = pooled(byArm.get(b.arm()), metric);
                         double[] ci = ra == null || rb == null || Math.min(ra.length, rb.length) < 2 ? null
-                                : FidDifference.interval(ra, rb);
+                                : FidDifference.interval(sa.mean() - sb.mean(), ra, rb);
                         out.add(new SweepReport.Comparison(metric, a.arm(), b.arm(), a.family(), b.family(),
                                 sa.mean() - sb.mean(), ci == null ? null : ci[0], ci == null ? null : ci[1],
                                 ci == null ? null : ci[0] > 0 || ci[1] < 0,

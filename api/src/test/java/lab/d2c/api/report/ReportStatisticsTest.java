@@ -58,8 +58,9 @@ class ReportStatisticsTest {
 
     @Test
     void pooledReplicatesGiveTheDifferencesIntervalPerComparedPair() throws Exception {
-        // replicate b of an arm = its seeds' mean replicate b; the difference's interval = the percentiles
-        // of a[b] - b[b] (numpy's linear interpolation)
+        // replicate b of an arm = its seeds' mean replicate b; the difference's interval = the basic one: the
+        // percentiles of a[b] - b[b] (numpy's linear interpolation) reflected about the difference d,
+        // [2 d - q_97.5, 2 d - q_2.5]
         double[] q0 = {10, 11, 12, 13, 14};
         double[] q1 = {12, 13, 14, 15, 16}; // pooled q-former: 11 12 13 14 15
         double[] m0 = {20, 20, 21, 21, 22}; // MAR, one seed
@@ -77,17 +78,19 @@ class ReportStatisticsTest {
 
         SweepReport.Comparison qm = byPair.get("q-former vs mar");
         assertThat(qm.difference()).isEqualTo(13.0 - 21.0);
-        // differences -9 -8 -8 -7 -7: 2.5th percentile -9 + 0.1 * 1 = -8.9, 97.5th -7
-        assertThat(qm.ciLow()).isCloseTo(-8.9, within(1e-12));
-        assertThat(qm.ciHigh()).isCloseTo(-7.0, within(1e-12));
+        // differences -9 -8 -8 -7 -7: 2.5th percentile -9 + 0.1 * 1 = -8.9, 97.5th -7; d = -8:
+        // [-16 + 7, -16 + 8.9]
+        assertThat(qm.ciLow()).isCloseTo(-9.0, within(1e-12));
+        assertThat(qm.ciHigh()).isCloseTo(-7.1, within(1e-12));
         assertThat(qm.excludesZero()).isTrue();
         assertThat(qm.replicates()).isEqualTo(5);
 
         SweepReport.Comparison qc = byPair.get("q-former vs cross-attention");
         assertThat(qc.difference()).isEqualTo(1.0);
-        // differences -3 3 0 2 4 sorted -3 0 2 3 4: 2.5th -3 + 0.1 * 3 = -2.7, 97.5th 3 + 0.9 * 1 = 3.9
-        assertThat(qc.ciLow()).isCloseTo(-2.7, within(1e-12));
-        assertThat(qc.ciHigh()).isCloseTo(3.9, within(1e-12));
+        // differences -3 3 0 2 4 sorted -3 0 2 3 4: 2.5th -3 + 0.1 * 3 = -2.7, 97.5th 3 + 0.9 * 1 = 3.9;
+        // d = 1: [2 - 3.9, 2 + 2.7]
+        assertThat(qc.ciLow()).isCloseTo(-1.9, within(1e-12));
+        assertThat(qc.ciHigh()).isCloseTo(4.7, within(1e-12));
         assertThat(qc.excludesZero()).isFalse();
 
         SweepReport.Comparison md = byPair.get("mar vs discrete-only");
@@ -99,9 +102,9 @@ class ReportStatisticsTest {
         String csv = ReportCsv.renderComparisons(report);
         List<String> lines = csv.lines().toList();
         assertThat(lines.get(0)).isEqualTo("metric,a,b,family_a,family_b,difference,ci_low,ci_high,excludes_zero,replicates");
-        assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("fid-x,q,mar,q-former,mar,-8.0,-8.9,-7.0,true,5"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("fid-x,q,mar,q-former,mar,-8.0,-9.0,-7.1,true,5"));
         assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("fid-x,mar,stage1,mar,discrete-only,-9.0,,,,0"));
-        assertThat(ReportTable.render(report)).contains("fid-x: q - mar = -8.000 [-8.900, -7.000] excludes 0");
+        assertThat(ReportTable.render(report)).contains("fid-x: q - mar = -8.000 [-9.000, -7.100] excludes 0");
         String json = JSON.writeValueAsString(report);
         assertThat(json).contains("\"excludes_zero\":true", "\"family_a\":\"q-former\"", "\"ci\":\"student-t\"");
     }

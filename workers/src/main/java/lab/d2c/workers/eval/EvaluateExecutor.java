@@ -46,7 +46,7 @@ import org.ejml.data.DMatrixRMaj;
  * {@code eval.pr_k} neighbours. With {@code eval.bootstrap} B > 0, FID's own sampling error: B
  * bootstrap replicates over the images ({@link FidBootstrap}, seeded from the node key so a rerun
  * gives the same numbers), as {@code fid_std_boot-<extractor>}, {@code fid_ci_low-<extractor>} and
- * {@code fid_ci_high-<extractor>} (percentile 95% interval), and the replicates in
+ * {@code fid_ci_high-<extractor>} (the basic 95% interval, which subtracts the bootstrap's bias estimate), and the replicates in
  * {@code fid_bootstrap.json} (role {@code fid_bootstrap}) so that the report can difference two arms.
  * The rows go to the evaluations table in one transaction with the images' sampling settings; the
  * features to {@code features.npy}.
@@ -139,9 +139,13 @@ public final class EvaluateExecutor implements NodeExecutor {
             replicates.put("count", images.count());
             replicates.put("seed", bootSeed);
             replicates.put("level", FidBootstrap.LEVEL);
+            replicates.put("estimate", boot.estimate());
             replicates.put("std", boot.std());
+            replicates.put("interval", "basic");
             replicates.put("low", boot.low());
             replicates.put("high", boot.high());
+            replicates.put("percentile_low", boot.percentileLow());
+            replicates.put("percentile_high", boot.percentileHigh());
             com.fasterxml.jackson.databind.node.ArrayNode values = replicates.putArray("replicates");
             for (double v : boot.replicates()) {
                 values.add(v);

@@ -94,12 +94,17 @@ class EvalExecutorsTest {
         for (int i = 0; i < 50; i++) {
             replicates[i] = boot.get("replicates").get(i).asDouble();
         }
-        // the stored std and interval are those of the stored replicates (B - 1 std, percentiles)
+        // the stored std and interval are those of the stored replicates (B - 1 std; the basic interval: the
+        // percentiles reflected about the FID itself)
+        double fid = r.get("fid-shapes-cls").asDouble();
+        assertThat(boot.get("estimate").asDouble()).isCloseTo(fid, within(1e-9));
         assertThat(r.get("fid_std_boot-shapes-cls").asDouble()).isCloseTo(sampleStd(replicates), within(1e-9));
         assertThat(r.get("fid_ci_low-shapes-cls").asDouble())
-                .isCloseTo(FidBootstrap.percentile(replicates, 0.025), within(1e-12));
+                .isCloseTo(2 * fid - FidBootstrap.percentile(replicates, 0.975), within(1e-9));
         assertThat(r.get("fid_ci_high-shapes-cls").asDouble())
-                .isCloseTo(FidBootstrap.percentile(replicates, 0.975), within(1e-12));
+                .isCloseTo(2 * fid - FidBootstrap.percentile(replicates, 0.025), within(1e-9));
+        assertThat(boot.get("percentile_low").asDouble())
+                .isCloseTo(FidBootstrap.percentile(replicates, 0.025), within(1e-12));
 
         NodeResult again = evaluate("evaluate-real-ev", realImages); // a retried attempt replaces its rows
         assertThat(store.getBytes(again.artifact("fid_bootstrap"))).as("seeded from the node key")

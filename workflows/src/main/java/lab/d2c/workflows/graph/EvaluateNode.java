@@ -17,7 +17,8 @@ public final class EvaluateNode extends DeclaredNodeType {
 
     public EvaluateNode() {
         // version 2: the bootstrap of FID (eval.bootstrap) and its replicates artifact
-        super(KIND, 2, ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
+        // version 3: the interval is the basic bootstrap interval, not the percentile one
+        super(KIND, 3, ReferenceStatsNode.concat(ReferenceStatsNode.EXTRACTOR_PATHS,
                 List.of("eval.images", "eval.is_splits", "eval.pr_k", "eval.bootstrap", "eval.batch_size")));
     }
 
