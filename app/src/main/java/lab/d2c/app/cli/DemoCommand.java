@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
             SweepService.Submitted s = rt.sweeps().submit(BundledSweeps.read(name));
             System.out.println("d2c demo: launched sweep " + s.sweepId() + " (" + s.experimentIds().size() + " arms)");
             ApiClient api = new ApiClient(rt.api().baseUrl());
-            JsonNode end = SweepWatch.follow(api, s.sweepId(), System.out);
+            JsonNode end = SweepWatch.follow(api, s.sweepId());
             SweepWatch.printSummary(end, System.out);
             String base = rt.api().baseUrl() + "/api/v1";
             JsonNode report = api.get("/api/v1/sweeps/" + s.sweepId() + "/report");

@@ -58,27 +58,21 @@ public final class SweepCommand implements Runnable {
         @Override
         public Integer call() throws IOException, InterruptedException {
             if (!Files.isRegularFile(file)) {
-                System.err.println("d2c sweep run: no such file: " + file);
-                return 2;
+                throw CliError.usage("no such file: " + file);
             }
             ApiClient client = new ApiClient(api, token != null ? token
                     : ApiToken.forClient(config.load()).orElse(null));
             String text = Files.readString(file);
-            try {
-                JsonNode launched = client.post("/api/v1/sweeps", text, file.toString().endsWith(".json")
-                        ? "application/json" : "application/yaml");
-                String id = launched.path("id").asText();
-                System.out.println("launched sweep " + id + " (" + launched.path("arm_count").asInt() + " arms)");
-                if (detach) {
-                    return 0;
-                }
-                JsonNode end = SweepWatch.follow(client, id, System.out);
-                SweepWatch.printSummary(end, System.out);
-                return "SUCCEEDED".equals(end.path("status").asText()) ? 0 : 1;
-            } catch (ApiClient.ApiCallException e) {
-                System.err.println("d2c sweep run: " + e.getMessage());
-                return 1;
+            JsonNode launched = client.post("/api/v1/sweeps", text, file.toString().endsWith(".json")
+                    ? "application/json" : "application/yaml");
+            String id = launched.path("id").asText();
+            System.out.println("launched sweep " + id + " (" + launched.path("arm_count").asInt() + " arms)");
+            if (detach) {
+                return 0;
             }
+            JsonNode end = SweepWatch.follow(client, id);
+            SweepWatch.printSummary(end, System.out);
+            return "SUCCEEDED".equals(end.path("status").asText()) ? 0 : 1;
         }
     }
 
@@ -96,18 +90,13 @@ public final class SweepCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
-                JsonNode sweep = new ApiClient(api).get("/api/v1/sweeps/" + id);
-                if (json) {
-                    System.out.println(sweep.toPrettyString());
-                } else {
-                    SweepWatch.printSummary(sweep, System.out);
-                }
-                return 0;
-            } catch (ApiClient.ApiCallException e) {
-                System.err.println("d2c sweep status: " + e.getMessage());
-                return 1;
+            JsonNode sweep = new ApiClient(api).get("/api/v1/sweeps/" + id);
+            if (json) {
+                System.out.println(sweep.toPrettyString());
+            } else {
+                SweepWatch.printSummary(sweep, System.out);
             }
+            return 0;
         }
     }
 
@@ -131,27 +120,23 @@ public final class SweepCommand implements Runnable {
         @Override
         public Integer call() {
             if (json && csv) {
-                System.err.println("d2c sweep report: choose one of --json and --csv");
-                return 2;
+                throw CliError.usage("choose one of --json and --csv");
             }
+            JsonNode report = new ApiClient(api).get("/api/v1/sweeps/" + id + "/report");
+            SweepReport parsed;
             try {
-                JsonNode report = new ApiClient(api).get("/api/v1/sweeps/" + id + "/report");
-                SweepReport parsed = JSON.treeToValue(report, SweepReport.class);
-                if (json) {
-                    System.out.println(report.toPrettyString());
-                } else if (csv) {
-                    System.out.print(ReportCsv.render(parsed));
-                } else {
-                    System.out.print(ReportTable.render(parsed));
-                }
-                return 0;
-            } catch (ApiClient.ApiCallException e) {
-                System.err.println("d2c sweep report: " + e.getMessage());
-                return 1;
+                parsed = JSON.treeToValue(report, SweepReport.class);
             } catch (JsonProcessingException e) {
-                System.err.println("d2c sweep report: unexpected report from the API: " + e.getOriginalMessage());
-                return 1;
+                throw CliError.failure("unexpected report from the API: " + e.getOriginalMessage());
             }
+            if (json) {
+                System.out.println(report.toPrettyString());
+            } else if (csv) {
+                System.out.print(ReportCsv.render(parsed));
+            } else {
+                System.out.print(ReportTable.render(parsed));
+            }
+            return 0;
         }
     }
 }

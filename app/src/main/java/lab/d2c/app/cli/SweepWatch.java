@@ -2,46 +2,99 @@ package lab.d2c.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
-import java.util.Set;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Follows a sweep through the API with a progress bar, then prints its arms. */
+/**
+ * Follows a sweep through the API, then prints its arms. Progress goes to stderr (stdout keeps
+ * what scripts read): a bar on a terminal, one plain line per change otherwise, so a log file
+ * gets readable lines instead of carriage-return redraws.
+ */
 final class SweepWatch {
 
-    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+    private static final long POLL_MS = 500;
 
     private SweepWatch() {
     }
 
+    /** Shows successive states of a sweep. */
+    interface Display extends AutoCloseable {
+        void show(SweepProgress p);
+
+        @Override
+        void close();
+    }
+
     /** Blocks until the sweep ends; returns its final JSON. */
-    static JsonNode follow(ApiClient api, String sweepId, PrintStream out) throws InterruptedException {
-        JsonNode sweep = api.get("/api/v1/sweeps/" + sweepId);
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep " + sweepId).setInitialMax(1000)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
-                .setUpdateIntervalMillis(250).build()) {
-            while (!TERMINAL.contains(sweep.path("status").asText())) {
-                bar.stepTo(Math.round(sweep.path("progress").asDouble() * 1000));
-                bar.setExtraMessage(activity(sweep));
-                Thread.sleep(500);
-                sweep = api.get("/api/v1/sweeps/" + sweepId);
-            }
-            bar.stepTo(Math.round(sweep.path("progress").asDouble() * 1000));
-            bar.setExtraMessage(sweep.path("status").asText());
+    static JsonNode follow(ApiClient api, String sweepId) throws InterruptedException {
+        JsonNode first = api.get("/api/v1/sweeps/" + sweepId);
+        try (Display d = Terminal.stderrIsTerminal() ? bar(sweepId, System.err)
+                : plain(System.err, System::currentTimeMillis)) {
+            return watch(first, () -> api.get("/api/v1/sweeps/" + sweepId), d, POLL_MS);
+        }
+    }
+
+    /** Shows {@code first} and each next view until one is finished; returns that one. */
+    static JsonNode watch(JsonNode first, Supplier<JsonNode> next, Display display, long pollMs)
+            throws InterruptedException {
+        JsonNode sweep = first;
+        SweepProgress p = SweepProgress.of(sweep);
+        display.show(p);
+        while (!p.finished()) {
+            Thread.sleep(pollMs);
+            sweep = next.get();
+            p = SweepProgress.of(sweep);
+            display.show(p);
         }
         return sweep;
     }
 
-    private static String activity(JsonNode sweep) {
-        int running = 0;
-        int done = 0;
-        for (JsonNode e : sweep.path("experiments")) {
-            String s = e.path("status").asText();
-            running += "RUNNING".equals(s) ? 1 : 0;
-            done += TERMINAL.contains(s) ? 1 : 0;
-        }
-        return done + "/" + sweep.path("arm_count").asInt() + " arms done, " + running + " running";
+    /** One line per change of the counts or status; elapsed time from the first view. */
+    static Display plain(PrintStream out, LongSupplier millis) {
+        long start = millis.getAsLong();
+        return new Display() {
+            private SweepProgress last;
+
+            @Override
+            public void show(SweepProgress p) {
+                if (!p.equals(last)) {
+                    out.println(p.line(Duration.ofMillis(millis.getAsLong() - start)));
+                    last = p;
+                }
+            }
+
+            @Override
+            public void close() {
+                out.flush();
+            }
+        };
+    }
+
+    /** me.tongfei's bar, counting nodes; its own times read h:mm:ss. */
+    static Display bar(String sweepId, PrintStream out) {
+        ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep " + sweepId).setInitialMax(-1)
+                .setUnit(" nodes", 1).setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(out))
+                .setUpdateIntervalMillis(250).build();
+        return new Display() {
+            @Override
+            public void show(SweepProgress p) {
+                if (p.nodesTotal() > 0) {
+                    bar.maxHint(p.nodesTotal());
+                }
+                bar.stepTo(p.nodesDone());
+                bar.setExtraMessage(p.activity());
+            }
+
+            @Override
+            public void close() {
+                bar.close();
+            }
+        };
     }
 
     static void printSummary(JsonNode sweep, PrintStream out) {

@@ -10,7 +10,6 @@ public final class TestCommand implements Runnable {
 
     @Override
     public void run() {
-        System.err.println("Run the test suite from the repository root: ./d2c test");
-        throw new picocli.CommandLine.ExecutionException(new picocli.CommandLine(this), "not run from a checkout");
+        throw CliError.usage("run the test suite from the repository root: ./d2c test");
     }
 }

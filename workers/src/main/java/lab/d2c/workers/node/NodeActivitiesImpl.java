@@ -1,5 +1,7 @@
 package lab.d2c.workers.node;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
@@ -7,6 +9,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import lab.d2c.model.data.DatasetMissingException;
 import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.build.BuildInfo;
 import lab.d2c.store.db.MetricsRepository;
 import lab.d2c.store.db.NodeRepository;
 import lab.d2c.workflows.node.NodeActivities;
@@ -59,6 +62,20 @@ public final class NodeActivitiesImpl implements NodeActivities {
         this.workerName = workerName;
     }
 
+    /** The field of every node result that names the code's git commit (lineage); not part of the node key. */
+    static final String CODE_COMMIT = "code_commit";
+
+    /**
+     * The executor's result with the build's commit added, so a result says which code made it. The
+     * key stays the hash of the config: a new commit does not invalidate the cache.
+     */
+    static ObjectNode withLineage(ObjectNode result) {
+        ObjectNode stamped = result == null
+                ? JsonNodeFactory.instance.objectNode() : result.deepCopy();
+        stamped.put(CODE_COMMIT, BuildInfo.commit());
+        return stamped;
+    }
+
     @Override
     public NodeResult execute(NodeTask task) {
         ActivityExecutionContext activity = Activity.getExecutionContext();
@@ -92,7 +109,7 @@ public final class NodeActivitiesImpl implements NodeActivities {
         try {
             NodeExecutor executor = executors.require(task.kind());
             NodeOutput out = executor.execute(new NodeContext(task, artifacts, metrics, reporter, device, fileRoots));
-            String resultJson = NodeContext.toJson(out.result());
+            String resultJson = NodeContext.toJson(withLineage(out.result()));
             long duration = System.currentTimeMillis() - started;
             nodes.markSucceeded(task.key(), out.artifacts(), resultJson, duration);
             LOG.info("node {} succeeded in {} ms", task.key(), duration);
