@@ -221,8 +221,8 @@ public final class PlotService {
     /** What the grid holds, admitting when the sampler wrote fewer than it asks for. */
     static String subtitle(SampleGridPlot.Grid g, String kind, int total) {
         int classes = g.byClass().size();
-        String shown = classes + " classes x " + SampleGridPlot.PER_CLASS + " samples from " + kind + " (" + total
-                + " written)";
+        String shown = classes + " classes x " + SampleGridPlot.PER_CLASS + " samples, the first of each class among the "
+                + total + " the " + kind + " node wrote";
         if (classes < SampleGridPlot.CLASSES || g.fewest() < SampleGridPlot.PER_CLASS) {
             shown += "; only " + (classes < SampleGridPlot.CLASSES ? classes + " classes" : "")
                     + (classes < SampleGridPlot.CLASSES && g.fewest() < SampleGridPlot.PER_CLASS ? ", " : "")
