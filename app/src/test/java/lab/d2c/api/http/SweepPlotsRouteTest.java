@@ -164,7 +164,7 @@ class SweepPlotsRouteTest {
             } else {
                 // 4 classes of 32 x 32 images, doubled, the title's minimum width; 10 rows
                 assertThat(img.getWidth()).isEqualTo(420);
-                assertThat(img.getHeight()).isEqualTo(54 + 2 + 10 * (64 + 2));
+                assertThat(img.getHeight()).isEqualTo(68 + 2 + 10 * (64 + 2));
             }
         }
         assertThat(get("/sweeps/" + sweepId + "/plots/nothing.png").statusCode()).isEqualTo(404);

@@ -140,8 +140,7 @@ public final class PlotService {
                         .findFirst();
                 if (images.isPresent()) {
                     NodeRecord n = images.get();
-                    put(plan, SAMPLES + "-" + (i + 1), "Samples of " + arm + " (seed " + e.seed() + "), "
-                            + SampleGridPlot.CLASSES + " classes x " + SampleGridPlot.PER_CLASS, SAMPLES,
+                    put(plan, SAMPLES + "-" + (i + 1), "Samples of " + arm + " (seed " + e.seed() + ") by class", SAMPLES,
                             () -> grid(arm, e.seed(), n));
                     break;
                 }
@@ -210,7 +209,8 @@ public final class PlotService {
             try (InputStream in = artifacts.get(samples)) {
                 g = NpyArrays.select(in, l, Math.max(classes, 1), SampleGridPlot.PER_CLASS);
             }
-            byte[] png = SampleGridPlot.render(g, arm + " (seed " + seed + ")", subtitle(g, node.kind(), l.length));
+            byte[] png = SampleGridPlot.render(g, arm + " (seed " + seed + ")", subtitle(g, node.kind(), l.length),
+                    shortfall(g));
             grids.put(cacheKey, png);
             return png;
         } catch (IOException e) {
@@ -218,17 +218,22 @@ public final class PlotService {
         }
     }
 
-    /** What the grid holds, admitting when the sampler wrote fewer than it asks for. */
+    /** What the grid holds. */
     static String subtitle(SampleGridPlot.Grid g, String kind, int total) {
-        int classes = g.byClass().size();
-        String shown = classes + " classes x " + SampleGridPlot.PER_CLASS + " samples, the first of each class among the "
-                + total + " the " + kind + " node wrote";
-        if (classes < SampleGridPlot.CLASSES || g.fewest() < SampleGridPlot.PER_CLASS) {
-            shown += "; only " + (classes < SampleGridPlot.CLASSES ? classes + " classes" : "")
-                    + (classes < SampleGridPlot.CLASSES && g.fewest() < SampleGridPlot.PER_CLASS ? ", " : "")
-                    + (g.fewest() < SampleGridPlot.PER_CLASS ? "as few as " + g.fewest() + " per class" : "");
+        return g.byClass().size() + " classes x " + SampleGridPlot.PER_CLASS + " samples from the " + kind + " node ("
+                + total + " written)";
+    }
+
+    /** What the grid lacks, admitted in its title: fewer than 10 classes, or fewer than 10 of some class. */
+    static String shortfall(SampleGridPlot.Grid g) {
+        List<String> lacks = new ArrayList<>();
+        if (g.byClass().size() < SampleGridPlot.CLASSES) {
+            lacks.add("only " + g.byClass().size() + (g.byClass().size() == 1 ? " class" : " classes"));
         }
-        return shown;
+        if (g.fewest() < SampleGridPlot.PER_CLASS) {
+            lacks.add("as few as " + g.fewest() + " per class");
+        }
+        return lacks.isEmpty() ? "" : "The sampler wrote " + String.join(", ", lacks) + " (grey: no sample)";
     }
 
     private static ObjectNode config(ExperimentRecord e) {

@@ -20,8 +20,8 @@ public final class SampleGridPlot {
     public static final int CLASSES = 10;
     public static final int PER_CLASS = 10;
     static final int GAP = 2;
-    /** Two title lines and the class numbers above the columns. */
-    static final int TOP = 54;
+    /** Three title lines (arm, what the grid holds, what it lacks) and the class numbers above the columns. */
+    static final int TOP = 68;
     /** Wide enough for the title when the images are small. */
     static final int MIN_WIDTH = 420;
     private static final Color EMPTY = new Color(0xD0D0D0);
@@ -61,8 +61,12 @@ public final class SampleGridPlot {
         return new Point(GAP + c * (g.width() * k + GAP), TOP + GAP + i * (g.height() * k + GAP));
     }
 
-    /** @param title two lines: what the arm is, and what the grid holds */
-    public static BufferedImage compose(Grid g, String title, String subtitle) {
+    /**
+     * @param title     the arm
+     * @param subtitle  what the grid holds
+     * @param shortfall what it lacks (in red), empty when the sampler wrote 10 of each of 10 classes
+     */
+    public static BufferedImage compose(Grid g, String title, String subtitle, String shortfall) {
         BufferedImage img = new BufferedImage(width(g), height(g), BufferedImage.TYPE_INT_RGB);
         Graphics2D gr = img.createGraphics();
         try {
@@ -71,9 +75,11 @@ public final class SampleGridPlot {
             gr.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             gr.setColor(Color.BLACK);
             gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            gr.drawString(title, GAP + 2, 15);
+            text(gr, title, 15, img.getWidth());
             gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            gr.drawString(subtitle, GAP + 2, 31);
+            text(gr, subtitle, 31, img.getWidth());
+            gr.setColor(new Color(0xB00020));
+            text(gr, shortfall, 46, img.getWidth());
             FontMetrics fm = gr.getFontMetrics();
             int k = scale(g);
             int cellW = g.width() * k;
@@ -100,8 +106,18 @@ public final class SampleGridPlot {
         return img;
     }
 
-    public static byte[] render(Grid g, String title, String subtitle) {
-        return Png.image(compose(g, title, subtitle));
+    public static byte[] render(Grid g, String title, String subtitle, String shortfall) {
+        return Png.image(compose(g, title, subtitle, shortfall));
+    }
+
+    /** One line, cut with an ellipsis where it would run past the image (a long arm label). */
+    private static void text(Graphics2D gr, String line, int y, int width) {
+        FontMetrics fm = gr.getFontMetrics();
+        String shown = line;
+        while (shown.length() > 1 && fm.stringWidth(shown) > width - 2 * (GAP + 2)) {
+            shown = shown.substring(0, shown.length() - 2) + "\u2026";
+        }
+        gr.drawString(shown, GAP + 2, y);
     }
 
     private static void draw(BufferedImage img, byte[] chw, Grid g, Point o, int k) {

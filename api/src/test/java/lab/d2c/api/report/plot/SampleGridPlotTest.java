@@ -74,9 +74,11 @@ class SampleGridPlotTest {
         assertThat(g.byClass().get(0)).hasSize(10);
         assertThat(g.byClass().get(9)).hasSize(6);
         assertThat(g.fewest()).isEqualTo(6);
-        assertThat(PlotService.subtitle(g, "sample", labels.length)).contains("as few as 6 per class");
+        assertThat(PlotService.subtitle(g, "sample", labels.length)).isEqualTo("10 classes x 10 samples from the sample node (114 written)");
+        assertThat(PlotService.shortfall(g)).isEqualTo("The sampler wrote as few as 6 per class (grey: no sample)");
 
-        BufferedImage img = PlotPngTest.decode(SampleGridPlot.render(g, "mar (seed 0)", PlotService.subtitle(g, "sample", labels.length)));
+        BufferedImage img = PlotPngTest.decode(SampleGridPlot.render(g, "mar (seed 0)",
+                PlotService.subtitle(g, "sample", labels.length), PlotService.shortfall(g)));
         assertThat(img.getWidth()).isEqualTo(SampleGridPlot.width(g));
         assertThat(img.getHeight()).isEqualTo(SampleGridPlot.height(g));
         int k = SampleGridPlot.scale(g);
@@ -105,7 +107,8 @@ class SampleGridPlotTest {
         java.util.Arrays.fill(chw, 2 * H * W, 3 * H * W, (byte) 10);
         SampleGridPlot.Grid g = NpyArrays.select(new ByteArrayInputStream(npy("|u1", "1, 3, " + H + ", " + W, chw)),
                 new int[] {0}, 1, SampleGridPlot.PER_CLASS);
-        BufferedImage img = SampleGridPlot.compose(g, "t", "s");
+        BufferedImage img = SampleGridPlot.compose(g, "t", "s", PlotService.shortfall(g));
+        assertThat(PlotService.shortfall(g)).isEqualTo("The sampler wrote only 1 class, as few as 1 per class (grey: no sample)");
         Point o = SampleGridPlot.cellOrigin(g, 0, 0);
         assertThat(img.getRGB(o.x + 1, o.y + 1) & 0xFFFFFF).isEqualTo(200 << 16 | 100 << 8 | 10);
     }
