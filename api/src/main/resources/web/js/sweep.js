@@ -97,6 +97,18 @@
       ({ label, points: pts.map(p => ({ x: p.x, y: p.y.mean })) })), c.x, c.metric));
   }
 
+  // the API's PNG plots; v makes the browser fetch them again when the report is refreshed
+  let plotVersion = 0;
+  async function renderPlots() {
+    const list = await D2C.get('/sweeps/' + encodeURIComponent(id) + '/plots');
+    plotVersion++;
+    const figures = list.plots.map(p => el('figure', { class: 'card plot' },
+      el('a', { href: p.url, target: '_blank', rel: 'noopener' },
+        el('img', { id: 'plot-' + p.name, src: p.url + '?v=' + plotVersion, alt: p.title, loading: 'lazy' })),
+      el('figcaption', { text: p.title })));
+    $('plots').replaceChildren(...(figures.length ? figures : [el('p', { class: 'muted', text: 'No plots yet.' })]));
+  }
+
   function renderArms(experiments) {
     $('arms').replaceChildren(...experiments.map(e => el('div', { class: 'card arm', 'data-experiment': e.id },
       el('h3', {}, el('a', { href: '/ui/experiment.html?id=' + encodeURIComponent(e.id) }, armLabel(e))),
@@ -149,6 +161,7 @@
       renderComparisons(report);
       renderFidCurves(report);
       renderSamples(sweep.experiments);
+      await renderPlots();
       await D2CCharts.lossCurves($('curves'), trainingNodes(sweep.experiments), 'train/loss');
     }
     tick++;
@@ -179,6 +192,7 @@
   } else {
     $('csv').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report.csv';
     $('comparisons-csv').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report.csv?table=comparisons';
+    $('plots-zip').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/plots.zip';
     $('json').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report';
     start();
   }

@@ -37,8 +37,7 @@ final class ArtifactMediaType {
     static void apply(Context ctx, String key) {
         String ext = extension(key);
         String inline = INLINE.get(ext);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'");
+        sandbox(ctx);
         if (inline != null) {
             ctx.contentType(inline);
             return;
@@ -46,6 +45,12 @@ final class ArtifactMediaType {
         ctx.contentType(DOWNLOAD.getOrDefault(ext, "application/octet-stream"));
         String name = key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
         ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    }
+
+    /** The headers every served file carries (artifacts, the report's plots): no script, no sniffing. */
+    static void sandbox(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'");
     }
 
     private static String extension(String key) {

@@ -37,6 +37,7 @@ final class Routes {
     private final NodeRepository nodes;
     private final MetricsRepository metrics;
     private final lab.d2c.api.report.ReportService reports;
+    private final lab.d2c.api.report.plot.PlotService plots;
     private final SweepControl control;
 
     Routes(Platform platform, SweepService sweepService) {
@@ -48,6 +49,7 @@ final class Routes {
         this.nodes = new NodeRepository(ds);
         this.metrics = new MetricsRepository(ds);
         this.reports = new lab.d2c.api.report.ReportService(ds, platform.artifacts());
+        this.plots = new lab.d2c.api.report.plot.PlotService(ds, platform.artifacts(), reports);
         this.control = new SweepControl(sweepService);
     }
 
@@ -66,6 +68,9 @@ final class Routes {
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}", this::getSweep);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/report", this::getReport);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/report.csv", this::getReportCsv);
+        add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots", this::listPlots);
+        add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots.zip", this::getPlotsZip);
+        add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots/{name}.png", this::getPlot);
         add(app, HandlerType.POST, "/api/v1/sweeps/{id}/cancel", ctx -> accepted(ctx, control.cancelSweep(id(ctx, "id"))));
         add(app, HandlerType.POST, "/api/v1/sweeps/{id}/rerun-failed", ctx -> accepted(ctx, control.rerunFailed(id(ctx, "id"))));
         add(app, HandlerType.GET, "/api/v1/experiments/{id}", this::getExperiment);
@@ -212,6 +217,37 @@ final class Routes {
         lab.d2c.api.report.SweepReport report = reports.report(id);
         ctx.result(comparisons ? lab.d2c.api.report.ReportCsv.renderComparisons(report)
                 : lab.d2c.api.report.ReportCsv.render(report));
+    }
+
+    private void listPlots(Context ctx) {
+        String id = id(ctx, "id");
+        sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
+        String base = "/api/v1/sweeps/" + id + "/plots/";
+        ctx.json(Map.of("sweep_id", id, "zip", "/api/v1/sweeps/" + id + "/plots.zip",
+                "plots", plots.list(id).stream().map(p -> Map.of("name", p.name(), "title", p.title(), "kind", p.kind(),
+                        "url", base + p.name() + ".png")).toList()));
+    }
+
+    /** A plot, served as artifacts are (sandboxed, nosniff) and never cached: it follows the sweep. */
+    private void getPlot(Context ctx) {
+        String id = id(ctx, "id");
+        String name = id(ctx, "name");
+        sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
+        byte[] png = plots.render(id, name).orElseThrow(() -> ApiError.notFound("plot", name));
+        ArtifactMediaType.apply(ctx, name + ".png");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.result(png);
+    }
+
+    private void getPlotsZip(Context ctx) throws java.io.IOException {
+        String id = id(ctx, "id");
+        sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        plots.zip(id, zip);
+        ArtifactMediaType.sandbox(ctx);
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + "-plots.zip\"");
+        ctx.result(zip.toByteArray());
     }
 
     private void getExperiment(Context ctx) {

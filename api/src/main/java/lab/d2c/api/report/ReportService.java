@@ -86,16 +86,35 @@ public final class ReportService {
                     replicates.putAll(replicateCache.computeIfAbsent(key, this::readReplicates));
                 }
             }
-            ObjectNode params = params(e);
-            JsonNode arm = params.get(SweepSpec.ARM_PARAM);
-            if (arm != null) {
-                // a named arm is known by its name: its overrides would only repeat it in the label
-                armKeys.getOrDefault(arm.asText(), Set.of()).forEach(params::remove);
-            }
+            ObjectNode params = labelParams(e, armKeys);
             scores.add(new ArmScores(ReportBuilder.label(params), params, e.seed(), e.status().name(), metrics,
                     family(e), replicates));
         }
         return ReportBuilder.build(sweepId, scores);
+    }
+
+    /**
+     * The sweep's experiments grouped as the report's rows are: row label to its experiments (seeds),
+     * in the rows' order, for what draws per arm ({@code plot}).
+     */
+    public Map<String, List<ExperimentRecord>> experimentsByArm(String sweepId) {
+        Map<String, Set<String>> armKeys = sweeps.find(sweepId).map(ReportService::armOverrideKeys).orElse(Map.of());
+        Map<String, List<ExperimentRecord>> out = new LinkedHashMap<>();
+        for (ExperimentRecord e : experiments.listBySweep(sweepId)) {
+            out.computeIfAbsent(ReportBuilder.label(labelParams(e, armKeys)), k -> new ArrayList<>()).add(e);
+        }
+        return out;
+    }
+
+    /** The params a row is labelled by: a named arm's own overrides left out. */
+    private static ObjectNode labelParams(ExperimentRecord e, Map<String, Set<String>> armKeys) {
+        ObjectNode params = params(e);
+        JsonNode arm = params.get(SweepSpec.ARM_PARAM);
+        if (arm != null) {
+            // a named arm is known by its name: its overrides would only repeat it in the label
+            armKeys.getOrDefault(arm.asText(), Set.of()).forEach(params::remove);
+        }
+        return params;
     }
 
     /**

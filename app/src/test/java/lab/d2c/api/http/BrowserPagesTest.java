@@ -67,7 +67,8 @@ class BrowserPagesTest {
                 assertThat(headers).contains("fid-shapes-cls", "is-shapes-cls", "precision-shapes-cls", "recall-shapes-cls");
                 int fidColumn = headers.indexOf("fid-shapes-cls");
                 WebElement fidCell = driver.findElements(By.cssSelector("#ablation-table tbody td")).get(fidColumn);
-                assertThat(fidCell.getText()).matches("[0-9.]+ ± [0-9.]+");
+                // mean ± std, under it the 95% interval over the two seeds
+                assertThat(fidCell.getText()).matches("[0-9.]+ ± [0-9.]+\\R\\[-?[0-9.]+, -?[0-9.]+\\]");
                 WebElement fidHeader = driver.findElements(By.cssSelector("#ablation-table th")).get(fidColumn);
                 fidHeader.click();
                 assertThat(fidHeader.getAttribute("aria-sort")).isEqualTo("ascending");
@@ -84,6 +85,12 @@ class BrowserPagesTest {
                 assertThat(graphNodes).allSatisfy(n -> assertThat(n.getAttribute("data-status")).isEqualTo("SUCCEEDED"));
                 wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const imgs = document.querySelectorAll("
                         + "'#samples img'); return imgs.length >= 4 && Array.from(imgs).every(i => i.complete && i.naturalWidth > 0);"));
+                // the API's PNG plots: FID per arm, training loss, the arm's sample grid, each loaded at its size
+                wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const ids = ['plot-fid-shapes-cls', "
+                        + "'plot-loss', 'plot-samples-1']; return ids.every(id => { const i = document.getElementById(id); "
+                        + "return i && i.complete && i.naturalWidth > 0; });"));
+                assertThat(((JavascriptExecutor) driver).executeScript(
+                        "return document.getElementById('plot-fid-shapes-cls').naturalWidth")).isEqualTo(960L);
                 screenshot(driver, shots.resolve("sweep.png"));
 
                 // into an experiment: lineage with the dataset's manifest hash, config, actions hidden when finished
