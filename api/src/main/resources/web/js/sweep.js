@@ -36,7 +36,8 @@
       return;
     }
     const head = el('tr', {}, el('th', { text: 'Arm' }), el('th', { text: 'Seeds' }), el('th', { class: 'num', text: 'Done' }),
-      ...report.metrics.map(m => el('th', { class: 'num', text: m })));
+      ...report.metrics.map(m => el('th', { class: 'num', text: m })),
+      el('th', { text: 'Training', title: 'each generator: steps, epochs, final val/loss; \u2713 converged: val/loss improved < 2% over the last 20% of steps' }));
     const rows = report.rows.map(r => el('tr', {},
       el('td', { text: r.arm }), el('td', { text: r.seeds.join(', ') }),
       el('td', { class: 'num', 'data-value': r.done, text: r.done }),
@@ -45,10 +46,18 @@
         return v ? el('td', { class: 'num', 'data-value': v.mean, title: 'n = ' + v.n + ciTitle(v) },
           D2C.num(v.mean) + (v.n > 1 ? ' \u00b1 ' + D2C.num(v.std) : ''), ciText(v))
           : el('td', { class: 'num', 'data-value': '', text: '\u2013' });
-      })));
+      }), trainingCell(r)));
     const table = el('table', { id: 'ablation-table' }, el('thead', {}, head), el('tbody', {}, rows));
     D2CTable.sortable(table);
     $('ablation').replaceChildren(table);
+  }
+
+  // each generator's budget and convergence, so unequal training shows next to the scores
+  function trainingCell(r) {
+    const lines = Object.entries(r.training || {}).map(([kind, t]) => el('div', { class: 'muted',
+      text: kind.replace('train-', '') + ': ' + t.steps + ' steps, ' + D2C.num(t.epochs) + ' ep, val ' + (D2C.num(t.final_val_loss) || '\u2013')
+        + ' ' + (t.converged === null ? '?' : t.converged ? '\u2713' : '\u2717') }));
+    return el('td', { 'data-value': lines.length }, ...lines);
   }
 
   // the 95% interval under the value: Student t over seeds, or (one seed, marked *) FID's bootstrap over samples

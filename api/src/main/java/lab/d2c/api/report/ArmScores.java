@@ -14,11 +14,17 @@ import java.util.Map;
  * @param metrics    metric name to value, from its evaluate node; empty until it has run
  * @param family     {@link ArmFamily#of} its config; null when unknown
  * @param replicates FID metric (e.g. {@code fid-mnist-cls}) to its bootstrap replicates; empty without them
+ * @param training   the generators its evaluate node's images came from, by trainer kind; empty when unknown
  */
 public record ArmScores(String label, ObjectNode params, long seed, String status, Map<String, Double> metrics,
-        String family, Map<String, double[]> replicates) {
+        String family, Map<String, double[]> replicates, Map<String, GeneratorBudget> training) {
 
     public ArmScores(String label, ObjectNode params, long seed, String status, Map<String, Double> metrics) {
         this(label, params, seed, status, metrics, null, Map.of());
+    }
+
+    public ArmScores(String label, ObjectNode params, long seed, String status, Map<String, Double> metrics,
+            String family, Map<String, double[]> replicates) {
+        this(label, params, seed, status, metrics, family, replicates, Map.of());
     }
 }

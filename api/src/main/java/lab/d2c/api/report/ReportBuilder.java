@@ -52,10 +52,41 @@ public final class ReportBuilder {
             }
             int done = (int) seeds.stream().filter(s -> !s.metrics().isEmpty()).count();
             rows.add(new SweepReport.Row(arm.getKey(), plain(seeds.get(0).params()),
-                    seeds.stream().map(ArmScores::seed).toList(), done, values, seeds.get(0).family()));
+                    seeds.stream().map(ArmScores::seed).toList(), done, values, seeds.get(0).family(), training(seeds)));
         }
         return new SweepReport(sweepId, metrics, rows, curves(experiments, metrics),
                 comparisons(rows, byArm, metrics));
+    }
+
+    /** Per trainer kind, its distinct runs over the seeds (by node key) pooled into one {@link SweepReport.Training}. */
+    static Map<String, SweepReport.Training> training(List<ArmScores> seeds) {
+        Map<String, SweepReport.Training> out = new LinkedHashMap<>();
+        for (String kind : SweepReport.GENERATORS) {
+            Map<String, GeneratorBudget> runs = new LinkedHashMap<>();
+            for (ArmScores s : seeds) {
+                GeneratorBudget b = s.training() == null ? null : s.training().get(kind);
+                if (b != null) {
+                    runs.putIfAbsent(b.node(), b);
+                }
+            }
+            if (runs.isEmpty()) {
+                continue;
+            }
+            List<GeneratorBudget> all = List.copyOf(runs.values());
+            GeneratorBudget first = all.get(0);
+            List<GeneratorBudget> judged = all.stream().filter(b -> b.converged() != null).toList();
+            int converged = (int) judged.stream().filter(GeneratorBudget::converged).count();
+            out.put(kind, new SweepReport.Training(all.size(), first.steps(), first.batchSize(), first.itemsSeen(),
+                    first.epochs(), judged.isEmpty() ? null : converged == judged.size(), converged, judged.size(),
+                    mean(all.stream().map(GeneratorBudget::finalValLoss).toList()),
+                    mean(judged.stream().map(GeneratorBudget::improvement).toList())));
+        }
+        return out;
+    }
+
+    private static Double mean(List<Double> values) {
+        List<Double> known = values.stream().filter(java.util.Objects::nonNull).toList();
+        return known.isEmpty() ? null : known.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
     /**

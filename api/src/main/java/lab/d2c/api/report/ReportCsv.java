@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
 /**
  * The ablation table as CSV: {@code arm, seeds, done}, then {@code <metric>_mean, <metric>_std,
  * <metric>_n, <metric>_ci_low, <metric>_ci_high, <metric>_ci} per metric (the 95% interval and how it
- * was made: student-t, bootstrap or none), then {@code family}; empty cells where an arm has no score
+ * was made: student-t, bootstrap or none), then {@code family}, then per generator trainer of
+ * {@link SweepReport#GENERATORS} {@code <kind>_steps, <kind>_epochs, <kind>_converged, <kind>_val_loss} (its
+ * budget and convergence; appended last so earlier header prefixes hold); empty cells where an arm has no score
  * yet. And the pairwise
  * comparisons as their own CSV ({@link #renderComparisons}).
  */
@@ -28,6 +30,10 @@ public final class ReportCsv {
                     .addColumn(metric + "_ci_low").addColumn(metric + "_ci_high").addColumn(metric + "_ci");
         }
         schema.addColumn("family");
+        for (String kind : SweepReport.GENERATORS) {
+            schema.addColumn(kind + "_steps").addColumn(kind + "_epochs").addColumn(kind + "_converged")
+                    .addColumn(kind + "_val_loss");
+        }
         List<List<Object>> rows = new ArrayList<>();
         for (SweepReport.Row row : report.rows()) {
             List<Object> cells = new ArrayList<>();
@@ -44,6 +50,13 @@ public final class ReportCsv {
                 cells.add(s == null ? "" : s.ci());
             }
             cells.add(row.family() == null ? "" : row.family());
+            for (String kind : SweepReport.GENERATORS) {
+                SweepReport.Training t = row.training() == null ? null : row.training().get(kind);
+                cells.add(t == null ? "" : t.steps());
+                cells.add(t == null ? "" : t.epochs());
+                cells.add(t == null || t.converged() == null ? "" : t.converged());
+                cells.add(t == null || t.finalValLoss() == null ? "" : t.finalValLoss());
+            }
             rows.add(cells);
         }
         return write(schema, rows);

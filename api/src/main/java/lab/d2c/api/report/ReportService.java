@@ -72,7 +72,8 @@ public final class ReportService {
         Map<String, Set<String>> armKeys = sweeps.find(sweepId).map(ReportService::armOverrideKeys).orElse(Map.of());
         List<ArmScores> scores = new ArrayList<>();
         for (ExperimentRecord e : experiments.listBySweep(sweepId)) {
-            List<NodeRecord> evaluateNodes = nodes.listByExperiment(e.id()).stream().map(LinkedNode::node)
+            List<NodeRecord> linked = nodes.listByExperiment(e.id()).stream().map(LinkedNode::node).toList();
+            List<NodeRecord> evaluateNodes = linked.stream()
                     .filter(n -> n.kind().equals(EVALUATE) && n.status() == Status.SUCCEEDED).toList();
             List<String> evaluated = evaluateNodes.stream().map(NodeRecord::key).toList();
             Map<String, Double> metrics = new LinkedHashMap<>();
@@ -88,7 +89,7 @@ public final class ReportService {
             }
             ObjectNode params = labelParams(e, armKeys);
             scores.add(new ArmScores(ReportBuilder.label(params), params, e.seed(), e.status().name(), metrics,
-                    family(e), replicates));
+                    family(e), replicates, generators(linked)));
         }
         return ReportBuilder.build(sweepId, scores);
     }
@@ -106,6 +107,34 @@ public final class ReportService {
         return out;
     }
 
+    /**
+     * The succeeded generator trainers among the inputs (transitively) of the experiment's evaluate nodes, or
+     * of all its linked nodes before it has one: the models its images come from, not every model its graph
+     * trained (a MAR arm's graph may train stage one that its stage two never reads).
+     */
+    static Map<String, GeneratorBudget> generators(List<NodeRecord> linked) {
+        Map<String, NodeRecord> byKey = new LinkedHashMap<>();
+        linked.forEach(n -> byKey.put(n.key(), n));
+        List<String> roots = linked.stream().filter(n -> n.kind().equals(EVALUATE)).map(NodeRecord::key).toList();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(roots.isEmpty() ? byKey.keySet() : roots);
+        Set<String> seen = new HashSet<>();
+        Map<String, GeneratorBudget> out = new LinkedHashMap<>();
+        while (!todo.isEmpty()) {
+            NodeRecord n = byKey.get(todo.pop());
+            if (n == null || !seen.add(n.key())) {
+                continue;
+            }
+            if (SweepReport.GENERATORS.contains(n.kind()) && n.status() == Status.SUCCEEDED && n.resultJson() != null) {
+                GeneratorBudget b = GeneratorBudget.of(n.kind(), n.key(), readTree(n.resultJson()));
+                if (b != null) {
+                    out.putIfAbsent(n.kind(), b);
+                }
+            }
+            readTree(n.inputKeysJson()).properties().forEach(input -> todo.push(input.getValue().asText()));
+        }
+        return out;
+    }
+
     /** The params a row is labelled by: a named arm's own overrides left out. */
     private static ObjectNode labelParams(ExperimentRecord e, Map<String, Set<String>> armKeys) {
         ObjectNode params = params(e);
@@ -115,6 +144,14 @@ public final class ReportService {
             armKeys.getOrDefault(arm.asText(), Set.of()).forEach(params::remove);
         }
         return params;
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("unreadable node JSON: " + ex.getOriginalMessage(), ex);
+        }
     }
 
     /**

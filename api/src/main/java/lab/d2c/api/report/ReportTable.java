@@ -44,6 +44,7 @@ public final class ReportTable {
         if (bootstrapped) {
             out.append("* one seed: the bootstrap 95% interval over its samples (sampling error only)\n");
         }
+        out.append(training(report));
         if (report.comparisons() != null && !report.comparisons().isEmpty()) {
             out.append("\nFID differences (a - b, bootstrap 95% interval):\n");
             for (SweepReport.Comparison c : report.comparisons()) {
@@ -56,6 +57,33 @@ public final class ReportTable {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Each arm's generators: steps x batch, epochs, final val/loss and the convergence verdict, so unequal
+     * training is in plain sight next to the scores it explains.
+     */
+    static String training(SweepReport report) {
+        StringBuilder out = new StringBuilder();
+        for (SweepReport.Row row : report.rows()) {
+            if (row.training() == null) {
+                continue;
+            }
+            row.training().forEach((kind, t) -> out.append(String.format("  %s: %s %d steps x %d (%.2f epochs), "
+                    + "val/loss %s, converged %s%n", row.arm(), kind, t.steps(), t.batchSize(), t.epochs(),
+                    t.finalValLoss() == null ? "-" : String.format("%.4f", t.finalValLoss()), verdict(t))));
+        }
+        return out.isEmpty() ? "" : "\nGenerator training (converged: val/loss improved < 2% over the last 20% of steps):\n"
+                + out;
+    }
+
+    private static String verdict(SweepReport.Training t) {
+        if (t.converged() == null) {
+            return "not judged";
+        }
+        String v = (t.converged() ? "yes" : "no") + String.format(" (val/loss %+.1f%% over the last 20%%", -100 * t.improvement())
+                + (t.runs() > 1 ? String.format(", %d of %d runs", t.convergedRuns(), t.judgedRuns()) : "") + ")";
+        return v;
     }
 
     private static String cell(SweepReport.Stat s) {

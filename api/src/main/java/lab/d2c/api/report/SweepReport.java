@@ -58,9 +58,36 @@ public record SweepReport(@JsonProperty("sweep_id") String sweepId, List<String>
      * @param done   how many of its experiments have scores
      * @param values metric to its statistics (absent when no seed has it yet)
      * @param family what the arm scores ({@link ArmFamily}); null when unknown
+     * @param training its generators' budgets and convergence, by trainer kind ({@link #GENERATORS}); empty when
+     *               none is known yet
      */
     public record Row(String arm, Map<String, Object> params, List<Long> seeds, int done, Map<String, Stat> values,
-            String family) {
+            String family, Map<String, Training> training) {
+
+        public Row(String arm, Map<String, Object> params, List<Long> seeds, int done, Map<String, Stat> values,
+                String family) {
+            this(arm, params, seeds, done, values, family, Map.of());
+        }
+    }
+
+    /** The generator trainers whose budgets a row shows (workflows' TrainStage1Node, TrainStage2Node, TrainRdpmNode). */
+    public static final List<String> GENERATORS = List.of("train-stage1", "train-stage2", "train-rdpm");
+
+    /**
+     * One generator of an arm, over the distinct trained models of its seeds ({@code runs}; seeds often share
+     * one, the trainers have their own seed). Budget from the first run (an arm's runs share their settings).
+     *
+     * @param converged      true when every judged run met the criterion (docs/evaluation.md), false when any did
+     *                       not, null when none was judged
+     * @param convergedRuns  runs that met it
+     * @param judgedRuns     runs that could be judged (a held-out set and enough evaluations)
+     * @param finalValLoss   mean of the runs' last held-out loss; null without one
+     * @param improvement    mean relative held-out improvement over the last 20% of the steps; null when not judged
+     */
+    public record Training(int runs, long steps, @JsonProperty("batch_size") int batchSize,
+            @JsonProperty("items_seen") long itemsSeen, double epochs, Boolean converged,
+            @JsonProperty("converged_runs") int convergedRuns, @JsonProperty("judged_runs") int judgedRuns,
+            @JsonProperty("final_val_loss") Double finalValLoss, Double improvement) {
     }
 
     /** One point: the setting's value and the metric's statistics there. */

@@ -54,6 +54,13 @@ class LocalModeEndToEndTest {
             assertThat(report.at("/rows/0/values/fid-shapes-cls/mean").asDouble()).isPositive();
             assertThat(report.get("metrics").toString()).contains("fid-shapes-cls", "is-shapes-cls",
                     "precision-shapes-cls", "recall-shapes-cls");
+            // the generators the scored images come from, with their budget and convergence verdict
+            JsonNode trained = report.at("/rows/0/training/train-stage2");
+            assertThat(trained.get("steps").asLong()).as(report.at("/rows/0/training").toString()).isEqualTo(20);
+            assertThat(trained.get("items_seen").asLong()).isEqualTo(20 * 16);
+            assertThat(trained.get("final_val_loss").asDouble()).isPositive();
+            assertThat(trained.get("judged_runs").asInt()).isEqualTo(1);
+            assertThat(report.at("/rows/0/training/train-stage1/steps").asLong()).isEqualTo(20);
             Http.Response csv = Http.get(base + "/api/v1/sweeps/" + sweepId + "/report.csv");
             assertThat(csv.status()).isEqualTo(200);
             assertThat(new String(csv.bytes())).startsWith("arm,seeds,done,fid-shapes-cls_mean,fid-shapes-cls_std");

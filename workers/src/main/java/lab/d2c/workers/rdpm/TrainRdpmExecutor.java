@@ -29,7 +29,8 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * {@code pretokenize-rdpm} (both flips), each batch with the noise eps_t its codes were quantized with (regenerated
  * from the manifest's seed), and z'_{t-1} summed from the tokenizer's codebook ({@link CodeLookup#codebook}: the
  * tokenizer's recursion subtracts raw code vectors). Trains through {@link TrainingRun} (exact resume, checkpoints,
- * heartbeats, metric rows {@code train/loss}, {@code train/accuracy}) with {@code rdpm.predictor.train} and
+ * heartbeats, metric rows {@code train/loss}, {@code train/accuracy}; {@code val/loss} on the held-out images of
+ * {@code rdpm.predictor.train.holdout}, and the budget and convergence verdict as the result's {@code training}) with {@code rdpm.predictor.train} and
  * {@code rdpm.predictor.seed}. Exports the final weights (the EMA's when there is one) and records the
  * {@link RdpmPredictorConfig} as {@link ModelWeights#CONFIG_FIELD}, so {@code sample-rdpm} rebuilds the model with
  * {@code new RecurrentTokenPredictor(ModelWeights.config(result, RdpmPredictorConfig.class), lookup)}.
@@ -54,6 +55,7 @@ public final class TrainRdpmExecutor implements NodeExecutor {
                 codes.classNames().size()));
         TrainConfig config = TrainingSettings.training(ctx, section);
         long logEvery = TrainingSettings.integer(ctx, section + ".train.log_every");
+        TrainingSettings.Validation validation = TrainingSettings.validation(ctx, section);
         CodeLookup lookup;
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {
             RdpmTokenizer tokenizer = TokenizerWeights.loadRdpm(ctx.artifacts(), ctx.task().input("tokenizer"), manager);
@@ -67,7 +69,8 @@ public final class TrainRdpmExecutor implements NodeExecutor {
         RecurrentTokenPredictor model = new RecurrentTokenPredictor(modelConfig, lookup);
         String weightsKey = ctx.prefix() + "weights.params";
 
-        TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, (loop, result) -> {
+        TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, validation,
+                codes.flips(), block -> { }, (loop, result) -> {
             if (loop.ema() != null) {
                 loop.ema().copyInto(model);
             }
@@ -81,6 +84,7 @@ public final class TrainRdpmExecutor implements NodeExecutor {
         result.put("final_loss", run.result().lastLoss());
         result.put("parameters", run.finished().parameters());
         result.put("items", data.size());
+        result.set("training", run.training());
         result.put("device", config.device());
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);
         result.put(ModelWeights.SHA_FIELD, run.finished().weights().sha256());

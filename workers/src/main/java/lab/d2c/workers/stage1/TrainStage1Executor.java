@@ -26,7 +26,8 @@ import lab.d2c.workflows.graph.TrainStage1Node;
 /**
  * {@code train-stage1}: the discrete AR model on the pretokenized VQ ids (both flips), through
  * {@link TrainingRun} (exact resume, checkpoints, heartbeats, metric rows {@code train/loss},
- * {@code train/accuracy}, {@code train/perplexity}). Exports the final weights (the EMA's when there is
+ * {@code train/accuracy}, {@code train/perplexity}; {@code val/loss} on the held-out images of
+ * {@code stage1.train.holdout}, and the budget and convergence verdict as the result's {@code training}). Exports the final weights (the EMA's when there is
  * one) and the token embedding table as {@code token_embedding.npy} [vocab, width] float32, which
  * stage two copies and freezes (paper section 5.1).
  */
@@ -48,13 +49,15 @@ public final class TrainStage1Executor implements NodeExecutor {
         DiscreteArConfig modelConfig = Stage1Settings.model(ctx, tokens);
         TrainConfig config = TrainingSettings.training(ctx, "stage1");
         long logEvery = TrainingSettings.integer(ctx, "stage1.train.log_every");
+        TrainingSettings.Validation validation = TrainingSettings.validation(ctx, "stage1");
         ctx.progress(0, "loading " + tokens.count() + " token sequences (x" + tokens.flips() + " flips)");
         TokenSequences data = TokenShards.discrete(ctx.artifacts(), tokens);
         DiscreteArModel model = new DiscreteArModel(modelConfig);
         String weightsKey = ctx.prefix() + "weights.params";
         String embeddingKey = ctx.prefix() + "token_embedding.npy";
 
-        TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, (loop, result) -> {
+        TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, validation,
+                tokens.flips(), block -> { }, (loop, result) -> {
             if (loop.ema() != null) {
                 loop.ema().copyInto(model);
             }
@@ -71,6 +74,7 @@ public final class TrainStage1Executor implements NodeExecutor {
         result.put("final_loss", run.result().lastLoss());
         result.put("parameters", run.finished().parameters());
         result.put("sequences", data.size());
+        result.set("training", run.training());
         result.put("device", config.device());
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);
         result.put(ModelWeights.SHA_FIELD, run.finished().weights().sha256());

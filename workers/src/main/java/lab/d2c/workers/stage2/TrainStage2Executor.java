@@ -31,7 +31,9 @@ import lab.d2c.workflows.node.NodeResult;
 /**
  * {@code train-stage2}: the hybrid model on the pretokenized latents (drawn from the cached VAE
  * moments each step) and VQ ids of both flips, through {@link TrainingRun} (exact resume,
- * checkpoints, heartbeats, metric rows {@code train/loss} and {@code train/mask_ratio}). With a
+ * checkpoints, heartbeats, metric rows {@code train/loss} and {@code train/mask_ratio}; {@code val/loss} on the
+ * held-out images of {@code stage2.train.holdout}, and the budget and convergence verdict as the result's
+ * {@code training}). With a
  * fusion that reads discrete tokens, the discrete embedding starts as stage one's exported table
  * ({@code stage2.init_discrete_from_stage1}) and stays fixed ({@code stage2.freeze_discrete_embedding}),
  * paper section 5.1. Its discrete condition is stage one's teacher-forced predictions (input
@@ -63,6 +65,7 @@ public final class TrainStage2Executor implements NodeExecutor {
         HybridConfig modelConfig = Stage2Settings.model(ctx, tokens, discreteWidth);
         TrainConfig config = TrainingSettings.training(ctx, "stage2");
         long logEvery = TrainingSettings.integer(ctx, "stage2.train.log_every");
+        TrainingSettings.Validation validation = TrainingSettings.validation(ctx, "stage2");
         boolean copy = discrete && ctx.required("stage2.init_discrete_from_stage1").asBoolean();
         boolean freeze = discrete && ctx.required("stage2.freeze_discrete_embedding").asBoolean();
         float[] table = copy ? stage1Table(ctx, stage1, modelConfig) : null;
@@ -77,7 +80,8 @@ public final class TrainStage2Executor implements NodeExecutor {
         HybridModel model = new HybridModel(modelConfig);
         String weightsKey = ctx.prefix() + "weights.params";
 
-        TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, block -> {
+        TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, validation,
+                tokens.flips(), block -> {
             if (table != null) {
                 model.discreteEmbedding().copyFrom(table);
             }
@@ -101,6 +105,7 @@ public final class TrainStage2Executor implements NodeExecutor {
                 : discrete ? (freeze ? "random, frozen" : "random, trained") : "none");
         result.put("condition", !discrete ? "none" : onPredictions ? "stage one's predictions" : "ground truth");
         result.put("items", data.size());
+        result.set("training", run.training());
         result.put("latent_scale", tokens.latentScale());
         result.put("device", config.device());
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);

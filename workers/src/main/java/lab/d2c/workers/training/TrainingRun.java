@@ -6,7 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import lab.d2c.model.train.BatchSource;
+import lab.d2c.model.train.Convergence;
+import lab.d2c.model.train.HeldOut;
+import lab.d2c.model.train.HeldOutLoss;
 import lab.d2c.model.train.StepReport;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainableModel;
@@ -23,6 +30,13 @@ import lab.d2c.workers.node.NodeContext;
  * after a lost worker), checkpoints to S3 every {@code checkpoint_every} steps, heartbeats (step,
  * loss, latest checkpoint key) every step and writes metric rows every {@code log_every} steps under
  * the node's key. Rows are upserted by (run, name, step), so a replayed step never duplicates one.
+ *
+ * <p>With a held-out set ({@link TrainingSettings.Validation}), those images never enter a batch;
+ * every {@code eval_every} steps and at the last step the loss on them ({@link HeldOutLoss}: the live
+ * weights, not the EMA, with fixed draws) is written as {@code val/loss}, a deterministic function
+ * of the weights, so a resumed run writes the rows an uninterrupted one does. At the end,
+ * {@link Outcome#training()} holds the budget (steps, batch, items seen, epochs) and the
+ * {@link Convergence} verdict, judged on the {@code val/loss} rows of every attempt.
  */
 public final class TrainingRun {
 
@@ -32,9 +46,17 @@ public final class TrainingRun {
         T apply(TrainingLoop loop, TrainingResult result) throws IOException;
     }
 
-    /** @param resumedFromStep the step this attempt started at (0 when it started fresh) */
-    public record Outcome<T>(TrainingResult result, long resumedFromStep, String latestCheckpoint, T finished) {
+    /**
+     * @param resumedFromStep the step this attempt started at (0 when it started fresh)
+     * @param training        the budget and convergence verdict, the node result's {@code training} member
+     */
+    public record Outcome<T>(TrainingResult result, long resumedFromStep, String latestCheckpoint, T finished,
+            ObjectNode training) {
     }
+
+    /** The metric row of the held-out loss. */
+    public static final String VAL_LOSS = "val/loss";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TrainingRun() {
     }
@@ -48,6 +70,21 @@ public final class TrainingRun {
     public static <T> Outcome<T> run(NodeContext ctx, TrainableModel model, BatchSource data, TrainConfig config,
             long logEvery, java.util.function.Consumer<ai.djl.nn.Block> afterInitialize, Finish<T> finish)
             throws IOException {
+        return run(ctx, model, data, config, logEvery, new TrainingSettings.Validation(0, 0), 1, afterInitialize, finish);
+    }
+
+    /**
+     * As above, holding out {@code validation.holdout()} of the items in whole groups of {@code group}
+     * consecutive items (the flips of one image).
+     */
+    public static <T> Outcome<T> run(NodeContext ctx, TrainableModel model, BatchSource data, TrainConfig config,
+            long logEvery, TrainingSettings.Validation validation, int group,
+            java.util.function.Consumer<ai.djl.nn.Block> afterInitialize, Finish<T> finish) throws IOException {
+        HeldOut split = validation.holdout() > 0
+                ? TrainingSettings.build("train.holdout", () -> HeldOut.split(data.size(), group, validation.holdout()))
+                : null;
+        BatchSource trainData = split == null ? data : HeldOut.subset(data, split.train());
+        TrainingLoop[] running = new TrainingLoop[1];
         CheckpointStore checkpoints = new CheckpointStore(ctx.artifacts(), ctx.key());
         Optional<CheckpointStore.Loaded> latest = checkpoints.openLatestValid();
         long resumedFrom = latest.map(l -> l.entry().step()).orElse(0L);
@@ -64,6 +101,11 @@ public final class TrainingRun {
                     r.metrics().forEach((name, value) -> rows.add(new MetricPoint(ctx.key(), "train/" + name, r.step(), value)));
                     ctx.metrics().upsertBatch(rows);
                 }
+                if (split != null && (done % validation.evalEvery() == 0 || done == r.totalSteps())) {
+                    double val = HeldOutLoss.mean(model, data, split.heldOut(), config.batchSize(),
+                            running[0].manager());
+                    ctx.metrics().upsertBatch(List.of(new MetricPoint(ctx.key(), VAL_LOSS, r.step(), val)));
+                }
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("step", done);
                 details.put("steps", r.totalSteps());
@@ -73,7 +115,7 @@ public final class TrainingRun {
                         done, r.totalSteps(), r.loss(), r.stepsPerSecond(), r.etaSeconds()), details);
             }
         };
-        TrainingLoop.Builder builder = TrainingLoop.builder().setModel(model).setData(data).setConfig(config)
+        TrainingLoop.Builder builder = TrainingLoop.builder().setModel(model).setData(trainData).setConfig(config)
                 .optListener(listener)
                 .optAfterInitialize(afterInitialize)
                 .optCheckpointSink((step, writer) -> {
@@ -86,9 +128,44 @@ public final class TrainingRun {
             builder.optResumeFrom(latest.get().stream());
         }
         try (TrainingLoop loop = builder.build()) {
+            running[0] = loop;
             TrainingResult result = loop.run();
             T finished = finish.apply(loop, result);
-            return new Outcome<>(result, resumedFrom, latestKey[0], finished);
+            return new Outcome<>(result, resumedFrom, latestKey[0], finished,
+                    training(ctx, config, trainData.size(), split, validation));
         }
+    }
+
+    /**
+     * The budget every arm's report row shows (so unequal training is visible) and the convergence verdict.
+     * No early stop: a fixed budget keeps runs reproducible and comparable.
+     */
+    static ObjectNode training(NodeContext ctx, TrainConfig config, int trainItems, HeldOut split,
+            TrainingSettings.Validation validation) {
+        ObjectNode t = JSON.createObjectNode();
+        long seen = config.steps() * config.batchSize();
+        t.put("steps", config.steps());
+        t.put("batch_size", config.batchSize());
+        t.put("train_items", trainItems);
+        t.put("held_out_items", split == null ? 0 : split.heldOut().length);
+        t.put("items_seen", seen);
+        t.put("epochs", (double) seen / trainItems);
+        t.put("holdout", validation.holdout());
+        t.put("eval_every", validation.evalEvery());
+        SortedMap<Long, Double> evaluations = new TreeMap<>();
+        if (split != null) {
+            for (MetricPoint p : ctx.metrics().series(ctx.key(), VAL_LOSS)) {
+                if (p.step() < config.steps()) {
+                    evaluations.put(p.step() + 1, p.value());
+                }
+            }
+        }
+        if (evaluations.isEmpty()) {
+            t.putNull("final_val_loss");
+        } else {
+            t.put("final_val_loss", evaluations.get(evaluations.lastKey()));
+        }
+        t.setAll((ObjectNode) JSON.valueToTree(Convergence.judge(config.steps(), evaluations).fields()));
+        return t;
     }
 }

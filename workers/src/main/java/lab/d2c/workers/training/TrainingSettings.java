@@ -31,6 +31,30 @@ public final class TrainingSettings {
                 .build());
     }
 
+    /**
+     * A generator's held-out settings: {@code <section>.train.holdout} (fraction of its images held out of
+     * the batches, 0 = none) and {@code <section>.train.eval_every} (steps between held-out evaluations).
+     * Both absent (a config written before issue 24) reads as no held-out set, the earlier behaviour.
+     */
+    public static Validation validation(NodeContext ctx, String section) {
+        String p = section + ".train.";
+        JsonNode fraction = ctx.config().at("/" + p.replace('.', '/') + "holdout");
+        if (fraction.isMissingNode()) {
+            return new Validation(0, 0);
+        }
+        double holdout = fraction.asDouble();
+        long every = ctx.required(p + "eval_every").asLong();
+        if (!(holdout >= 0 && holdout <= 0.5) || every < 1) {
+            throw new BadNodeInputException(p + "holdout must be in [0, 0.5] and " + p + "eval_every >= 1, got "
+                    + holdout + " and " + every);
+        }
+        return new Validation(holdout, every);
+    }
+
+    /** @param holdout fraction of images held out (0 = none); @param evalEvery steps between evaluations */
+    public record Validation(double holdout, long evalEvery) {
+    }
+
     public static int integer(NodeContext ctx, String key) {
         JsonNode v = ctx.required(key);
         if (!v.canConvertToInt()) {

@@ -179,6 +179,44 @@ class RdpmTrainingExecutorsTest {
     }
 
     @Test
+    void theHeldOutLossIsWrittenJudgedAndResumedExactly() throws Exception {
+        Map<String, NodeResult> inputs = Map.of("tokens", codes, "tokenizer", tokenizer);
+        // 10 of the 96 images (20 items) held out, evaluated every 5 steps
+        String config = predictor("").replace("\"log_every\":2}", "\"log_every\":2,\"holdout\":0.1,\"eval_every\":5}");
+        NodeResult straight = TokenizerNodes.run(store, new TrainRdpmExecutor(), "train-rdpm-val", config, inputs,
+                (f, m, d) -> { });
+        JsonNode t = JSON.readTree(straight.resultJson()).get("training");
+        assertThat(t.get("held_out_items").asInt()).isEqualTo(20);
+        assertThat(t.get("train_items").asInt()).isEqualTo(172);
+        assertThat(t.get("items_seen").asLong()).isEqualTo(STEPS * 16);
+        assertThat(t.get("epochs").asDouble()).isEqualTo(STEPS * 16 / 172.0);
+        List<MetricPoint> val = TokenizerNodes.metrics().series("train-rdpm-val", "val/loss");
+        assertThat(val).extracting(MetricPoint::step).containsExactly(4L, 9L, 14L, 19L, 24L, 29L, 34L, 39L);
+        assertThat(val.get(val.size() - 1).value()).as("val/loss %s", val).isLessThan(val.get(0).value());
+        assertThat(t.get("final_val_loss").asDouble()).isEqualTo(val.get(val.size() - 1).value());
+        // the window is steps 32..40: from the evaluation after 30 steps to the one after 40
+        assertThat(t.get("improvement_from_step").asLong()).isEqualTo(30);
+        double improvement = (val.get(5).value() - val.get(7).value()) / Math.abs(val.get(5).value());
+        assertThat(t.get("improvement").asDouble()).isEqualTo(improvement);
+        assertThat(t.get("converged").asBoolean()).isEqualTo(improvement < 0.02);
+        assertThat(t.get("criterion").asText()).contains("2%").contains("20%");
+
+        // killed after step 25 (checkpoint at 20): the resumed attempt rewrites the same rows and verdict
+        assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainRdpmExecutor(), "train-rdpm-val-lost", config,
+                inputs, (f, m, d) -> {
+                    if (d instanceof Map<?, ?> map && map.get("step") instanceof Long step && step >= 25) {
+                        throw new TrainRdpmTokenizerExecutorTest.WorkerLost();
+                    }
+                })).isInstanceOf(TrainRdpmTokenizerExecutorTest.WorkerLost.class);
+        NodeResult resumed = TokenizerNodes.run(store, new TrainRdpmExecutor(), "train-rdpm-val-lost", config, inputs,
+                (f, m, d) -> { });
+        assertThat(JSON.readTree(resumed.resultJson()).get("resumed_from_step").asLong()).isEqualTo(20);
+        assertThat(TokenizerNodes.metrics().series("train-rdpm-val-lost", "val/loss")).extracting(MetricPoint::value)
+                .containsExactlyElementsOf(val.stream().map(MetricPoint::value).toList());
+        assertThat(JSON.readTree(resumed.resultJson()).get("training")).isEqualTo(t);
+    }
+
+    @Test
     void aBadPredictorKeyIsNamed() {
         String badHeads = predictor("").replace("\"heads\":2", "\"heads\":3");
         assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainRdpmExecutor(), "train-rdpm-bad", badHeads,

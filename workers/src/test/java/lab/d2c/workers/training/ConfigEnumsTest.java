@@ -38,13 +38,14 @@ class ConfigEnumsTest {
 
     /**
      * Enumerations no model enum reads: the executors compare the text themselves (the dataset to
-     * prepare, the metrics' extractor and reference split, which images are scored).
+     * prepare, the metrics' extractor and reference split, which images are scored), or the planner does
+     * (the arm's generator family).
      */
     private static final Set<String> WITHOUT_MODEL_ENUM = Set.of("data.dataset", "eval.extractor",
-            "eval.reference_split", "eval.images");
+            "eval.reference_split", "eval.images", "generator");
 
     private static final List<String> TRAINED_SECTIONS = List.of("vq", "vae", "stage1", "stage2", "classifier",
-            "rdpm.tokenizer");
+            "rdpm.tokenizer", "rdpm.predictor");
 
     private static Map<String, Class<? extends Enum<?>>> modelConfig() {
         Map<String, Class<? extends Enum<?>>> m = new LinkedHashMap<>();
@@ -55,6 +56,7 @@ class ConfigEnumsTest {
         m.put("stage2.noise_schedule", NoiseScheduleKind.class);
         m.put("stage2.sample.guidance_schedule", GuidanceSchedule.class);
         m.put("rdpm.tokenizer.schedule", RdpmScheduleKind.class);
+        m.put("rdpm.sample.guidance_schedule", GuidanceSchedule.class);
         return m;
     }
 

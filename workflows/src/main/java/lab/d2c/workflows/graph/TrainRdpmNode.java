@@ -10,13 +10,15 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * {@code pretokenize-rdpm}, with the tokenizer's codebook for the accumulated latent z'_{t-1}. Reads the
  * {@code rdpm.predictor} section (its training under {@code rdpm.predictor.train}) with its own seed, not the run
  * seed, so arms that differ only in sampling share one predictor. Applies to arms whose generator is rdpm.
+ * Version 2 (issue 24): a held-out set ({@code rdpm.predictor.train.holdout}) leaves the batches, {@code val/loss}
+ * and the convergence verdict.
  */
 public final class TrainRdpmNode extends DeclaredNodeType {
 
     public static final String KIND = "train-rdpm";
 
     public TrainRdpmNode() {
-        super(KIND, 1, List.of(ConfigSchema.RDPM_PREDICTOR));
+        super(KIND, 2, List.of(ConfigSchema.RDPM_PREDICTOR));
     }
 
     @Override

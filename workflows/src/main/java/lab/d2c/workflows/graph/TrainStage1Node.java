@@ -9,7 +9,8 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * {@code train-stage1}: the discrete AR model of paper section 4.1 on the pretokenized VQ ids. It
  * reads the {@code stage1} section except {@code stage1.sample} and its own seed (not the run
  * seed), so arms that differ only in sampling or in what comes after share one stage-one model,
- * as the paper shares one pretrained LlamaGen-B.
+ * as the paper shares one pretrained LlamaGen-B. Version 2 (issue 24): a held-out set
+ * ({@code stage1.train.holdout}) leaves the batches, {@code val/loss} and the convergence verdict.
  */
 public final class TrainStage1Node extends DeclaredNodeType {
 
@@ -19,7 +20,7 @@ public final class TrainStage1Node extends DeclaredNodeType {
             .filter(p -> !p.startsWith("stage1.sample.")).toList();
 
     public TrainStage1Node() {
-        super(KIND, 1, PATHS);
+        super(KIND, 2, PATHS);
     }
 
     @Override

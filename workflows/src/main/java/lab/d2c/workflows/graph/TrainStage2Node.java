@@ -12,7 +12,8 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * takes stage one, whose token embedding starts (and may freeze) its discrete embedding, and
  * trains on stage one's teacher-forced predictions ({@code predict-stage1}, section 4.2) unless
  * {@code stage2.condition} is {@code ground-truth}. Applies to arms whose config has a
- * {@code stage2} section.
+ * {@code stage2} section. Version 3 (issue 24): a held-out set ({@code stage2.train.holdout})
+ * leaves the batches, {@code val/loss} and the convergence verdict.
  */
 public final class TrainStage2Node extends DeclaredNodeType {
 
@@ -24,7 +25,7 @@ public final class TrainStage2Node extends DeclaredNodeType {
     public TrainStage2Node() {
         // 2 (issue 21): trains on stage one's predictions, the attention fusions see positions, the head
         // learns its variance
-        super(KIND, 2, PATHS);
+        super(KIND, 3, PATHS);
     }
 
     @Override

@@ -91,10 +91,11 @@ public final class ConfigSchema {
                             + "with eval.images decode-stage1) or rdpm (arXiv:2412.18390); both share the dataset, "
                             + "classifier and reference statistics")),
             vqFields(), tokenizerTrainingFields("vq"), vaeFields(), tokenizerTrainingFields("vae"), pretokenizeFields(),
-            stage1Fields(), trainingFields("stage1"), stage1SampleFields(), stage2Fields(), trainingFields("stage2"),
+            stage1Fields(), generatorTrainingFields("stage1"), stage1SampleFields(), stage2Fields(),
+            generatorTrainingFields("stage2"),
             stage2SampleFields(), classifierFields(), tokenizerTrainingFields("classifier"), evalFields(),
             rdpmTokenizerFields(), tokenizerTrainingFields(RDPM_TOKENIZER), rdpmPretokenizeFields(),
-            rdpmPredictorFields(), trainingFields(RDPM_PREDICTOR), rdpmSampleFields()));
+            rdpmPredictorFields(), generatorTrainingFields(RDPM_PREDICTOR), rdpmSampleFields()));
 
     private final Map<String, ConfigField> fields;
 
@@ -218,6 +219,19 @@ public final class ConfigSchema {
                 ConfigField.number(p + "ema_decay", 0, 0.999999, "EMA decay of the weights; 0 = none"),
                 ConfigField.integer(p + "checkpoint_every", 1, 100_000_000, "steps between checkpoints"),
                 ConfigField.integer(p + "log_every", 1, 1_000_000, "steps between metric rows"));
+    }
+
+    /**
+     * A generator's training settings: the loop's, and its held-out set (issue 24: the convergence
+     * criterion is judged on the held-out loss; docs/evaluation.md).
+     */
+    private static List<ConfigField> generatorTrainingFields(String section) {
+        String p = section + ".train.";
+        return concat(trainingFields(section), List.of(
+                ConfigField.number(p + "holdout", 0, 0.5,
+                        "fraction of the training images (both flips) held out of the batches to measure val/loss on; 0 = none"),
+                ConfigField.integer(p + "eval_every", 1, 100_000_000,
+                        "steps between held-out loss evaluations (val/loss), and at the last step")));
     }
 
     /** A tokenizer's training settings: the loop's, and how many test images its final figures use. */

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
  * on the bundled demo sweep's q-former-4 arm, whose graph has all twelve node kinds. A key may
  * change only together with its kind's code version, i.e. a deliberate change to what the node
  * computes; then record the new key here and say why in the commit. Changed since: evaluate
- * (version 2, eval.bootstrap: FID's bootstrap, issue 24; version 3, its basic interval).
+ * (version 2, eval.bootstrap: FID's bootstrap, issue 24; version 3, its basic interval); train-stage1 (version 2) and train-stage2 (version 3):
+ * the held-out set and val/loss, keys {@code <section>.train.holdout} and {@code eval_every} (issue 24), and so
+ * every node downstream of them (decode-stage1, predict-stage1, sample, evaluate: their inputs' keys changed).
  */
 class PinnedNodeKeysTest {
 
@@ -26,14 +28,14 @@ class PinnedNodeKeysTest {
         PINNED.put("train-vq", "train-vq-e053a1f5bc1e6371b145");
         PINNED.put("train-vae", "train-vae-e7221f6d6552fe7476e3");
         PINNED.put("pretokenize", "pretokenize-dae112c95028b243f3e1");
-        PINNED.put("train-stage1", "train-stage1-923fe85791e7bffa58ae");
-        PINNED.put("decode-stage1", "decode-stage1-ec60728dce1dadd93509");
-        PINNED.put("predict-stage1", "predict-stage1-8e29e7a7dad17b9d57ef");
-        PINNED.put("train-stage2", "train-stage2-10dba586c5bc5b65d4cb");
-        PINNED.put("sample", "sample-1aad7de3c2fbc309890a");
+        PINNED.put("train-stage1", "train-stage1-235e6f12a81c0eb58536");
+        PINNED.put("decode-stage1", "decode-stage1-9915ebfa84521a098111");
+        PINNED.put("predict-stage1", "predict-stage1-bbeab9de2bb4272de9c5");
+        PINNED.put("train-stage2", "train-stage2-f29699c4f302b6039cb8");
+        PINNED.put("sample", "sample-5cca12015910a1f91d49");
         PINNED.put("train-classifier", "train-classifier-8e1aeb443c9153ad1066");
         PINNED.put("reference-stats", "reference-stats-f27f7d6e5cda21750368");
-        PINNED.put("evaluate", "evaluate-b04e9fd87364bf8cac77");
+        PINNED.put("evaluate", "evaluate-73e5585bdabcd06fee61");
     }
 
     @Test
