@@ -5,7 +5,7 @@
   D2C.header();
   const id = D2C.param('id');
   const $ = s => document.getElementById(s);
-  const IMAGE_NODES = ['sample', 'decode-stage1'];
+  const IMAGE_NODES = ['sample', 'decode-stage1', 'sample-rdpm'];
 
   function armLabel(e) {
     const name = e.name || 'arm ' + e.arm_index;

@@ -28,7 +28,17 @@ public final class TrainingSettings {
                 .optEmaDecay(ctx.required(p + "ema_decay").asDouble())
                 .optCheckpointEvery(ctx.required(p + "checkpoint_every").asLong())
                 .optDevice(ctx.device())
+                .optBetas(beta(ctx, p + "adam_beta1", DEFAULT_BETA1), beta(ctx, p + "adam_beta2", DEFAULT_BETA2))
                 .build());
+    }
+
+    /** The loop's betas where a section has no keys for them (only RDPM's sections state theirs). */
+    private static final double DEFAULT_BETA1 = 0.9;
+    private static final double DEFAULT_BETA2 = 0.95;
+
+    private static double beta(NodeContext ctx, String key, double absent) {
+        JsonNode v = ctx.config().at("/" + key.replace('.', '/'));
+        return v.isMissingNode() || v.isNull() ? absent : v.asDouble();
     }
 
     /**

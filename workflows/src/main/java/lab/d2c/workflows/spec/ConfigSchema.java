@@ -94,8 +94,9 @@ public final class ConfigSchema {
             stage1Fields(), generatorTrainingFields("stage1"), stage1SampleFields(), stage2Fields(),
             generatorTrainingFields("stage2"),
             stage2SampleFields(), classifierFields(), tokenizerTrainingFields("classifier"), evalFields(),
-            rdpmTokenizerFields(), tokenizerTrainingFields(RDPM_TOKENIZER), rdpmPretokenizeFields(),
-            rdpmPredictorFields(), generatorTrainingFields(RDPM_PREDICTOR), rdpmSampleFields()));
+            rdpmTokenizerFields(), tokenizerTrainingFields(RDPM_TOKENIZER), adamBetaFields(RDPM_TOKENIZER),
+            rdpmPretokenizeFields(), rdpmPredictorFields(), generatorTrainingFields(RDPM_PREDICTOR),
+            adamBetaFields(RDPM_PREDICTOR), rdpmSampleFields()));
 
     private final Map<String, ConfigField> fields;
 
@@ -202,6 +203,18 @@ public final class ConfigSchema {
                                 "LPIPS loss; needs a pretrained VGG16, unavailable: must be false"),
                         ConfigField.off(p + "adversarial_loss",
                                 "GAN loss; needs pretrained networks, unavailable: must be false")));
+    }
+
+    /**
+     * Adam's betas under {@code <section>.train}, for the trainers whose paper states them (RDPM section 4.2: the
+     * tokenizer (0.5, 0.9), the predictor (0.9, 0.95)). The other trainers keep the loop's (0.9, 0.95) without
+     * a key, so their node keys do not change.
+     */
+    private static List<ConfigField> adamBetaFields(String section) {
+        String p = section + ".train.";
+        return List.of(
+                ConfigField.number(p + "adam_beta1", 0, 0.999999, "Adam's first-moment decay beta1"),
+                ConfigField.number(p + "adam_beta2", 0, 0.999999, "Adam's second-moment decay beta2"));
     }
 
     /** The training loop's settings for one trainer, under {@code <section>.train}. */

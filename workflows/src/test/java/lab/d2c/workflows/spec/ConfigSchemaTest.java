@@ -32,8 +32,15 @@ class ConfigSchemaTest {
         assertThat(SCHEMA.keysUnder("vae")).contains("vae.latent_channels", "vae.kl_weight", "vae.train.lr");
         assertThat(SCHEMA.keysUnder("pretokenize")).containsExactly("pretokenize.batch_size", "pretokenize.shard_size");
         assertThat(field("generator").allowed()).containsExactly("d2c", "rdpm");
+        // the predictor trains as stage one does, plus the Adam betas RDPM's section 4.2 states
+        List<String> stage1Train = new ArrayList<>(SCHEMA.keysUnder("stage1.train").stream().map(k -> k.substring(7))
+                .toList());
+        stage1Train.addAll(List.of("train.adam_beta1", "train.adam_beta2"));
         assertThat(SCHEMA.keysUnder("rdpm.predictor.train").stream().map(k -> k.substring(15)))
-                .containsExactlyElementsOf(SCHEMA.keysUnder("stage1.train").stream().map(k -> k.substring(7)).toList());
+                .containsExactlyElementsOf(stage1Train);
+        assertThat(SCHEMA.keysUnder("rdpm.tokenizer.train")).contains("rdpm.tokenizer.train.adam_beta1",
+                "rdpm.tokenizer.train.adam_beta2");
+        assertThat(SCHEMA.keysUnder("vq.train")).doesNotContain("vq.train.adam_beta1");
         assertThat(SCHEMA.keysUnder("rdpm.sample")).containsExactly("rdpm.sample.count", "rdpm.sample.batch_size",
                 "rdpm.sample.guidance_scale", "rdpm.sample.guidance_schedule", "rdpm.sample.gumbel",
                 "rdpm.sample.temperature");
