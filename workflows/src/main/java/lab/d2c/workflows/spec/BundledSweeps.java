@@ -2,12 +2,12 @@ package lab.d2c.workflows.spec;
 
 import java.util.List;
 
-/** The sweep files bundled on the classpath, {@code sweeps/<name>.yaml}: {@code demo} and {@code smoke}. */
+/** The sweep files bundled on the classpath, {@code sweeps/<name>.yaml}: {@code demo}, {@code smoke}, {@code paper} and the rest of {@link #names()}. */
 public final class BundledSweeps {
 
     /** Add a sweep's name here when adding its file. */
     private static final List<String> NAMES = List.of("demo", "smoke", "tokenizers", "stage1", "fusions", "full",
-            "curves", "rdpm-tokenizer", "rdpm");
+            "curves", "rdpm-tokenizer", "rdpm", "paper");
 
     private BundledSweeps() {
     }

@@ -93,6 +93,10 @@ class PresetsAndBundledSweepsTest {
             }
             return;
         }
+        if (name.equals("paper")) {
+            paperSweep(arms);
+            return;
+        }
         if (name.equals("demo") || name.equals("full")) {
             // the issue's arms; every arm shares the data, tokenizers, tokens, stage one and the scorer
             if (name.equals("demo")) {
@@ -203,6 +207,106 @@ class PresetsAndBundledSweepsTest {
                     .isEqualTo(arms.get(1).config().get(shared));
         }
         assertThat(arms.get(0).config()).isNotEqualTo(arms.get(1).config());
+    }
+
+    /**
+     * Issue 24's paper sweep: 7 arms x 3 seeds, every shared node one node, each trained generator one node across its
+     * seeds while every seed samples, >= 1000 samples scored against the whole test split, the classifier schedule that
+     * reaches 90.9% on all training images, and equal, judged generator budgets.
+     */
+    private static void paperSweep(List<Arm> arms) {
+        assertThat(arms).hasSize(7 * 3);
+        List<String> armNames = List.of("discrete-only", "mar", "cross-attention", "q-former-4", "q-former-decoder-4",
+                "discon", "rdpm");
+        java.util.Map<String, List<Arm>> byArm = new java.util.LinkedHashMap<>();
+        arms.forEach(a -> byArm.computeIfAbsent(a.params().get("arm").asText(), k -> new ArrayList<>()).add(a));
+        assertThat(byArm.keySet()).containsExactlyElementsOf(armNames);
+        byArm.forEach((arm, seeds) -> assertThat(seeds).as(arm).extracting(Arm::seed).containsExactly(0L, 1L, 2L));
+        JsonNode discreteOnly = byArm.get("discrete-only").get(0).config();
+        assertThat(discreteOnly.at("/eval/images").asText()).isEqualTo("decode-stage1");
+        assertThat(byArm.get("mar").get(0).config().at("/stage2/fusion").asText()).isEqualTo("none");
+        assertThat(byArm.get("cross-attention").get(0).config().at("/stage2/fusion").asText()).isEqualTo("cross-attention");
+        for (String qformer : List.of("q-former-4", "q-former-decoder-4")) {
+            JsonNode c = byArm.get(qformer).get(0).config();
+            assertThat(c.at("/stage2/queries").asInt()).as(qformer).isEqualTo(4);
+            assertThat(c.at("/stage2/buffer_size").asInt()).as(qformer).isEqualTo(16);
+        }
+        assertThat(byArm.get("q-former-4").get(0).config().at("/stage2/fusion").asText()).isEqualTo("q-former");
+        assertThat(byArm.get("q-former-decoder-4").get(0).config().at("/stage2/fusion").asText())
+                .isEqualTo("q-former-decoder");
+        assertThat(byArm.get("discon").get(0).config().at("/stage2/fusion").asText()).isEqualTo("discon");
+        assertThat(byArm.get("discon").get(0).config().at("/stage2/condition").asText()).isEqualTo("ground-truth");
+        assertThat(byArm.get("q-former-4").get(0).config().at("/stage2/condition").asText()).isEqualTo("stage1-predictions");
+        assertThat(byArm.get("rdpm").get(0).config().at("/generator").asText()).isEqualTo("rdpm");
+
+        // node keys per kind over all arms, and per arm name
+        java.util.Map<String, java.util.Set<String>> keys = new java.util.HashMap<>();
+        java.util.Map<String, java.util.Set<String>> stage2ByArm = new java.util.HashMap<>();
+        for (Arm arm : arms) {
+            String armName = arm.params().get("arm").asText();
+            lab.d2c.workflows.graph.ExperimentGraph graph = lab.d2c.workflows.graph.ExperimentGraph.plan(arm.config());
+            lab.d2c.workflows.graph.GraphNode evaluate = graph.node("evaluate").orElseThrow(() ->
+                    new AssertionError(arm.name() + " has no evaluate"));
+            String scored = switch (armName) {
+                case "discrete-only" -> "decode-stage1";
+                case "rdpm" -> "sample-rdpm";
+                default -> "sample";
+            };
+            assertThat(evaluate.inputKeys().get("images")).as(arm.name() + " scores its " + scored)
+                    .isEqualTo(graph.node(scored).orElseThrow().key());
+            graph.nodes().forEach(n -> keys.computeIfAbsent(n.kind(), k -> new java.util.HashSet<>()).add(n.key()));
+            graph.node("train-stage2").ifPresent(n -> stage2ByArm.computeIfAbsent(armName,
+                    k -> new java.util.HashSet<>()).add(n.key()));
+            if (armName.equals("discrete-only") || armName.equals("rdpm")) {
+                assertThat(graph.node("train-stage2")).as(arm.name()).isEmpty();
+            }
+            // >= 1000 samples of every kind, scored against the whole test split
+            ObjectNode c = arm.config();
+            for (String count : List.of("/stage1/sample/count", "/stage2/sample/count", "/rdpm/sample/count")) {
+                assertThat(c.at(count).asInt()).as(arm.name() + count).isGreaterThanOrEqualTo(1000);
+            }
+            assertThat(c.at("/data/test_size").asInt()).as("all 10,000 test images").isIn(0, 10_000);
+            assertThat(c.at("/eval/reference_split").asText()).isEqualTo("test");
+            assertThat(c.at("/eval/reference_images").asInt()).as("the reference is the whole split").isZero();
+        }
+        for (String shared : List.of("prepare-dataset", "train-vq", "train-vae", "pretokenize", "train-stage1",
+                "predict-stage1", "train-classifier", "reference-stats", "train-rdpm-tokenizer", "pretokenize-rdpm",
+                "train-rdpm")) {
+            assertThat(keys.get(shared)).as("one " + shared + " node across all arms and seeds").hasSize(1);
+        }
+        // one stage two per fusion, shared by its 3 seeds; every seed samples and is scored on its own
+        assertThat(stage2ByArm.keySet()).containsExactlyInAnyOrder("mar", "cross-attention", "q-former-4",
+                "q-former-decoder-4", "discon");
+        stage2ByArm.forEach((arm, k) -> assertThat(k).as(arm + "'s stage two across seeds").hasSize(1));
+        assertThat(keys.get("train-stage2")).hasSize(5);
+        assertThat(keys.get("sample")).hasSize(5 * 3);
+        assertThat(keys.get("decode-stage1")).hasSize(3);
+        assertThat(keys.get("sample-rdpm")).hasSize(3);
+        assertThat(keys.get("evaluate")).hasSize(21);
+
+        // the classifier: the tiny schedule that reaches 90.9% on all of Fashion-MNIST's training images
+        ObjectNode config = arms.get(0).config();
+        ObjectNode tiny = Presets.load("tiny");
+        assertThat(config.at("/data/train_size").asInt()).as("all 60,000 training images").isZero();
+        assertThat(config.at("/classifier/train/steps").asInt())
+                .isGreaterThanOrEqualTo(tiny.at("/classifier/train/steps").asInt());
+        assertThat(config.at("/classifier/train/batch_size").asInt())
+                .isEqualTo(tiny.at("/classifier/train/batch_size").asInt());
+        assertThat(config.at("/classifier/train/eval_images").asInt()).as("accuracy on the whole test split")
+                .isEqualTo(10_000);
+
+        // every generator trainer: the same budget, a held-out set, and an evaluation at 80% of its steps, so the
+        // convergence verdict (< 2% over the last 20%) is judged
+        for (String trainer : List.of("/stage1/train", "/stage2/train", "/rdpm/predictor/train")) {
+            JsonNode t = config.at(trainer);
+            assertThat(t.get("steps").asInt() * t.get("batch_size").asInt()).as(trainer + "'s budget")
+                    .isEqualTo(config.at("/stage2/train/steps").asInt() * config.at("/stage2/train/batch_size").asInt());
+            assertThat(t.get("holdout").asDouble()).as(trainer).isPositive();
+            int steps = t.get("steps").asInt();
+            int every = t.get("eval_every").asInt();
+            assertThat(steps * 4 % (5 * every)).as(trainer + ": an evaluation at 80% of the steps").isZero();
+            assertThat(steps / every).as(trainer + ": enough evaluations").isGreaterThanOrEqualTo(5);
+        }
     }
 
     @Test
