@@ -3,6 +3,8 @@ package lab.d2c.bench.stage1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -50,5 +52,11 @@ class Stage1BenchmarkTest {
         assertThat(r.cacheSpeedup().median())
                 .isCloseTo((cached[0] / uncached[0] + cached[1] / uncached[1]) / 2, within(1e-12));
         assertThat(bytes.toString()).contains("round 1  cached", "round 2  uncached", "median of the 2 rounds' ratios");
+        // --json writes the record as it is: the per-round values travel with the medians
+        JsonNode json = new ObjectMapper().valueToTree(r);
+        assertThat(json.at("/tokensPerSecondByRound/uncached").size()).isEqualTo(2);
+        assertThat(json.at("/cacheSpeedupByRound/1").asDouble()).isEqualTo(r.cacheSpeedupByRound()[1]);
+        assertThat(json.at("/cacheSpeedup/median").asDouble()).isEqualTo(r.cacheSpeedup().median());
+        assertThat(json.at("/order/1/0").asText()).isEqualTo("uncached");
     }
 }
