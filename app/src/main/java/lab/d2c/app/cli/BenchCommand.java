@@ -76,17 +76,20 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--train-batch", defaultValue = "0", description = "Training batch (default: the preset's).")
         int trainBatch;
 
+        @Option(names = "--rounds", defaultValue = "5", description = "Rounds timing sampling with and without the cache once each, in alternating order; medians, min-max ranges and the per-round speed-up's median are reported (default ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Override
         public Integer call() throws Exception {
-            if (steps < 0 || warmup < 0 || batch < 1 || trainBatch < 0) {
-                System.err.println("d2c bench stage1: --batch must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
+            if (steps < 0 || warmup < 0 || batch < 1 || trainBatch < 0 || rounds < 1) {
+                System.err.println("d2c bench stage1: --batch and --rounds must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
                 return 2;
             }
             ObjectNode preset = setup.preset("stage1");
             if (preset == null) {
                 return 2;
             }
-            var result = Stage1Benchmark.run(preset, setup.device, steps, warmup, batch, trainBatch, System.out);
+            var result = Stage1Benchmark.run(preset, setup.device, steps, warmup, batch, trainBatch, rounds, System.out);
             System.out.println(machine());
             writeJson(setup.json, result);
             return 0;
@@ -119,17 +122,21 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--train-batch", defaultValue = "0", description = "Training batch (default: the preset's).")
         int trainBatch;
 
+        @Option(names = "--rounds", defaultValue = "5", description = "Rounds timing every sampling arm once, in an order rotated each round; medians, min-max ranges and the per-round D2C@64/MAR@256 ratio's median are reported (default ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Override
         public Integer call() throws Exception {
-            if (grid < 1 || images < 1 || steps < 0 || warmup < 0 || trainBatch < 0) {
-                System.err.println("d2c bench stage2: --grid and --images must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
+            if (grid < 1 || images < 1 || steps < 0 || warmup < 0 || trainBatch < 0 || rounds < 1) {
+                System.err.println("d2c bench stage2: --grid, --images and --rounds must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
                 return 2;
             }
             ObjectNode preset = setup.preset("stage2");
             if (preset == null) {
                 return 2;
             }
-            var result = Stage2Benchmark.run(preset, setup.device, grid, images, steps, warmup, trainBatch, System.out);
+            var result = Stage2Benchmark.run(preset, setup.device, grid, images, steps, warmup, trainBatch, rounds,
+                    System.out);
             System.out.println(machine());
             writeJson(setup.json, result);
             return 0;

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import lab.d2c.bench.rounds.Rounds;
+import lab.d2c.bench.rounds.Spread;
 import lab.d2c.model.stage1.ArSampler;
 import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
@@ -28,16 +31,25 @@ import lab.d2c.workflows.node.NodeTask;
  * (tokens/s) with and without the KV cache at a given batch. The sequence length follows from the
  * preset (tokens per image = (image size / VQ stride)^2); the token ids are random, which changes
  * nothing about the time. A benchmark, not a test: it asserts nothing.
+ *
+ * <p>The two sampling arms are timed over {@code rounds} rounds, each round timing both once in an order that
+ * alternates ({@link Rounds#order}); the cache's speed-up is taken per round and reported as the median over rounds
+ * with its range. One pair of timings moved the speed-up from 7.1x to 5.4x between two runs on the shared VM.
  */
 public final class Stage1Benchmark {
 
-    /** Figures of one run. */
-    public record Result(double trainStepMs, int trainBatch, int sampleBatch, int tokensPerImage, long parameters,
-            double cachedTokensPerSecond, double uncachedTokensPerSecond, String device) {
+    /** The sampling arms, in the order round 0 times them. */
+    public static final List<String> ARMS = List.of("cached", "uncached");
 
-        public double cacheSpeedup() {
-            return cachedTokensPerSecond / uncachedTokensPerSecond;
-        }
+    /**
+     * Figures of one run. {@code cachedTokensPerSecond} and {@code uncachedTokensPerSecond} are the medians over
+     * rounds; {@code tokensPerSecondByRound} holds each arm's value per round, {@code cacheSpeedupByRound} cached over
+     * uncached per round, {@code order} the arms in the order each round timed them.
+     */
+    public record Result(double trainStepMs, int trainBatch, int sampleBatch, int tokensPerImage, long parameters,
+            double cachedTokensPerSecond, double uncachedTokensPerSecond, int rounds, List<List<String>> order,
+            Map<String, double[]> tokensPerSecondByRound, Map<String, Spread> tokensPerSecond,
+            double[] cacheSpeedupByRound, Spread cacheSpeedup, String device) {
     }
 
     private Stage1Benchmark() {
@@ -47,9 +59,13 @@ public final class Stage1Benchmark {
      * @param steps       timed training steps (after {@code warmup} untimed ones)
      * @param sampleBatch sequences sampled at once, with and without the cache
      * @param trainBatch  the training batch, or 0 for the preset's; {@code steps} 0 skips the train-step timing
+     * @param rounds      rounds of sampling, each timing both arms once
      */
     public static Result run(ObjectNode preset, String device, int steps, int warmup, int sampleBatch, int trainBatch,
-            PrintStream out) throws IOException {
+            int rounds, PrintStream out) throws IOException {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1: " + rounds);
+        }
         NodeContext ctx = new NodeContext(new NodeTask("bench", "bench", 0, preset.toString(), Map.of()), null, null,
                 (f, m, d) -> { }, Devices.name(Devices.parse(device)));
         int levels = ctx.required("vq.width_multipliers").asText().split(",").length;
@@ -63,7 +79,8 @@ public final class Stage1Benchmark {
         TokenManifest tokens = new TokenManifest(0, 2, grid, ctx.required("vq.codebook_size").asInt(), 1, 1.0,
                 classNames, null, null, List.of());
         DiscreteArConfig config = Stage1Settings.model(ctx, tokens);
-        TrainConfig train = TrainingSettings.training(ctx, "stage1").withSteps(warmup + steps);
+        // at least one step: --steps 0 --warmup 0 skips the timing, but TrainConfig refuses 0 steps
+        TrainConfig train = TrainingSettings.training(ctx, "stage1").withSteps(Math.max(1, warmup + steps));
         train = trainBatch > 0 ? train.withBatchSize(trainBatch) : train;
         int n = config.tokens();
         out.printf("bench stage1: width %d, depth %d, heads %d, %d tokens per image (%dx%d), vocab %d, %d classes, "
@@ -92,20 +109,51 @@ public final class Stage1Benchmark {
                 sampleLabels[i] = i % classes;
             }
             SamplingSettings plain = SamplingSettings.plain();
-            sampler.sample(manager, new int[] {0, 1}, plain, 0, 2, true, null); // warm up
-            double cached = tokensPerSecond(sampler, manager, sampleLabels, plain, true);
-            double uncached = tokensPerSecond(sampler, manager, sampleLabels, plain, false);
-            out.printf("sample with KV cache:    %.0f tokens/s (batch %d, %d tokens each)%n", cached, sampleBatch, n);
-            out.printf("sample without KV cache: %.0f tokens/s; the cache is %.1fx faster%n", uncached, cached / uncached);
-            return new Result(stepMs, train.batchSize(), sampleBatch, n, model.parameterCount(), cached, uncached,
-                    ctx.device());
+            // untimed: both arms once at the timed batch, so neither pays the first call's oneDNN primitive creation
+            // and allocator growth at this shape
+            sampler.sample(manager, sampleLabels, plain, 0, sampleBatch, true, null);
+            sampler.sample(manager, sampleLabels, plain, 0, sampleBatch, false, null);
+            Map<String, double[]> byRound = new LinkedHashMap<>();
+            for (String arm : ARMS) {
+                byRound.put(arm, new double[rounds]);
+            }
+            List<List<String>> order = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                List<String> names = new ArrayList<>();
+                for (int i : Rounds.order(round, ARMS.size())) {
+                    String arm = ARMS.get(i);
+                    names.add(arm);
+                    double tps = tokensPerSecond(sampler, manager, sampleLabels, plain, arm.equals("cached"));
+                    byRound.get(arm)[round] = tps;
+                    out.printf("round %d  %-9s %10.0f tokens/s%n", round + 1, arm, tps);
+                }
+                order.add(List.copyOf(names));
+            }
+            Map<String, Spread> spreads = new LinkedHashMap<>();
+            byRound.forEach((arm, values) -> spreads.put(arm, Rounds.spread(values)));
+            double[] speedups = Rounds.ratios(byRound.get("cached"), byRound.get("uncached"));
+            Spread speedup = Rounds.spread(speedups);
+            Spread cached = spreads.get("cached");
+            Spread uncached = spreads.get("uncached");
+            out.printf("sample with KV cache:    %.0f tokens/s, median of %d rounds (range %.0f-%.0f; batch %d, %d tokens "
+                    + "each)%n", cached.median(), rounds, cached.min(), cached.max(), sampleBatch, n);
+            out.printf("sample without KV cache: %.0f tokens/s (range %.0f-%.0f)%n", uncached.median(), uncached.min(),
+                    uncached.max());
+            out.printf("the cache is %.2fx faster: median of the %d rounds' ratios (range %.2f-%.2fx, %.0f%% of the "
+                    + "median)%n", speedup.median(), rounds, speedup.min(), speedup.max(), 100 * speedup.relativeRange());
+            return new Result(stepMs, train.batchSize(), sampleBatch, n, model.parameterCount(), cached.median(),
+                    uncached.median(), rounds, List.copyOf(order), byRound, spreads, speedups, speedup, ctx.device());
         }
     }
 
     private static double tokensPerSecond(ArSampler sampler, NDManager manager, int[] labels, SamplingSettings s,
             boolean cached) {
         long t0 = System.nanoTime();
-        int[][] tokens = sampler.sample(manager, labels, s, 0, labels.length, cached, null);
+        int[][] tokens;
+        // a scope per timing: the rounds would otherwise pile every call's arrays up in the benchmark's manager
+        try (NDManager scope = manager.newSubManager()) {
+            tokens = sampler.sample(scope, labels, s, 0, labels.length, cached, null);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return (double) tokens.length * tokens[0].length / seconds;
     }

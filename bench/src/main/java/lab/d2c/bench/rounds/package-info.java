@@ -1,0 +1,5 @@
+/**
+ * Rounds of a sampling benchmark ({@code bench stage1}, {@code bench stage2}): the rotated order in which each round
+ * times its arms, and the median and min-max spread of per-round figures and of per-round ratios. Pure functions.
+ */
+package lab.d2c.bench.rounds;
