@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.d2c.config.rdpm.RdpmPredictorConfig;
 import lab.d2c.config.rdpm.RdpmSamplingSettings;
-import lab.d2c.model.data.ImageGrid;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.rdpm.CodeLookup;
 import lab.d2c.model.rdpm.RdpmGenerator;
@@ -16,6 +15,7 @@ import lab.d2c.model.rdpm.RdpmTokenizer;
 import lab.d2c.model.rdpm.RecurrentTokenPredictor;
 import lab.d2c.model.runtime.Devices;
 import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.workers.eval.GeneratedImages;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeExecutor;
 import lab.d2c.workers.node.NodeOutput;
@@ -53,10 +53,7 @@ public final class SampleRdpmExecutor implements NodeExecutor {
         int count = TrainingSettings.integer(ctx, ConfigSchema.RDPM_SAMPLE + ".count");
         int batchSize = TrainingSettings.integer(ctx, ConfigSchema.RDPM_SAMPLE + ".batch_size");
         long seed = ctx.required(ConfigSchema.RUN_SEED).asLong();
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = i % config.numClasses();
-        }
+        int[] labels = GeneratedImages.cyclingLabels(count, config.numClasses());
         Map<String, String> artifacts = new LinkedHashMap<>();
         ObjectNode result = JSON.createObjectNode();
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {
@@ -90,17 +87,10 @@ public final class SampleRdpmExecutor implements NodeExecutor {
             int steps = generated.steps();
             int grid = generated.grid();
             String prefix = ctx.prefix();
-            ctx.write(prefix + "samples.npy", ArtifactStore.OCTET_STREAM,
-                    out -> Npy.writeUint8(out, pixels, count, channels, size, size));
-            ctx.write(prefix + "labels.npy", ArtifactStore.OCTET_STREAM, out -> Npy.writeInt32(out, labels, count));
+            GeneratedImages.write(ctx, artifacts, pixels, labels, channels, size, config.numClasses());
             ctx.write(prefix + "codes.npy", ArtifactStore.OCTET_STREAM,
                     out -> Npy.writeInt32(out, codes, count, steps, grid, grid));
-            ctx.write(prefix + "samples.png", "image/png",
-                    out -> out.write(ImageGrid.png(pixels, count, channels, size, config.numClasses())));
-            artifacts.put("samples", prefix + "samples.npy");
-            artifacts.put("labels", prefix + "labels.npy");
             artifacts.put("codes", prefix + "codes.npy");
-            artifacts.put("grid", prefix + "samples.png");
             result.put("count", count);
             result.put("seed", seed);
             result.put("steps", steps);

@@ -10,11 +10,11 @@ import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
 import lab.d2c.config.stage1.SamplingSettings;
 import lab.d2c.model.stage1.Stage1Generator;
-import lab.d2c.model.data.ImageGrid;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.runtime.Devices;
 import lab.d2c.model.tokenizer.VqTokenizer;
 import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.workers.eval.GeneratedImages;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeExecutor;
 import lab.d2c.workers.node.NodeOutput;
@@ -51,10 +51,7 @@ public final class DecodeStage1Executor implements NodeExecutor {
         int batchSize = TrainingSettings.integer(ctx, "stage1.sample.batch_size");
         long seed = ctx.required("seed").asLong();
         DiscreteArConfig config = ModelWeights.config(stage1, DiscreteArConfig.class);
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = i % config.numClasses();
-        }
+        int[] labels = GeneratedImages.cyclingLabels(count, config.numClasses());
         int n = config.tokens();
         int grid = config.grid();
         Map<String, String> artifacts = new LinkedHashMap<>();
@@ -83,16 +80,9 @@ public final class DecodeStage1Executor implements NodeExecutor {
             int channels = generated.channels();
             int size = generated.size();
             String prefix = ctx.prefix();
-            ctx.write(prefix + "samples.npy", ArtifactStore.OCTET_STREAM,
-                    out -> Npy.writeUint8(out, pixels, count, channels, size, size));
+            GeneratedImages.write(ctx, artifacts, pixels, labels, channels, size, config.numClasses());
             ctx.write(prefix + "tokens.npy", ArtifactStore.OCTET_STREAM, out -> Npy.writeInt32(out, flat, count, grid, grid));
-            ctx.write(prefix + "labels.npy", ArtifactStore.OCTET_STREAM, out -> Npy.writeInt32(out, labels, count));
-            ctx.write(prefix + "samples.png", "image/png",
-                    out -> out.write(ImageGrid.png(pixels, count, channels, size, config.numClasses())));
-            artifacts.put("samples", prefix + "samples.npy");
             artifacts.put("tokens", prefix + "tokens.npy");
-            artifacts.put("labels", prefix + "labels.npy");
-            artifacts.put("grid", prefix + "samples.png");
 
             result.put("count", count);
             result.put("seed", seed);

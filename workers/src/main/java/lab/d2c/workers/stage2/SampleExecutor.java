@@ -9,7 +9,6 @@ import java.util.Map;
 import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
 import lab.d2c.model.stage1.Stage1Generator;
-import lab.d2c.model.data.ImageGrid;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.stage2.D2cGenerator;
 import lab.d2c.config.stage2.HybridConfig;
@@ -19,6 +18,7 @@ import lab.d2c.model.runtime.Devices;
 import lab.d2c.model.tokenizer.KlVae;
 import lab.d2c.model.tokenizer.LatentScale;
 import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.workers.eval.GeneratedImages;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeExecutor;
 import lab.d2c.workers.node.NodeOutput;
@@ -60,10 +60,7 @@ public final class SampleExecutor implements NodeExecutor {
         int n = config.tokens();
         int c = config.tokenChannels();
         int grid = config.grid();
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = i % config.numClasses();
-        }
+        int[] labels = GeneratedImages.cyclingLabels(count, config.numClasses());
         Map<String, String> artifacts = new LinkedHashMap<>();
         ObjectNode result = JSON.createObjectNode();
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(ctx.device()))) {
@@ -92,17 +89,10 @@ public final class SampleExecutor implements NodeExecutor {
             int channels = generated.channels();
             int size = generated.size();
             String prefix = ctx.prefix();
-            ctx.write(prefix + "samples.npy", ArtifactStore.OCTET_STREAM,
-                    out -> Npy.writeUint8(out, allPixels, count, channels, size, size));
+            GeneratedImages.write(ctx, artifacts, allPixels, labels, channels, size, config.numClasses());
             ctx.write(prefix + "latents.npy", ArtifactStore.OCTET_STREAM,
                     out -> Npy.writeFloat32(out, latents, count, n, c));
-            ctx.write(prefix + "labels.npy", ArtifactStore.OCTET_STREAM, out -> Npy.writeInt32(out, labels, count));
-            ctx.write(prefix + "samples.png", "image/png",
-                    out -> out.write(ImageGrid.png(allPixels, count, channels, size, config.numClasses())));
-            artifacts.put("samples", prefix + "samples.npy");
             artifacts.put("latents", prefix + "latents.npy");
-            artifacts.put("labels", prefix + "labels.npy");
-            artifacts.put("grid", prefix + "samples.png");
             if (ids != null) {
                 int[] flat = Stage1Generator.flatten(ids);
                 ctx.write(prefix + "tokens.npy", ArtifactStore.OCTET_STREAM,
