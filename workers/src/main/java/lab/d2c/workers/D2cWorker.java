@@ -65,6 +65,7 @@ public final class D2cWorker implements AutoCloseable {
         private ArtifactStore artifacts;
         private NodeExecutors executors = StandardExecutors.create();
         private int nodeSlots = 1;
+        private int intraOpThreads = 0;
         private java.time.Duration nodeHeartbeat = NodeActivityOptions.NODE_HEARTBEAT;
         private boolean workflows = true;
         private boolean nodes = true;
@@ -106,7 +107,18 @@ public final class D2cWorker implements AutoCloseable {
             return this;
         }
 
-        /** Where this worker runs models: {@code cpu} (default) or {@code gpu:N}. */
+        /**
+         * libtorch's intra-op threads for this process; default (0): the cores split evenly between
+         * the node slots ({@code IntraOpThreads.forSlots}), so two slots on two cores run one thread each.
+         */
+        public Builder optIntraOpThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("intra-op threads must be >= 0 (0: cores / node slots), got " + threads);
+            }
+            this.intraOpThreads = threads;
+            return this;
+        }
+
         /** How long a node may go without a heartbeat before Temporal retries it on another worker. */
         public Builder optNodeHeartbeat(java.time.Duration heartbeat) {
             if (heartbeat.compareTo(java.time.Duration.ofSeconds(5)) < 0) {
@@ -117,6 +129,7 @@ public final class D2cWorker implements AutoCloseable {
             return this;
         }
 
+        /** Where this worker runs models: {@code cpu} (default) or {@code gpu:N}. */
         public Builder optDevice(String device) {
             this.device = lab.d2c.model.runtime.Devices.name(lab.d2c.model.runtime.Devices.parse(device));
             return this;
@@ -154,6 +167,8 @@ public final class D2cWorker implements AutoCloseable {
                 throw new IllegalStateException("D2cWorker needs client, task queue, database and artifacts");
             }
             if (nodes && device.equals("cpu")) {
+                lab.d2c.model.runtime.IntraOpThreads.set(intraOpThreads > 0 ? intraOpThreads
+                        : lab.d2c.model.runtime.IntraOpThreads.forSlots(Runtime.getRuntime().availableProcessors(), nodeSlots));
                 // Fail at start, not hours into a training (docs/djl-pitfalls.md, pitfall 15).
                 lab.d2c.model.runtime.ConvGradientCheck.run().ifPresent(problem -> {
                     throw new IllegalStateException(problem);

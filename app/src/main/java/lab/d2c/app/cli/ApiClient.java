@@ -33,6 +33,26 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
+    /** The raw bytes of a GET (a PNG, a zip); errors as for JSON calls. */
+    byte[] getBytes(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).GET().build();
+        try {
+            HttpResponse<byte[]> resp = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() >= 400) {
+                String text = new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8);
+                throw new ApiCallException(describe(resp.statusCode(), text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text)));
+            }
+            return resp.body();
+        } catch (ConnectException e) {
+            throw new ApiCallException("cannot reach the API at " + base + " (start it with ./d2c local, or set --api)");
+        } catch (IOException e) {
+            throw new ApiCallException("API call " + request.uri() + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiCallException("interrupted");
+        }
+    }
+
     JsonNode post(String path, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", contentType)

@@ -25,6 +25,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sweep", description = "Bundled sweep to run: demo (Fashion-MNIST, quick: MAR, D2C, discrete-only and RDPM arms), smoke (shapes), tokenizers (the full tiny schedule, over an hour on 2 cores), stage1 (the README stage-one figures, ~15 min after a demo), fusions (the five fusion kinds on stage1's tokens, ~35 min after stage1) full (the paper's Tables 1-3 and the fidelity switches, 33 arms, ~8 h on 2 cores) curves (Figure 4: FID over AR steps and guidance, ~2 h after a demo) rdpm-tokenizer (RDPM's tokenizer test PSNR for T = 2, 5, 10 with and without gamma weighting; 4 tokenizers of 2000 steps) rdpm (RDPM's ablations: T, gamma, schedules, CFG, Gumbel; 12 arms, several hours) or paper (the paper's comparisons with discrete-only, MAR, three D2C fusions, DisCon and RDPM on all of Fashion-MNIST, 7 arms x 3 seeds, 1000 samples each; ~2 h 15 min on 2 cores, estimated).")
     String sweep;
 
+    @Option(names = "--node-slots", defaultValue = "0", description = "Nodes the in-process worker runs at once, the cores split between them;"
+            + " 0 (default): 2 on a machine with 2 or more cores, else 1 (BENCHMARKS.md, node slots).")
+    int nodeSlots;
+
     @Option(names = "--exit", description = "Stop the stack and exit when the sweep ends (default: stay up for browsing).")
     boolean exit;
 
@@ -41,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + " running the 'smoke' sweep on procedural shapes instead.");
             }
         }
-        LocalRuntime rt = LocalRuntime.start(config.load(), true, 1, System.out);
+        LocalRuntime rt = LocalRuntime.start(config.load(), true, LocalNodeSlots.resolve(nodeSlots), System.out);
         try {
             SweepService.Submitted s = rt.sweeps().submit(BundledSweeps.read(name));
             System.out.println("d2c demo: launched sweep " + s.sweepId() + " (" + s.experimentIds().size() + " arms)");

@@ -19,12 +19,13 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--no-worker", description = "Do not run a worker in this process (run ./d2c worker separately).")
     boolean noWorker;
 
-    @Option(names = "--node-slots", defaultValue = "1", description = "Nodes the in-process worker runs at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--node-slots", defaultValue = "0", description = "Nodes the in-process worker runs at once, the cores split between them;"
+            + " 0 (default): 2 on a machine with 2 or more cores, else 1 (BENCHMARKS.md, node slots).")
     int nodeSlots;
 
     @Override
     public Integer call() throws InterruptedException {
-        LocalRuntime rt = LocalRuntime.start(config.load(), !noWorker, nodeSlots, System.out);
+        LocalRuntime rt = LocalRuntime.start(config.load(), !noWorker, LocalNodeSlots.resolve(nodeSlots), System.out);
         System.out.println("d2c local is up. Ctrl-C stops it.");
         awaitShutdown(rt);
         return 0;

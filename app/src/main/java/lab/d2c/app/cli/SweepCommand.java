@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true, description = "Launch and follow sweeps through the API.",
-        subcommands = {SweepCommand.Run.class, SweepCommand.StatusCmd.class, SweepCommand.ReportCmd.class})
+        subcommands = {SweepCommand.Run.class, SweepCommand.StatusCmd.class, SweepCommand.ReportCmd.class,
+                SweepCommand.PlotsCmd.class})
 public final class SweepCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -136,6 +137,50 @@ public final class SweepCommand implements Runnable {
             } else {
                 System.out.print(ReportTable.render(parsed));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "plots", mixinStandardHelpOptions = true,
+            description = {"Write a sweep's plots as PNG files into a folder: FID per arm with error bars, FID curves,",
+                    "loss curves, one sample grid per arm (the files of GET /sweeps/{id}/plots)."})
+    static final class PlotsCmd implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ID", description = "The sweep id.")
+        String id;
+
+        @Option(names = {"-o", "--output"}, description = "Folder to write into (default: plots-ID); created if missing.")
+        Path output;
+
+        @Option(names = "--api", description = "API base URL (default $D2C_API_URL or http://127.0.0.1:7070).")
+        String api = defaultApi();
+
+        @Override
+        public Integer call() throws IOException {
+            ApiClient client = new ApiClient(api);
+            JsonNode listing = client.get("/api/v1/sweeps/" + id + "/plots");
+            Path dir = output != null ? output : Path.of("plots-" + id);
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw CliError.usage("--output: " + dir + " exists and is not a folder");
+            }
+            Files.createDirectories(dir);
+            int written = 0;
+            for (JsonNode plot : listing.path("plots")) {
+                String name = plot.path("name").asText();
+                if (!name.matches("[A-Za-z0-9._-]+")) {
+                    throw CliError.failure("the API listed a plot with an unusable file name: '" + name + "'");
+                }
+                byte[] png = client.getBytes(plot.path("url").asText());
+                // written beside the target and moved, so a stopped export never leaves half a PNG
+                Path target = dir.resolve(name + ".png");
+                Path part = dir.resolve(name + ".png.part");
+                Files.write(part, png);
+                Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                System.out.println(target + "  " + plot.path("title").asText());
+                written++;
+            }
+            System.out.println(written + " plots written to " + dir);
             return 0;
         }
     }

@@ -89,6 +89,21 @@ class CliProcessTest {
             Result csv = run(Map.of(), "sweep", "report", id, "--csv", "--api", api);
             assertThat(csv.exit()).as(csv.output()).isZero();
             assertThat(csv.output()).startsWith("arm,seeds,done,").contains("fid-shapes-cls_mean");
+            // the plots as PNG files in a folder (issue 24): every listed plot, each a PNG the API also serves
+            Path plotDir = dir.resolve("plots");
+            Result plots = run(Map.of(), "sweep", "plots", id, "-o", plotDir.toString(), "--api", api);
+            assertThat(plots.exit()).as(plots.output()).isZero();
+            com.fasterxml.jackson.databind.JsonNode listed = lab.d2c.api.http.Http.get(api + "/api/v1/sweeps/" + id + "/plots").json();
+            assertThat(listed.get("plots").size()).isGreaterThanOrEqualTo(3);
+            assertThat(plots.output()).contains(listed.get("plots").size() + " plots written to " + plotDir);
+            for (com.fasterxml.jackson.databind.JsonNode p : listed.get("plots")) {
+                Path png = plotDir.resolve(p.get("name").asText() + ".png");
+                byte[] bytes = Files.readAllBytes(png);
+                assertThat(java.util.Arrays.copyOf(bytes, 8)).as(png.toString())
+                        .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+                assertThat(javax.imageio.ImageIO.read(png.toFile())).as(png.toString()).isNotNull();
+            }
+            assertThat(Files.list(plotDir).filter(f -> f.toString().endsWith(".part")).count()).isZero();
             Result missing = run(Map.of(), "sweep", "report", "nope-123", "--api", api);
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.output()).contains("HTTP 404");

@@ -1,12 +1,10 @@
 package lab.d2c.model.runtime;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.ndarray.NDList;
 import java.util.Optional;
@@ -52,7 +50,7 @@ public final class ConvGradientCheck {
             conv.initialize(m, DataType.FLOAT32, in);
             NDArray x = m.randomNormal(in);
             x.setRequiresGradient(true);
-            try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+            try (GradientScope c = GradientScope.open()) {
                 NDArray y = conv.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
                 c.backward(y.mul(y).mean());
             }

@@ -1,5 +1,7 @@
 package lab.d2c.model.train;
 
+import lab.d2c.model.runtime.GradientScope;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -8,7 +10,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -52,8 +53,6 @@ public final class TrainingLoop implements AutoCloseable {
     // Engine.setRandomSeed is process-wide: seed-then-initialize must not interleave with other
     // loops' initialization or with seeded draws (dropout masks).
     private static final Object INIT_LOCK = lab.d2c.model.runtime.SeededDraws.LOCK;
-    // PyTorch allows one GradientCollector per JVM (pitfall 4); loops on other threads take turns.
-    private static final Object GRADIENT_LOCK = new Object();
 
     private final TrainableModel model;
     private final BatchSource data;
@@ -300,13 +299,13 @@ public final class TrainingLoop implements AutoCloseable {
             zeroGradients(stepManager);
             float loss;
             Map<String, Double> metrics;
-            synchronized (GRADIENT_LOCK) {
-                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                    StepLoss out = model.loss(stepManager, batch, rng);
-                    collector.backward(out.loss());
-                    loss = scalar(out.loss());
-                    metrics = metrics(out.metrics());
-                }
+            // A thread-local scope, not DJL's JVM-wide collector: loops in other node slots run
+            // their steps at the same time (pitfall 4).
+            try (GradientScope scope = GradientScope.open()) {
+                StepLoss out = model.loss(stepManager, batch, rng);
+                scope.backward(out.loss());
+                loss = scalar(out.loss());
+                metrics = metrics(out.metrics());
             }
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException("loss is " + loss + " at step " + step);

@@ -314,6 +314,13 @@ class PresetsAndBundledSweepsTest {
         ObjectNode demo = SweepSpecParser.parse(BundledSweeps.read("demo")).config();
         assertThat(demo.at("/data/dataset").asText()).isEqualTo("fashion-mnist");
         assertThat(SweepSpecParser.parse(BundledSweeps.read("demo")).preset()).isEqualTo("tiny");
+        // issue 24: every arm of the demo scores at least 500 samples, so its intervals mean something
+        for (Arm arm : SweepSpecParser.parse(BundledSweeps.read("demo")).expand(SweepSpecParser.DEFAULT_MAX_ARMS)) {
+            String sampler = arm.config().at("/generator").asText().equals("rdpm") ? "/rdpm/sample/count"
+                    : arm.config().at("/eval/images").asText().equals("decode-stage1") ? "/stage1/sample/count"
+                    : "/stage2/sample/count";
+            assertThat(arm.config().at(sampler).asInt()).as(arm.name() + " " + sampler).isGreaterThanOrEqualTo(500);
+        }
         ObjectNode smoke = SweepSpecParser.parse(BundledSweeps.read("smoke")).config();
         assertThat(smoke.get("data").toString()).isEqualTo("{\"dataset\":\"shapes\",\"path\":null,\"image_size\":32,"
                 + "\"channels\":1,\"num_classes\":4,\"train_size\":512,\"test_size\":128,\"seed\":0,"
