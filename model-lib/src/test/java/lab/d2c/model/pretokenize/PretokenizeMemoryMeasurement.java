@@ -39,6 +39,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * allocator pools filled by one variant do not hide another's growth:
  *
  * <pre>
+ * mvn -o -q -B -ntp test-compile -pl model-lib -am
+ * mvn -o -q -B -ntp dependency:build-classpath -pl model-lib -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  * java -cp model-lib/target/test-classes:model-lib/target/classes:$(cat cp.txt) \
  *     lab.d2c.model.pretokenize.PretokenizeMemoryMeasurement VARIANT [IMAGES]
  * </pre>
