@@ -1,8 +1,10 @@
 package lab.d2c.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.concurrent.Callable;
 import lab.d2c.app.local.LocalModeStacks;
+import lab.d2c.app.setup.AptInstall;
 import lab.d2c.bench.stage1.Stage1Benchmark;
 import lab.d2c.bench.stage2.Stage2Benchmark;
 import lab.d2c.bench.tokenizer.TokenizerBenchmark;
@@ -212,23 +214,14 @@ public final class BenchCommand implements Runnable {
          * system BLAS, which without OpenBLAS is the slow reference one; that would flatter DJL.
          */
         static boolean ensureTorch(String python) throws Exception {
-            boolean torch = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start().waitFor() == 0;
-            boolean openblas = new ProcessBuilder("dpkg", "-s", "libopenblas0-pthread").redirectErrorStream(true).start()
-                    .waitFor() == 0;
-            if (torch && openblas) {
-                return true;
+            AptInstall.Outcome o = AptInstall.system(System.out, "d2c bench engine").ensure(List.of(
+                    AptInstall.Need.probe("python3-torch", "the PyTorch side of the comparison", python, "-c", "import torch"),
+                    AptInstall.Need.of("libopenblas0-pthread", "Debian's torch calls the system BLAS")));
+            if (!o.ok()) {
+                System.err.println("d2c bench engine: could not install what PyTorch eager needs: " + o.reason()
+                        + ". To fix: " + o.fix());
             }
-            String packages = (torch ? "" : "python3-torch ") + (openblas ? "" : "libopenblas0-pthread");
-            System.out.println("d2c bench engine: installing Debian's " + packages.trim());
-            String sudo = "root".equals(System.getProperty("user.name")) ? "" : "sudo ";
-            Process apt = new ProcessBuilder("sh", "-c", sudo + "apt-get install -y -qq " + packages).inheritIO().start();
-            if (apt.waitFor() != 0
-                    || new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start().waitFor() != 0) {
-                System.err.println("d2c bench engine: could not install " + packages.trim() + " (apt-get install "
-                        + packages.trim() + ")");
-                return false;
-            }
-            return true;
+            return o.ok();
         }
     }
 

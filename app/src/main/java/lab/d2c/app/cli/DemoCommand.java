@@ -4,9 +4,14 @@ import lab.d2c.api.report.ReportTable;
 import lab.d2c.api.report.SweepReport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import lab.d2c.app.local.LocalRuntime;
+import lab.d2c.app.setup.AptInstall;
 import lab.d2c.api.sweep.SweepService;
 import lab.d2c.model.data.FashionMnist;
 import lab.d2c.workflows.spec.BundledSweeps;
@@ -16,7 +21,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start local mode, launch the bundled quick sweep, follow it, and say where to look.",
-                "Uses Fashion-MNIST from Debian's dataset-fashion-mnist package; without it, the procedural shapes set."})
+                "Uses Fashion-MNIST from Debian's dataset-fashion-mnist package, installed with apt when missing (as root or",
+                "with passwordless sudo); where that is impossible, the default sweep falls back to the procedural shapes set."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,19 +38,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit", description = "Stop the stack and exit when the sweep ends (default: stay up for browsing).")
     boolean exit;
 
+    /** Debian's package that puts Fashion-MNIST in {@link FashionMnist#DEBIAN_DIR}. */
+    static final String DATASET_PACKAGE = "dataset-fashion-mnist";
+
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
     public Integer call() throws InterruptedException, java.io.IOException {
-        String name = sweep;
-        if (name == null) {
-            name = Files.isDirectory(FashionMnist.DEBIAN_DIR) ? "demo" : "smoke";
-            if (name.equals("smoke")) {
-                System.out.println("d2c demo: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist);"
-                        + " running the 'smoke' sweep on procedural shapes instead.");
-            }
-        }
+        String name = chooseSweep(sweep, FashionMnist.DEBIAN_DIR, AptInstall.system(System.out, "d2c demo"), System.out);
         LocalRuntime rt = LocalRuntime.start(config.load(), true, LocalNodeSlots.resolve(nodeSlots), System.out);
         try {
             SweepService.Submitted s = rt.sweeps().submit(BundledSweeps.read(name));
@@ -76,5 +78,31 @@ public final class DemoCommand implements Callable<Integer> {
                 rt.close();
             }
         }
+    }
+
+    /**
+     * The sweep to run, after getting Fashion-MNIST when the sweep needs it: present, or installed now
+     * (root or passwordless sudo), the requested sweep; impossible, the default falls back to 'smoke'
+     * on procedural shapes, saying why and the command that fixes it, while a named sweep is an error.
+     */
+    static String chooseSweep(String requested, Path dataDir, AptInstall apt, PrintStream out)
+            throws IOException, InterruptedException {
+        String name = requested == null ? "demo" : requested;
+        if (!BundledSweeps.read(name).contains("fashion-mnist") || Files.isDirectory(dataDir)) {
+            return name;
+        }
+        AptInstall.Outcome o = apt.ensure(List.of(AptInstall.Need.probe(DATASET_PACKAGE,
+                "the demo's real data set", "test", "-d", dataDir.toString())));
+        if (o.ok()) {
+            return name;
+        }
+        String why = "Fashion-MNIST is not installed and cannot be installed here: " + o.reason();
+        if (requested != null) {
+            throw CliError.failure("d2c demo: the '" + name + "' sweep needs Fashion-MNIST. " + why
+                    + ". To fix: " + o.fix());
+        }
+        out.println("d2c demo: " + why + "; running the 'smoke' sweep on procedural shapes instead."
+                + " To run the real ablation: " + o.fix() + ", then ./d2c demo");
+        return "smoke";
     }
 }

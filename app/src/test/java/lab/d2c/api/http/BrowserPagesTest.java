@@ -32,8 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * then a click into an experiment, whose lineage shows the dataset hash. Screenshots go to
  * {@code app/target/browser/}. No JavaScript error and no CSP violation may reach the console.
  *
- * <p>Without chromium this is skipped, except where {@code D2C_REQUIRE_BROWSER=1} (CI's
- * {@code .ci/run} installs chromium and sets it), where it fails.
+ * <p>Without chromium this is skipped, except where {@code D2C_REQUIRE_BROWSER=1} ({@code ./d2c
+ * test} installs chromium and sets it), where it fails.
  */
 @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BrowserPagesTest {

@@ -13,8 +13,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's chromium, headless, through Debian's chromedriver. Tests that need it are skipped
- * without it, except where {@code D2C_REQUIRE_BROWSER=1} (CI's {@code .ci/run} installs both
- * and sets it), where they fail.
+ * without it, except where {@code D2C_REQUIRE_BROWSER=1} ({@code ./d2c test}, and so CI,
+ * installs both and sets it), where they fail.
  */
 public final class HeadlessChromium {
 
@@ -28,9 +28,9 @@ public final class HeadlessChromium {
     public static void requireOrSkip() {
         boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
         if ("1".equals(System.getenv("D2C_REQUIRE_BROWSER"))) {
-            assertThat(installed).as("D2C_REQUIRE_BROWSER=1 but chromium or chromedriver is missing").isTrue();
+            assertThat(installed).as("D2C_REQUIRE_BROWSER=1 but chromium or chromedriver is missing (sudo apt-get install -y chromium chromium-driver)").isTrue();
         }
-        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        Assumptions.assumeTrue(installed, "Debian's chromium and chromium-driver are not installed (./d2c test installs them)");
     }
 
     /** A browser on a fresh profile, kept off the (closed) network. */

@@ -467,7 +467,7 @@ class LocalModeSecurityTest {
     private static void requirePsql() {
         boolean present = Files.isExecutable(Path.of("/usr/bin/psql")) && Files.isExecutable(Path.of("/usr/bin/setpriv"));
         if ("1".equals(System.getenv("D2C_REQUIRE_BROWSER"))) {
-            assertThat(present).as("CI installs postgresql-client (psql) and util-linux (setpriv)").isTrue();
+            assertThat(present).as("D2C_REQUIRE_BROWSER=1 but psql or setpriv is missing (sudo apt-get install -y postgresql-client util-linux)").isTrue();
         }
         Assumptions.assumeTrue(present, "psql or setpriv missing (apt-get install postgresql-client util-linux)");
     }

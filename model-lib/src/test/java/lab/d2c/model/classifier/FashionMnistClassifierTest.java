@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
-import java.nio.file.Files;
 import lab.d2c.model.data.DataConfig;
 import lab.d2c.model.data.Datasets;
 import lab.d2c.model.data.FashionMnist;
@@ -15,7 +14,6 @@ import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.train.LrSchedule;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainingLoop;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +29,7 @@ class FashionMnistClassifierTest {
 
     @Test
     void reachesNinetyPercentOnTheTestSplit() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR),
-                "dataset-fashion-mnist is not installed (.ci/run installs it)");
+        lab.d2c.model.data.RequireDataset.orSkip();
         DataConfig data = new DataConfig("fashion-mnist", null, 32, 1, 10, 0, 0, 0, 1000);
         ImageBatches train = new ImageBatches(Datasets.load(data, FashionMnist.Split.TRAIN));
         ImageSet test = Datasets.load(data, FashionMnist.Split.TEST);

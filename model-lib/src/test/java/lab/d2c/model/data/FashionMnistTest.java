@@ -39,8 +39,7 @@ class FashionMnistTest {
 
     @Test
     void debianPackageWhenInstalled() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR),
-                "dataset-fashion-mnist is not installed (.ci/run installs it)");
+        RequireDataset.orSkip();
         ImageSet test = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TEST);
         assertThat(test.count()).isEqualTo(10_000);
         assertThat(test.countsPerClass()).containsOnly(1000);
