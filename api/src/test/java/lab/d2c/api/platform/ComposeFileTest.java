@@ -223,6 +223,8 @@ class ComposeFileTest {
         assertThat(dockerfile).containsPattern("FROM maven:[0-9.]+-eclipse-temurin-17 AS build")
                 .containsPattern("FROM eclipse-temurin:17[0-9._]*-jre[a-z-]* AS cpu")
                 .contains("COPY --from=build", "-Dlogback.configurationFile=/opt/d2c/logback.xml")
+                // .git is not in the context: the lineage commit comes in as a build argument
+                .contains("ARG D2C_COMMIT", "-Dd2c.commit=\"$D2C_COMMIT\"")
                 .doesNotContain("COPY app/target");
         for (String stage : dockerfile.split("\nFROM ")) {
             if (stage.contains(" AS cpu") || stage.contains(" AS gpu")) {
@@ -336,6 +338,7 @@ class ComposeFileTest {
                         .resolve(String.valueOf(b.get("dockerfile")));
                 assertThat(dockerfile).as(name + " Dockerfile").exists();
                 assertThat(Files.readString(dockerfile)).contains(" AS " + b.get("target"));
+                assertThat(String.valueOf(b.get("args"))).as(name + " build args").contains("D2C_COMMIT");
             }
         }
         String datasource = Files.readString(Path.of("..", "dashboards", "provisioning", "datasources",
