@@ -23,7 +23,9 @@ const D2C = (() => {
   async function failure(r) {
     try {
       const body = await r.json();
-      return new Error(r.status + ' ' + body.error.code + ': ' + body.error.message);
+      const fields = (body.error.fields || []).map(f => f.path + ': ' + f.reason);
+      return new Error(r.status + ' ' + body.error.code + ': ' + body.error.message
+        + (fields.length > 1 ? '\n' + fields.join('\n') : ''));
     } catch (e) {
       return new Error('HTTP ' + r.status);
     }
@@ -37,17 +39,28 @@ const D2C = (() => {
 
   function token() { return localStorage.getItem(TOKEN_KEY) || ''; }
 
-  async function post(path) {
+  /** A mutating request with the bearer token (asked for once, kept in local storage); JSON body optional. */
+  async function send(method, path, body) {
     let t = token();
     if (!t) {
       t = (window.prompt('API token (D2C_API_TOKEN, or the api-token file in the server\'s data dir):') || '').trim();
       if (!t) throw new Error('an action needs the API token');
       localStorage.setItem(TOKEN_KEY, t);
     }
-    const r = await fetch(API + path, { method: 'POST', headers: { Authorization: 'Bearer ' + t } });
+    const headers = { Authorization: 'Bearer ' + t };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const r = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (r.status === 401) localStorage.removeItem(TOKEN_KEY);
     if (!r.ok) throw await failure(r);
     return r.json();
+  }
+
+  function post(path) { return send('POST', path); }
+
+  function patch(path, body) { return send('PATCH', path, body); }
+
+  function tags(list) {
+    return el('span', { class: 'tags' }, ...(list || []).map(t => el('span', { class: 'tag', text: t })));
   }
 
   function badge(status) {
@@ -97,7 +110,8 @@ const D2C = (() => {
 
   function header() {
     const h = el('header', {}, el('a', { class: 'brand', href: '/ui/' }, 'D2C Lab'),
-      el('a', { href: '/ui/' }, 'Sweeps'), el('a', { href: '/api/v1/openapi.json' }, 'API'),
+      el('a', { href: '/ui/' }, 'Sweeps'), el('a', { href: '/ui/experiments.html' }, 'Find experiments'),
+      el('a', { href: '/api/v1/openapi.json' }, 'API'),
       el('span', { class: 'spacer' }), tokenBox());
     document.body.prepend(h);
   }
@@ -133,5 +147,5 @@ const D2C = (() => {
     } }, label);
   }
 
-  return { API, el, get, post, badge, progress, num, when, param, unfinished, stillMoving, header, showError, poll, actionButton };
+  return { API, el, get, post, patch, tags, badge, progress, num, when, param, unfinished, stillMoving, header, showError, poll, actionButton };
 })();

@@ -57,12 +57,17 @@
   }
 
   let tick = 0;
+  let annotated = false;
   const moving = {};
   let timer = null;
   let generation = 0;
   async function refresh() {
     const e = await D2C.get('/experiments/' + encodeURIComponent(id));
     renderMeta(e);
+    if (!annotated) {
+      D2CNotes.render($('annotations'), '/experiments/' + encodeURIComponent(id), e);
+      annotated = true;
+    }
     $('graph').replaceChildren(D2CGraph.render(e.nodes, key => '#node-' + key));
     const open = Array.from(document.querySelectorAll('#lineage details[open]')).map(d => d.closest('tr').id);
     renderLineage(e.nodes);

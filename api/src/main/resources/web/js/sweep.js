@@ -122,7 +122,8 @@
     $('arms').replaceChildren(...experiments.map(e => el('div', { class: 'card arm', 'data-experiment': e.id },
       el('h3', {}, el('a', { href: '/ui/experiment.html?id=' + encodeURIComponent(e.id) }, armLabel(e))),
       el('p', {}, D2C.badge(e.status), ' ', D2C.progress(e.progress),
-        el('span', { class: 'muted', text: ` nodes ${e.nodes_done}/${e.nodes_total} \u00b7 cache hits ${e.cache_hits}` })),
+        el('span', { class: 'muted', text: ` nodes ${e.nodes_done}/${e.nodes_total} \u00b7 cache hits ${e.cache_hits}` }),
+        ' ', D2C.tags(e.tags)),
       e.error ? el('p', { class: 'error', text: e.error }) : null,
       D2CGraph.render(e.nodes, key => '/ui/experiment.html?id=' + encodeURIComponent(e.id) + '#node-' + key))));
   }
@@ -154,6 +155,7 @@
   }
 
   let tick = 0;
+  let annotated = false;
   const moving = {};
   let timer = null;
   let generation = 0;
@@ -162,6 +164,10 @@
     // samples and loss curves need (a request per arm every 2 s loaded the server with the sweep's size)
     const sweep = await D2C.get('/sweeps/' + encodeURIComponent(id));
     renderMeta(sweep);
+    if (!annotated) {
+      D2CNotes.render($('annotations'), '/sweeps/' + encodeURIComponent(id), sweep);
+      annotated = true;
+    }
     renderArms(sweep.experiments);
     const live = D2C.stillMoving(sweep.status, sweep.experiments.flatMap(e => e.nodes), moving);
     if (tick % 5 === 0 || !live) {

@@ -15,7 +15,9 @@ import lab.d2c.api.sweep.SweepService;
 import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.store.artifact.ArtifactKeys;
 import lab.d2c.store.artifact.ArtifactStore;
+import lab.d2c.store.db.ExperimentQuery;
 import lab.d2c.store.db.ExperimentRecord;
+import lab.d2c.store.db.ExperimentSearch;
 import lab.d2c.store.db.ExperimentRepository;
 import lab.d2c.store.db.LinkedNode;
 import lab.d2c.store.db.MetricsRepository;
@@ -39,6 +41,7 @@ final class Routes {
     private final lab.d2c.api.report.ReportService reports;
     private final lab.d2c.api.report.plot.PlotService plots;
     private final SweepControl control;
+    private final ExperimentSearch search;
 
     Routes(Platform platform, SweepService sweepService) {
         this.platform = platform;
@@ -51,6 +54,7 @@ final class Routes {
         this.reports = new lab.d2c.api.report.ReportService(ds, platform.artifacts());
         this.plots = new lab.d2c.api.report.plot.PlotService(ds, platform.artifacts(), reports);
         this.control = new SweepControl(sweepService);
+        this.search = new ExperimentSearch(ds);
     }
 
     /** A registered route: method and Javalin path. */
@@ -66,6 +70,7 @@ final class Routes {
         add(app, HandlerType.POST, "/api/v1/sweeps", this::createSweep);
         add(app, HandlerType.GET, "/api/v1/sweeps", this::listSweeps);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}", this::getSweep);
+        add(app, HandlerType.PATCH, "/api/v1/sweeps/{id}", this::annotateSweep);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/report", this::getReport);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/report.csv", this::getReportCsv);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots", this::listPlots);
@@ -73,7 +78,9 @@ final class Routes {
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots/{name}.png", this::getPlot);
         add(app, HandlerType.POST, "/api/v1/sweeps/{id}/cancel", ctx -> accepted(ctx, control.cancelSweep(id(ctx, "id"))));
         add(app, HandlerType.POST, "/api/v1/sweeps/{id}/rerun-failed", ctx -> accepted(ctx, control.rerunFailed(id(ctx, "id"))));
+        add(app, HandlerType.GET, "/api/v1/experiments", this::findExperiments);
         add(app, HandlerType.GET, "/api/v1/experiments/{id}", this::getExperiment);
+        add(app, HandlerType.PATCH, "/api/v1/experiments/{id}", this::annotateExperiment);
         add(app, HandlerType.POST, "/api/v1/experiments/{id}/cancel", ctx -> accepted(ctx, control.cancelExperiment(id(ctx, "id"))));
         add(app, HandlerType.POST, "/api/v1/experiments/{id}/resume", ctx -> accepted(ctx, control.resumeExperiment(id(ctx, "id"))));
         add(app, HandlerType.GET, "/api/v1/nodes/{key}", this::getNode);
@@ -178,11 +185,52 @@ final class Routes {
     private void listSweeps(Context ctx) {
         int limit = intParam(ctx, "limit", 50, 1, 500);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        List<Map<String, String>> errors = new ArrayList<>();
+        List<lab.d2c.store.db.Status> statuses = FindQuery.statuses(ctx, errors);
+        List<String> tags = FindQuery.tags(ctx, errors);
+        if (!errors.isEmpty()) {
+            throw FindQuery.invalid(errors);
+        }
         List<ObjectNode> out = new ArrayList<>();
-        for (SweepRecord s : sweeps.list(limit, offset)) {
+        for (SweepRecord s : sweeps.list(statuses, tags, limit, offset)) {
             out.add(Views.sweepSummary(s));
         }
-        ctx.json(Map.of("sweeps", out, "total", sweeps.count(), "limit", limit, "offset", offset));
+        ctx.json(Map.of("sweeps", out, "total", sweeps.count(statuses, tags), "limit", limit, "offset", offset));
+    }
+
+    private void annotateSweep(Context ctx) {
+        String id = id(ctx, "id");
+        Annotations a = Annotations.parse(BodyLimit.readUtf8(ctx, ApiServer.MAX_BODY_BYTES));
+        SweepRecord s = sweeps.annotate(id, a.tags(), a.note()).orElseThrow(() -> ApiError.notFound("sweep", id));
+        ObjectNode o = ApiServer.JSON.createObjectNode().put("id", s.id());
+        Views.annotations(o, s.tags(), s.note());
+        ctx.json(o);
+    }
+
+    private void annotateExperiment(Context ctx) {
+        String id = id(ctx, "id");
+        Annotations a = Annotations.parse(BodyLimit.readUtf8(ctx, ApiServer.MAX_BODY_BYTES));
+        ExperimentRecord e = experiments.annotate(id, a.tags(), a.note())
+                .orElseThrow(() -> ApiError.notFound("experiment", id));
+        ObjectNode o = ApiServer.JSON.createObjectNode().put("id", e.id());
+        Views.annotations(o, e.tags(), e.note());
+        ctx.json(o);
+    }
+
+    /** Experiments across sweeps, filtered and sorted in SQL: two statements whatever the page holds. */
+    private void findExperiments(Context ctx) {
+        ExperimentQuery q = FindQuery.parse(ctx);
+        ExperimentSearch.Page page = search.find(q);
+        List<ObjectNode> items = page.items().stream().map(m -> Views.experimentMatch(m.experiment(), m.metrics()))
+                .toList();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("items", items);
+        out.put("total", page.total());
+        out.put("limit", q.limit());
+        out.put("offset", q.offset());
+        long next = (long) q.offset() + items.size();
+        out.put("next_offset", !items.isEmpty() && next < page.total() ? next : null);
+        ctx.json(out);
     }
 
     private void getSweep(Context ctx) {

@@ -40,6 +40,42 @@ final class Views {
         o.put("error", s.error());
         o.put("created_at", String.valueOf(s.createdAt()));
         o.put("finished_at", s.finishedAt() == null ? null : s.finishedAt().toString());
+        annotations(o, s.tags(), s.note());
+        return o;
+    }
+
+    /** {@code tags} (an array, maybe empty) and {@code note} (a string, maybe empty). */
+    static void annotations(ObjectNode o, List<String> tags, String note) {
+        ArrayNode t = o.putArray("tags");
+        tags.forEach(t::add);
+        o.put("note", note);
+    }
+
+    /**
+     * An experiment as the find route lists it: no nodes, no config (nothing planned or joined per arm),
+     * with the final values of the metrics the request filtered or sorted by (null: the arm has none yet).
+     */
+    static ObjectNode experimentMatch(ExperimentRecord e, Map<String, Double> metrics) {
+        ObjectNode o = experimentFields(e);
+        ObjectNode m = o.putObject("metrics");
+        metrics.forEach(m::put);
+        return o;
+    }
+
+    private static ObjectNode experimentFields(ExperimentRecord e) {
+        ObjectNode o = ApiServer.JSON.createObjectNode();
+        o.put("id", e.id());
+        o.put("sweep_id", e.sweepId());
+        o.put("arm_index", e.armIndex());
+        o.put("name", e.name());
+        o.put("seed", e.seed());
+        o.set("params", parse(e.paramsJson()));
+        o.put("status", e.status().name());
+        o.put("error", e.error());
+        o.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
+        o.put("started_at", e.startedAt() == null ? null : e.startedAt().toString());
+        o.put("finished_at", e.finishedAt() == null ? null : e.finishedAt().toString());
+        annotations(o, e.tags(), e.note());
         return o;
     }
 
@@ -65,17 +101,7 @@ final class Views {
      *     each node with what a sweep's page draws ({@link #nodeSummary}), no config
      */
     static ObjectNode experiment(ExperimentRecord e, List<LinkedNode> nodes, boolean withDetails) {
-        ObjectNode o = ApiServer.JSON.createObjectNode();
-        o.put("id", e.id());
-        o.put("sweep_id", e.sweepId());
-        o.put("arm_index", e.armIndex());
-        o.put("name", e.name());
-        o.put("seed", e.seed());
-        o.set("params", parse(e.paramsJson()));
-        o.put("status", e.status().name());
-        o.put("error", e.error());
-        o.put("started_at", e.startedAt() == null ? null : e.startedAt().toString());
-        o.put("finished_at", e.finishedAt() == null ? null : e.finishedAt().toString());
+        ObjectNode o = experimentFields(e);
         int total = PlannedNodes.count(e);
         double done = 0;
         int finished = 0;

@@ -29,7 +29,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The pages in a real browser (Debian's chromium, headless, through Debian's chromedriver):
  * the sweeps list, the page of a finished smoke sweep with its ablation table (sorted by a
  * click), a loss curve drawn from real points, the node graphs and the sample galleries;
- * then a click into an experiment, whose lineage shows the dataset hash. Screenshots go to
+ * then a click into an experiment, whose lineage shows the dataset hash; the experiment is tagged on its page
+ * and found by that tag on the find page. Screenshots go to
  * {@code app/target/browser/}. No JavaScript error and no CSP violation may reach the console.
  *
  * <p>Without chromium this is skipped, except where {@code D2C_REQUIRE_BROWSER=1} ({@code ./d2c
@@ -102,6 +103,33 @@ class BrowserPagesTest {
                 assertThat(driver.findElements(By.cssSelector("#actions button"))).isEmpty();
                 wait.until(d -> !d.findElements(By.cssSelector(".loss-curve canvas[data-points]")).isEmpty());
                 screenshot(driver, shots.resolve("experiment.png"));
+
+                // tag the experiment on its page (the token in the header's box), then find it by that tag
+                String experimentId = driver.getCurrentUrl().replaceAll(".*[?&]id=([^&#]+).*", "$1");
+                driver.findElement(By.cssSelector("header input[type='password']")).sendKeys(rt.apiToken().value());
+                driver.findElement(By.tagName("h1")).click();
+                driver.findElement(By.id("annotations-edit")).click();
+                driver.findElement(By.id("tags-input")).sendKeys("best seed-0");
+                driver.findElement(By.id("note-input")).sendKeys("the one to show");
+                driver.findElement(By.id("annotations-save")).click();
+                wait.until(d -> d.findElements(By.cssSelector("#annotations-shown .tag")).size() == 2);
+                assertThat(driver.findElement(By.id("note-text")).getText()).isEqualTo("the one to show");
+                JsonNode stored = Http.get(base + "/api/v1/experiments/" + experimentId).json();
+                assertThat(stored.get("tags").toString()).isEqualTo("[\"best\",\"seed-0\"]");
+
+                driver.get(base + "/ui/experiments.html");
+                driver.findElement(By.id("find-tag")).sendKeys("best");
+                driver.findElement(By.id("find-sort")).sendKeys("fid-shapes-cls");
+                driver.findElement(By.cssSelector("#find button[type='submit']")).click();
+                wait.until(d -> d.getCurrentUrl().contains("tag=best"));
+                // the sweep's other seed is not tagged: one row, with its final FID
+                WebElement found = wait.until(d -> d.findElement(By.cssSelector("#experiments tbody tr[data-id='"
+                        + experimentId + "']")));
+                assertThat(driver.findElements(By.cssSelector("#experiments tbody tr"))).hasSize(1);
+                assertThat(found.findElement(By.cssSelector("td[data-metric='fid-shapes-cls']")).getText())
+                        .matches("[0-9]+\\.[0-9]+");
+                assertThat(found.getText()).contains("best", "seed-0", "the one to show");
+                screenshot(driver, shots.resolve("find.png"));
 
                 List<LogEntry> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();

@@ -14,6 +14,8 @@ import java.util.Objects;
  *                   plan it again; null in rows written before it was stored (readers plan those)
  * @param plannedNodeKeys the node keys of the arm's planned graph in plan order, stored at submission: an
  *                   unfinished arm has not linked them all yet; null in rows written before they were stored
+ * @param tags       the researcher's tags (empty: none), set after submission by the API
+ * @param note       the researcher's note (empty: none)
  */
 public record ExperimentRecord(
         String id,
@@ -30,7 +32,9 @@ public record ExperimentRecord(
         Instant startedAt,
         Instant finishedAt,
         Integer nodesTotal,
-        List<String> plannedNodeKeys) {
+        List<String> plannedNodeKeys,
+        List<String> tags,
+        String note) {
 
     public ExperimentRecord {
         Objects.requireNonNull(id, "id");
@@ -47,24 +51,26 @@ public record ExperimentRecord(
             throw new IllegalArgumentException("nodesTotal: must be >= 0, got " + nodesTotal);
         }
         plannedNodeKeys = plannedNodeKeys == null ? null : List.copyOf(plannedNodeKeys);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        note = note == null ? "" : note;
     }
 
     /** A new arm, not yet started. */
     public static ExperimentRecord pending(String id, String sweepId, int armIndex, String name, long seed,
             String paramsJson, String configJson, String workflowId) {
         return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, Status.PENDING,
-                workflowId, null, null, null, null, null, null);
+                workflowId, null, null, null, null, null, null, List.of(), "");
     }
 
     /** This record with its planned node count. */
     public ExperimentRecord withNodesTotal(int planned) {
         return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, status, workflowId, error,
-                createdAt, startedAt, finishedAt, planned, plannedNodeKeys);
+                createdAt, startedAt, finishedAt, planned, plannedNodeKeys, tags, note);
     }
 
     /** This record with its planned graph's node keys (plan order), and so their count. */
     public ExperimentRecord withPlannedNodes(List<String> keys) {
         return new ExperimentRecord(id, sweepId, armIndex, name, seed, paramsJson, configJson, status, workflowId, error,
-                createdAt, startedAt, finishedAt, keys.size(), keys);
+                createdAt, startedAt, finishedAt, keys.size(), keys, tags, note);
     }
 }

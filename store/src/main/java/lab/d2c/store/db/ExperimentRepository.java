@@ -10,8 +10,8 @@ import javax.sql.DataSource;
 /** The {@code experiments} table. */
 public final class ExperimentRepository {
 
-    private static final String COLUMNS = "id, sweep_id, arm_index, name, seed, params, config, status, workflow_id,"
-            + " error, created_at, started_at, finished_at, nodes_total, planned_node_keys";
+    static final String COLUMNS = "id, sweep_id, arm_index, name, seed, params, config, status, workflow_id,"
+            + " error, created_at, started_at, finished_at, nodes_total, planned_node_keys, tags, note";
     private static final String INSERT = "INSERT INTO experiments (id, sweep_id, arm_index, name, seed, params, config,"
             + " status, workflow_id, error, nodes_total, planned_node_keys) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)";
 
@@ -96,17 +96,31 @@ public final class ExperimentRepository {
                 }) == 1;
     }
 
-    private static ExperimentRecord row(ResultSet rs) throws SQLException {
+    /**
+     * Sets the tags and the note; a null leaves that one as it is (a PATCH that sends only one).
+     *
+     * @return the experiment as it is now, empty when there is no such experiment
+     */
+    public Optional<ExperimentRecord> annotate(String id, List<String> tags, String note) {
+        return jdbc.queryOne("annotate '" + id + "'", "UPDATE experiments SET tags = COALESCE(?, tags),"
+                + " note = COALESCE(?, note) WHERE id = ? RETURNING " + COLUMNS, ps -> {
+                    if (tags == null) {
+                        ps.setNull(1, java.sql.Types.ARRAY);
+                    } else {
+                        Jdbc.setTextArray(ps, 1, tags);
+                    }
+                    ps.setString(2, note);
+                    ps.setString(3, id);
+                }, ExperimentRepository::row);
+    }
+
+    static ExperimentRecord row(ResultSet rs) throws SQLException {
         return new ExperimentRecord(rs.getString("id"), rs.getString("sweep_id"), rs.getInt("arm_index"),
                 rs.getString("name"), rs.getLong("seed"), rs.getString("params"), rs.getString("config"),
                 Status.parse("experiments.status", rs.getString("status")), rs.getString("workflow_id"),
                 rs.getString("error"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "started_at"),
-                Jdbc.instant(rs, "finished_at"), nullableInt(rs, "nodes_total"), textList(rs, "planned_node_keys"));
-    }
-
-    private static List<String> textList(ResultSet rs, String column) throws SQLException {
-        java.sql.Array a = rs.getArray(column);
-        return a == null ? null : List.of((String[]) a.getArray());
+                Jdbc.instant(rs, "finished_at"), nullableInt(rs, "nodes_total"), Jdbc.textList(rs, "planned_node_keys"),
+                Jdbc.textList(rs, "tags"), rs.getString("note"));
     }
 
     private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

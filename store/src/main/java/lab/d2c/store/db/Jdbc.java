@@ -171,6 +171,17 @@ final class Jdbc {
         return t == null ? null : t.toInstant();
     }
 
+    /** A {@code TEXT[]} column; null stays null. */
+    static List<String> textList(ResultSet rs, String column) throws SQLException {
+        java.sql.Array a = rs.getArray(column);
+        return a == null ? null : List.of((String[]) a.getArray());
+    }
+
+    /** Binds a {@code TEXT[]} parameter. */
+    static void setTextArray(PreparedStatement ps, int index, List<String> values) throws SQLException {
+        ps.setArray(index, ps.getConnection().createArrayOf("text", values.toArray()));
+    }
+
     static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;

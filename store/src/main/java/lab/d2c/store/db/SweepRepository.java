@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 public final class SweepRepository {
 
     private static final String COLUMNS = "id, name, spec_text, spec, status, arm_count, workflow_id, error,"
-            + " created_at, updated_at, finished_at";
+            + " created_at, updated_at, finished_at, tags, note";
     private static final String INSERT = "INSERT INTO sweeps (id, name, spec_text, spec, status, arm_count, workflow_id,"
             + " error) VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?)";
 
@@ -51,13 +51,62 @@ public final class SweepRepository {
 
     /** Newest first. */
     public List<SweepRecord> list(int limit, int offset) {
+        return list(List.of(), List.of(), limit, offset);
+    }
+
+    /**
+     * Newest first, filtered.
+     *
+     * @param statuses any of these (empty: any status)
+     * @param tags     all of these (empty: no condition)
+     */
+    public List<SweepRecord> list(List<Status> statuses, List<String> tags, int limit, int offset) {
         if (limit < 0 || offset < 0) {
             throw new IllegalArgumentException("limit/offset: must be >= 0, got " + limit + "/" + offset);
         }
-        return jdbc.query("list", "SELECT " + COLUMNS + " FROM sweeps ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                ps -> {
-                    ps.setInt(1, limit);
-                    ps.setInt(2, offset);
+        Where where = filter(statuses, tags);
+        return jdbc.query("list", "SELECT " + COLUMNS + " FROM sweeps" + where.sql()
+                + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", ps -> {
+                    int next = where.bind(ps, 1);
+                    ps.setInt(next, limit);
+                    ps.setInt(next + 1, offset);
+                }, SweepRepository::row);
+    }
+
+    /** How many sweeps {@link #list(List, List, int, int)} pages through. */
+    public long count(List<Status> statuses, List<String> tags) {
+        Where where = filter(statuses, tags);
+        return jdbc.queryOne("count", "SELECT count(*) FROM sweeps" + where.sql(), ps -> where.bind(ps, 1),
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    private static Where filter(List<Status> statuses, List<String> tags) {
+        Where where = new Where();
+        if (!statuses.isEmpty()) {
+            List<String> names = statuses.stream().map(Status::name).toList();
+            where.add("status = ANY (?)", (ps, i) -> Jdbc.setTextArray(ps, i, names));
+        }
+        if (!tags.isEmpty()) {
+            where.add("tags @> ?", (ps, i) -> Jdbc.setTextArray(ps, i, tags));
+        }
+        return where;
+    }
+
+    /**
+     * Sets the tags and the note; a null leaves that one as it is (a PATCH that sends only one).
+     *
+     * @return the sweep as it is now, empty when there is no such sweep
+     */
+    public Optional<SweepRecord> annotate(String id, List<String> tags, String note) {
+        return jdbc.queryOne("annotate '" + id + "'", "UPDATE sweeps SET tags = COALESCE(?, tags),"
+                + " note = COALESCE(?, note), updated_at = now() WHERE id = ? RETURNING " + COLUMNS, ps -> {
+                    if (tags == null) {
+                        ps.setNull(1, java.sql.Types.ARRAY);
+                    } else {
+                        Jdbc.setTextArray(ps, 1, tags);
+                    }
+                    ps.setString(2, note);
+                    ps.setString(3, id);
                 }, SweepRepository::row);
     }
 
@@ -71,7 +120,7 @@ public final class SweepRepository {
     }
 
     public long count() {
-        return jdbc.queryOne("count", "SELECT count(*) FROM sweeps", ps -> { }, rs -> rs.getLong(1)).orElse(0L);
+        return count(List.of(), List.of());
     }
 
     /**
@@ -99,6 +148,7 @@ public final class SweepRepository {
         return new SweepRecord(rs.getString("id"), rs.getString("name"), rs.getString("spec_text"), rs.getString("spec"),
                 Status.parse("sweeps.status", rs.getString("status")), rs.getInt("arm_count"),
                 rs.getString("workflow_id"), rs.getString("error"), Jdbc.instant(rs, "created_at"),
-                Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"));
+                Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"), Jdbc.textList(rs, "tags"),
+                rs.getString("note"));
     }
 }
