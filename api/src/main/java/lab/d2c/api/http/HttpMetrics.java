@@ -45,7 +45,8 @@ final class HttpMetrics {
         } catch (RuntimeException e) {
             template = null;
         }
-        if (template != null && !template.isBlank() && !template.equals("*")) {
+        // Javalin answers a sentence here when no endpoint matched (404/405), and "*"-like paths for wildcards
+        if (template != null && template.startsWith("/") && !template.contains("*")) {
             return template;
         }
         return ctx.statusCode() == 404 ? "unmatched" : "static";
