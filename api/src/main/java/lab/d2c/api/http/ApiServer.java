@@ -73,6 +73,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.staticFiles.enableWebjars();
             // No CORS plugin: browsers keep other origins' scripts off the API.
         });
+        HttpMetrics.register(app); // first: it times requests the checks below refuse
         app.after(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("X-Frame-Options", "DENY");

@@ -1,6 +1,9 @@
 package lab.d2c.api.platform;
 
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -9,10 +12,12 @@ import lab.d2c.store.artifact.ArtifactCatalog;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.api.platform.D2cConfig;
 import lab.d2c.store.db.Database;
+import lab.d2c.store.metrics.ProcessMetrics;
 
 /**
  * Open connections to PostgreSQL (migrated), the artifact store and Temporal, from a
- * configuration whose endpoints are all set.
+ * configuration whose endpoints are all set. Temporal's SDK reports its client and worker metrics
+ * ({@code temporal_*}) into the process's registry ({@link ProcessMetrics}) through its Micrometer reporter.
  */
 public final class Platform implements AutoCloseable {
 
@@ -21,9 +26,14 @@ public final class Platform implements AutoCloseable {
     private final ArtifactStore artifacts;
     private final WorkflowServiceStubs service;
     private final WorkflowClient client;
+    private final Scope temporalMetrics;
+
+    /** How often Temporal's tally scope hands its buffered counts to Micrometer; well under a scrape interval. */
+    private static final com.uber.m3.util.Duration TEMPORAL_REPORT_EVERY = com.uber.m3.util.Duration.ofSeconds(2);
 
     private Platform(D2cConfig config, Database database, ArtifactStore artifacts, WorkflowServiceStubs service,
-            WorkflowClient client) {
+            WorkflowClient client, Scope temporalMetrics) {
+        this.temporalMetrics = temporalMetrics;
         this.config = config;
         this.database = database;
         this.artifacts = artifacts;
@@ -36,12 +46,25 @@ public final class Platform implements AutoCloseable {
         Database db = Database.open(config.database());
         try {
             ArtifactStore store = ArtifactStore.connect(config.s3(), new ArtifactCatalog(db.dataSource()));
-            WorkflowServiceStubs service = WorkflowServiceStubs.newConnectedServiceStubs(
-                    WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporalAddress()).build(),
-                    Duration.ofSeconds(30));
-            WorkflowClient client = WorkflowClient.newInstance(service,
-                    WorkflowClientOptions.newBuilder().setNamespace(config.temporalNamespace()).build());
-            return new Platform(config, db, store, service, client);
+            // The workers built on this client report through the same scope (the stubs carry it).
+            Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(ProcessMetrics.registry()))
+                    .reportEvery(TEMPORAL_REPORT_EVERY);
+            try {
+                WorkflowServiceStubs service = WorkflowServiceStubs.newConnectedServiceStubs(
+                        WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporalAddress())
+                                .setMetricsScope(scope).build(),
+                        Duration.ofSeconds(30));
+                WorkflowClient client = WorkflowClient.newInstance(service,
+                        WorkflowClientOptions.newBuilder().setNamespace(config.temporalNamespace()).build());
+                return new Platform(config, db, store, service, client, scope);
+            } catch (RuntimeException e) {
+                try {
+                    scope.close();
+                } catch (com.uber.m3.tally.ScopeCloseException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -67,6 +90,11 @@ public final class Platform implements AutoCloseable {
     @Override
     public void close() {
         service.shutdown();
+        try {
+            temporalMetrics.close(); // reports what is buffered and stops its reporting thread
+        } catch (com.uber.m3.tally.ScopeCloseException e) {
+            // metrics only: the connections still close
+        }
         database.close();
     }
 }

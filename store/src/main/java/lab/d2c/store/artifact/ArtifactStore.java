@@ -152,7 +152,7 @@ public final class ArtifactStore {
         try {
             return record(S3Call.run(bucket, "put", key, () -> putOnce(key, in, size, contentType)), nodeKey);
         } finally {
-            lab.d2c.store.StoreTimings.s3Since(start);
+            lab.d2c.store.StoreTimings.s3Since("put", start);
         }
     }
 

@@ -39,7 +39,7 @@ record S3Retry(Duration budget) {
         try {
             return runTimed(bucket, operation, key, call);
         } finally {
-            lab.d2c.store.StoreTimings.s3Since(start);
+            lab.d2c.store.StoreTimings.s3Since(operation, start);
         }
     }
 

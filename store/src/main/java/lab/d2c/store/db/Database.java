@@ -48,6 +48,8 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(POOL_SIZE);
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(10_000);
+        // the pool's own meters (hikaricp_connections_acquire_seconds, _active, _pending) beside the statement timers
+        hc.setMetricRegistry(lab.d2c.store.metrics.ProcessMetrics.registry());
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(hc);

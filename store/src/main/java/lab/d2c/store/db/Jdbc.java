@@ -60,7 +60,7 @@ final class Jdbc {
         } catch (SQLException e) {
             throw failure(what, e);
         } finally {
-            lab.d2c.store.StoreTimings.sqlSince(start);
+            lab.d2c.store.StoreTimings.sqlSince(repository, start);
         }
     }
 
@@ -79,7 +79,7 @@ final class Jdbc {
         } catch (SQLException e) {
             throw failure(what, e);
         } finally {
-            lab.d2c.store.StoreTimings.sqlSince(start);
+            lab.d2c.store.StoreTimings.sqlSince(repository, start);
         }
     }
 
@@ -121,7 +121,7 @@ final class Jdbc {
         } catch (SQLException e) {
             throw failure(what, e);
         } finally {
-            lab.d2c.store.StoreTimings.sqlSince(start);
+            lab.d2c.store.StoreTimings.sqlSince(repository, start);
         }
     }
 
@@ -149,7 +149,7 @@ final class Jdbc {
         } catch (SQLException e) {
             throw failure(what, e);
         } finally {
-            lab.d2c.store.StoreTimings.sqlSince(start);
+            lab.d2c.store.StoreTimings.sqlSince(repository, start);
         }
     }
 

@@ -12,6 +12,7 @@ import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.build.BuildInfo;
 import lab.d2c.store.db.MetricsRepository;
 import lab.d2c.store.db.NodeRepository;
+import lab.d2c.workers.metrics.NodeMeters;
 import lab.d2c.workflows.node.NodeActivities;
 import lab.d2c.workflows.node.NodeActivityOptions;
 import lab.d2c.workflows.node.NodeResult;
@@ -60,6 +61,7 @@ public final class NodeActivitiesImpl implements NodeActivities {
         this.metrics = metrics;
         this.nodes = nodes;
         this.workerName = workerName;
+        NodeMeters.declare(executors.kinds());
     }
 
     /** The field of every node result that names the code's git commit (lineage); not part of the node key. */
@@ -106,6 +108,11 @@ public final class NodeActivitiesImpl implements NodeActivities {
                 }
             }
         };
+        // the meters' label: one of this worker's kinds, never a string a workflow made up
+        String kind = executors.kinds().contains(task.kind()) ? task.kind() : "unknown";
+        long startedNanos = System.nanoTime();
+        NodeMeters.Outcome outcome = NodeMeters.Outcome.FAILED;
+        NodeMeters.started(kind);
         try {
             NodeExecutor executor = executors.require(task.kind());
             NodeOutput out = executor.execute(new NodeContext(task, artifacts, metrics, reporter, device, fileRoots));
@@ -113,10 +120,13 @@ public final class NodeActivitiesImpl implements NodeActivities {
             long duration = System.currentTimeMillis() - started;
             nodes.markSucceeded(task.key(), out.artifacts(), resultJson, duration);
             LOG.info("node {} succeeded in {} ms", task.key(), duration);
+            outcome = NodeMeters.Outcome.SUCCEEDED;
             return new NodeResult(task.key(), task.kind(), Map.copyOf(out.artifacts()), resultJson, false);
         } catch (ActivityCompletionException e) {
+            outcome = NodeMeters.Outcome.CANCELLED;
             throw e;
         } catch (BadNodeInputException | DatasetMissingException | IllegalArgumentException e) {
+            outcome = NodeMeters.Outcome.BAD_INPUT;
             LOG.warn("node {} has bad input: {}", task.key(), e.getMessage());
             throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), NodeActivityOptions.BAD_INPUT, e);
         } catch (Exception e) {
@@ -124,6 +134,7 @@ public final class NodeActivitiesImpl implements NodeActivities {
             throw Activity.wrap(e);
         } finally {
             keeper.close();
+            NodeMeters.finished(kind, outcome, System.nanoTime() - startedNanos);
         }
     }
 }

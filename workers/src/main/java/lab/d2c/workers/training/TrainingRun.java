@@ -23,6 +23,7 @@ import lab.d2c.model.train.TrainingResult;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.workers.checkpoint.CheckpointPointer;
 import lab.d2c.workers.checkpoint.CheckpointStore;
+import lab.d2c.workers.metrics.NodeMeters;
 import lab.d2c.workers.node.NodeContext;
 
 /**
@@ -93,6 +94,7 @@ public final class TrainingRun {
             @Override
             public void onStep(StepReport r) {
                 long done = r.step() + 1;
+                NodeMeters.trainStep(ctx.task().kind());
                 if (done % logEvery == 0 || done == r.totalSteps()) {
                     List<MetricPoint> rows = new ArrayList<>();
                     rows.add(new MetricPoint(ctx.key(), "train/loss", r.step(), r.loss()));
