@@ -84,8 +84,21 @@ class BrowserPagesTest {
                 List<WebElement> graphNodes = driver.findElements(By.cssSelector(".arm svg.graph a.node"));
                 assertThat(graphNodes).hasSizeGreaterThanOrEqualTo(2 * 10);
                 assertThat(graphNodes).allSatisfy(n -> assertThat(n.getAttribute("data-status")).isEqualTo("SUCCEEDED"));
-                wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const imgs = document.querySelectorAll("
-                        + "'#samples img'); return imgs.length >= 4 && Array.from(imgs).every(i => i.complete && i.naturalWidth > 0);"));
+                try {
+                    wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const imgs = document.querySelectorAll("
+                            + "'#samples img'); return imgs.length >= 4 && Array.from(imgs).every(i => i.complete && i.naturalWidth > 0);"));
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    Object imgs = ((JavascriptExecutor) driver).executeScript("return Array.from(document.querySelectorAll("
+                            + "'#samples img')).map(i => i.src + ' complete=' + i.complete + ' w=' + i.naturalWidth).join('\\n');");
+                    StringBuilder statuses = new StringBuilder();
+                    for (String line : String.valueOf(imgs).split("\n")) {
+                        String url = line.split(" ")[0];
+                        if (!url.isBlank()) {
+                            statuses.append(url).append(" -> ").append(Http.get(url).status()).append('\n');
+                        }
+                    }
+                    throw new AssertionError("samples did not load:\n" + imgs + "\n" + statuses, e);
+                }
                 // the API's PNG plots: FID per arm, training loss, the arm's sample grid, each loaded at its size
                 wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const ids = ['plot-fid-shapes-cls', "
                         + "'plot-loss', 'plot-samples-1']; return ids.every(id => { const i = document.getElementById(id); "

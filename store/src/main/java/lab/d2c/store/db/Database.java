@@ -16,6 +16,9 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class Database implements AutoCloseable {
 
+    private static final java.util.concurrent.atomic.AtomicInteger POOLS = new java.util.concurrent.atomic.AtomicInteger();
+
+
     public static final int POOL_SIZE = 8;
     public static final String MIGRATIONS = "classpath:db/migration";
 
@@ -41,7 +44,9 @@ public final class Database implements AutoCloseable {
             throw new IllegalArgumentException("jdbc url: must start with jdbc:postgresql:, got '" + jdbcUrl + "'");
         }
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("d2c-store");
+        // A name of its own per pool: Hikari's meters are tagged by pool name and a closing pool removes
+        // its meters, which took a still-open pool's of the same name with them (tests open several).
+        hc.setPoolName("d2c-store-" + POOLS.incrementAndGet());
         hc.setJdbcUrl(jdbcUrl);
         hc.setUsername(user);
         hc.setPassword(password == null || password.isEmpty() ? null : password);
