@@ -36,21 +36,12 @@ final class ApiClient {
     /** The raw bytes of a GET (a PNG, a zip); errors as for JSON calls. */
     byte[] getBytes(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).GET().build();
-        try {
-            HttpResponse<byte[]> resp = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (resp.statusCode() >= 400) {
-                String text = new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8);
-                throw new ApiCallException(describe(resp.statusCode(), text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text)));
-            }
-            return resp.body();
-        } catch (ConnectException e) {
-            throw new ApiCallException("cannot reach the API at " + base + " (start it with ./d2c local, or set --api)");
-        } catch (IOException e) {
-            throw new ApiCallException("API call " + request.uri() + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiCallException("interrupted");
+        HttpResponse<byte[]> resp = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() >= 400) {
+            throw new ApiCallException(describe(resp.statusCode(),
+                    json(request, new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8))));
         }
+        return resp.body();
     }
 
     JsonNode post(String path, String body, String contentType) {
@@ -64,13 +55,18 @@ final class ApiClient {
     }
 
     private JsonNode send(HttpRequest request) {
+        HttpResponse<String> resp = exchange(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode body = json(request, resp.body());
+        if (resp.statusCode() >= 400) {
+            throw new ApiCallException(describe(resp.statusCode(), body));
+        }
+        return body;
+    }
+
+    /** One HTTP exchange; a refused connection, an I/O failure or an interrupt as a readable message. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            HttpResponse<String> resp = http.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = resp.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(resp.body());
-            if (resp.statusCode() >= 400) {
-                throw new ApiCallException(describe(resp.statusCode(), body));
-            }
-            return body;
+            return http.send(request, handler);
         } catch (ConnectException e) {
             throw new ApiCallException("cannot reach the API at " + base + " (start it with ./d2c local, or set --api)");
         } catch (IOException e) {
@@ -78,6 +74,14 @@ final class ApiClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiCallException("interrupted");
+        }
+    }
+
+    private static JsonNode json(HttpRequest request, String text) {
+        try {
+            return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        } catch (IOException e) {
+            throw new ApiCallException("API call " + request.uri() + " failed: " + e.getMessage());
         }
     }
 
