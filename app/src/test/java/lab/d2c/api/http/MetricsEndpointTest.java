@@ -65,7 +65,8 @@ class MetricsEndpointTest {
             // alone, but in the full suite's JVM, after other stacks opened and closed their pools, this pool's
             // meters were missing even with a pool name of its own; cause not found yet (issue 26 note).
             assertThat(text.value("d2c_http_server_requests_seconds_count", "method", "GET", "route",
-                    "/api/v1/artifacts/<key>", "status", "200")).isGreaterThanOrEqualTo(1.0);
+                    "/api/v1/artifacts/<key>", "status", "200")).as("the artifact GET; request lines: %s", body.lines()
+                    .filter(l -> l.startsWith("d2c_http_server_requests_seconds_count")).toList()).isGreaterThanOrEqualTo(1.0);
             assertThat(text.value("d2c_http_server_requests_seconds_count", "route", "/api/v1/sweeps/{id}",
                     "status", "404")).isGreaterThanOrEqualTo(1.0);
             assertThat(text.value("d2c_http_server_requests_seconds_count", "route", "unmatched", "status", "404"))
