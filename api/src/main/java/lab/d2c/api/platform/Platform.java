@@ -47,7 +47,7 @@ public final class Platform implements AutoCloseable {
         try {
             ArtifactStore store = ArtifactStore.connect(config.s3(), new ArtifactCatalog(db.dataSource()));
             // The workers built on this client report through the same scope (the stubs carry it).
-            Scope scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(ProcessMetrics.registry()))
+            Scope scope = new RootScopeBuilder().reporter(new ProcessReporter())
                     .reportEvery(TEMPORAL_REPORT_EVERY);
             try {
                 WorkflowServiceStubs service = WorkflowServiceStubs.newConnectedServiceStubs(
@@ -96,5 +96,21 @@ public final class Platform implements AutoCloseable {
             // metrics only: the connections still close
         }
         database.close();
+    }
+
+    /**
+     * Temporal's Micrometer reporter, except that closing it leaves the process registry open: the
+     * SDK's close() closes the registry it was given, and a closed Micrometer registry silently hands out
+     * no-op meters from then on, so every stack started after the first closed in a JVM recorded nothing.
+     */
+    private static final class ProcessReporter extends MicrometerClientStatsReporter {
+        ProcessReporter() {
+            super(ProcessMetrics.registry());
+        }
+
+        @Override
+        public void close() {
+            // the registry belongs to the process (ProcessMetrics), not to this client
+        }
     }
 }
