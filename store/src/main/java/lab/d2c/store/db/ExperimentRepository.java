@@ -103,15 +103,7 @@ public final class ExperimentRepository {
      */
     public Optional<ExperimentRecord> annotate(String id, List<String> tags, String note) {
         return jdbc.queryOne("annotate '" + id + "'", "UPDATE experiments SET tags = COALESCE(?, tags),"
-                + " note = COALESCE(?, note) WHERE id = ? RETURNING " + COLUMNS, ps -> {
-                    if (tags == null) {
-                        ps.setNull(1, java.sql.Types.ARRAY);
-                    } else {
-                        Jdbc.setTextArray(ps, 1, tags);
-                    }
-                    ps.setString(2, note);
-                    ps.setString(3, id);
-                }, ExperimentRepository::row);
+                + " note = COALESCE(?, note) WHERE id = ? RETURNING " + COLUMNS, ps -> Jdbc.bindAnnotation(ps, tags, note, id), ExperimentRepository::row);
     }
 
     static ExperimentRecord row(ResultSet rs) throws SQLException {

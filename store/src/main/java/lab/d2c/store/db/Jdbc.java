@@ -182,6 +182,20 @@ final class Jdbc {
         ps.setArray(index, ps.getConnection().createArrayOf("text", values.toArray()));
     }
 
+    /**
+     * Binds an annotate statement's parameters (tags, note, id): a null tags or note binds SQL NULL, which
+     * the statement's COALESCE reads as "leave it as it is". Sweeps and experiments share it.
+     */
+    static void bindAnnotation(PreparedStatement ps, List<String> tags, String note, String id) throws SQLException {
+        if (tags == null) {
+            ps.setNull(1, java.sql.Types.ARRAY);
+        } else {
+            setTextArray(ps, 1, tags);
+        }
+        ps.setString(2, note);
+        ps.setString(3, id);
+    }
+
     static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;

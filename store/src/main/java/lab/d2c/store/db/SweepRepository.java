@@ -99,15 +99,7 @@ public final class SweepRepository {
      */
     public Optional<SweepRecord> annotate(String id, List<String> tags, String note) {
         return jdbc.queryOne("annotate '" + id + "'", "UPDATE sweeps SET tags = COALESCE(?, tags),"
-                + " note = COALESCE(?, note), updated_at = now() WHERE id = ? RETURNING " + COLUMNS, ps -> {
-                    if (tags == null) {
-                        ps.setNull(1, java.sql.Types.ARRAY);
-                    } else {
-                        Jdbc.setTextArray(ps, 1, tags);
-                    }
-                    ps.setString(2, note);
-                    ps.setString(3, id);
-                }, SweepRepository::row);
+                + " note = COALESCE(?, note), updated_at = now() WHERE id = ? RETURNING " + COLUMNS, ps -> Jdbc.bindAnnotation(ps, tags, note, id), SweepRepository::row);
     }
 
     /** Sweeps that should still be running (PENDING or RUNNING), oldest first. */
