@@ -80,13 +80,16 @@ class BrowserPagesTest {
                 WebElement curve = wait.until(d -> d.findElement(By.cssSelector(".loss-curve[data-kind='train-stage1'] canvas[data-points]")));
                 assertThat(Integer.parseInt(curve.getAttribute("data-points"))).isGreaterThanOrEqualTo(4);
                 assertThat(curve.getSize().getHeight()).isGreaterThan(100);
-                // each arm's graph with every node succeeded, and the samples loaded
+                // each arm's graph with every node succeeded, and the samples loaded. The grids load lazily
+                // (loading=lazy: a paper sweep's page holds dozens), so a grid below the fold stays unloaded
+                // until a reader scrolls to it: the check scrolls to each unloaded one, as a reader would.
                 List<WebElement> graphNodes = driver.findElements(By.cssSelector(".arm svg.graph a.node"));
                 assertThat(graphNodes).hasSizeGreaterThanOrEqualTo(2 * 10);
                 assertThat(graphNodes).allSatisfy(n -> assertThat(n.getAttribute("data-status")).isEqualTo("SUCCEEDED"));
                 try {
                     wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const imgs = document.querySelectorAll("
-                            + "'#samples img'); return imgs.length >= 4 && Array.from(imgs).every(i => i.complete && i.naturalWidth > 0);"));
+                            + "'#samples img'); Array.from(imgs).filter(i => !i.complete).forEach(i => i.scrollIntoView());"
+                            + " return imgs.length >= 4 && Array.from(imgs).every(i => i.complete && i.naturalWidth > 0);"));
                 } catch (org.openqa.selenium.TimeoutException e) {
                     Object imgs = ((JavascriptExecutor) driver).executeScript("return Array.from(document.querySelectorAll("
                             + "'#samples img')).map(i => i.src + ' complete=' + i.complete + ' w=' + i.naturalWidth).join('\\n');");
@@ -102,7 +105,7 @@ class BrowserPagesTest {
                 // the API's PNG plots: FID per arm, training loss, the arm's sample grid, each loaded at its size
                 wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const ids = ['plot-fid-shapes-cls', "
                         + "'plot-loss', 'plot-samples-1']; return ids.every(id => { const i = document.getElementById(id); "
-                        + "return i && i.complete && i.naturalWidth > 0; });"));
+                        + "if (i && !i.complete) i.scrollIntoView(); return i && i.complete && i.naturalWidth > 0; });"));
                 assertThat(((JavascriptExecutor) driver).executeScript(
                         "return document.getElementById('plot-fid-shapes-cls').naturalWidth")).isEqualTo(960L);
                 screenshot(driver, shots.resolve("sweep.png"));
