@@ -55,7 +55,7 @@
   // each generator's budget and convergence, so unequal training shows next to the scores
   function trainingCell(r) {
     const lines = Object.entries(r.training || {}).map(([kind, t]) => el('div', { class: 'muted',
-      text: kind.replace('train-', '') + ': ' + t.steps + ' steps, ' + D2C.num(t.epochs) + ' ep, val ' + (D2C.num(t.final_val_loss) || '\u2013')
+      text: kind.replace('train-', '') + ': ' + t.steps + (t.step_cap ? ' of \u2264' + t.step_cap : '') + ' steps, ' + D2C.num(t.epochs) + ' ep, val ' + (D2C.num(t.final_val_loss) || '\u2013')
         + ' ' + (t.converged === null ? '?' : t.converged ? '\u2713' : '\u2717') }));
     return el('td', { 'data-value': lines.length }, ...lines);
   }

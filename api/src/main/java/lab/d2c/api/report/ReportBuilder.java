@@ -79,7 +79,7 @@ public final class ReportBuilder {
             out.put(kind, new SweepReport.Training(all.size(), first.steps(), first.batchSize(), first.itemsSeen(),
                     first.epochs(), judged.isEmpty() ? null : converged == judged.size(), converged, judged.size(),
                     mean(all.stream().map(GeneratorBudget::finalValLoss).toList()),
-                    mean(judged.stream().map(GeneratorBudget::improvement).toList())));
+                    mean(judged.stream().map(GeneratorBudget::improvement).toList()), first.stepCap()));
         }
         return out;
     }

@@ -83,11 +83,14 @@ public record SweepReport(@JsonProperty("sweep_id") String sweepId, List<String>
      * @param judgedRuns     runs that could be judged (a held-out set and enough evaluations)
      * @param finalValLoss   mean of the runs' last held-out loss; null without one
      * @param improvement    mean relative held-out improvement over the last 20% of the steps; null when not judged
+     * @param stepCap        the cap of a run trained until converged ({@code steps}: the first run's, where it
+     *                       stopped); null for a fixed budget
      */
     public record Training(int runs, long steps, @JsonProperty("batch_size") int batchSize,
             @JsonProperty("items_seen") long itemsSeen, double epochs, Boolean converged,
             @JsonProperty("converged_runs") int convergedRuns, @JsonProperty("judged_runs") int judgedRuns,
-            @JsonProperty("final_val_loss") Double finalValLoss, Double improvement) {
+            @JsonProperty("final_val_loss") Double finalValLoss, Double improvement,
+            @JsonProperty("step_cap") Long stepCap) {
     }
 
     /** One point: the setting's value and the metric's statistics there. */

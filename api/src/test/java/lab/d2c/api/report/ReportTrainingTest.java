@@ -49,6 +49,23 @@ class ReportTrainingTest {
         assertThat(ReportService.generators(linked.subList(0, 3))).containsOnlyKeys("train-stage1", "train-stage2");
         // a result written before the held-out loss existed has no budget to show
         assertThat(GeneratorBudget.of("train-stage1", "old", JSON.createObjectNode().put("steps", 5))).isNull();
+        assertThat(b.stepCap()).as("a fixed budget has no cap").isNull();
+    }
+
+    @Test
+    void aRunTrainedUntilConvergedShowsWhereItStoppedAndItsCap() {
+        ObjectNode result = JSON.createObjectNode();
+        result.putObject("training").put("steps", 960).put("batch_size", 64).put("items_seen", 61440)
+                .put("epochs", 0.52).put("converged", true).put("improvement", 0.012).put("final_val_loss", 0.2)
+                .put("until_converged", true).put("step_cap", 2400).put("stopped_early", true);
+        GeneratorBudget b = GeneratorBudget.of("train-stage2", "s2", result);
+        assertThat(b.steps()).isEqualTo(960);
+        assertThat(b.stepCap()).isEqualTo(2400L);
+        ArmScores arm = new ArmScores("mar", JSON.createObjectNode().put("arm", "mar"), 0, "SUCCEEDED",
+                Map.of("fid-x-cls", 40.0), null, Map.of(), Map.of("train-stage2", b));
+        SweepReport.Training t = ReportBuilder.build("s", List.of(arm)).rows().get(0).training().get("train-stage2");
+        assertThat(t.steps()).isEqualTo(960);
+        assertThat(t.stepCap()).isEqualTo(2400L);
     }
 
     @Test

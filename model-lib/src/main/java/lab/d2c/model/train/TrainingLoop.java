@@ -62,6 +62,7 @@ public final class TrainingLoop implements AutoCloseable {
     private final InputStream resumeFrom;
     private final java.util.function.Consumer<Block> afterInitialize;
     private final BooleanSupplier stopSignal;
+    private final java.util.function.LongPredicate earlyStop;
     private final LearningRate schedule;
     private final AdamW.DecayRule decayRule;
     private final Device device;
@@ -85,6 +86,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.resumeFrom = b.resumeFrom;
         this.afterInitialize = b.afterInitialize;
         this.stopSignal = b.stopSignal;
+        this.earlyStop = b.earlyStop;
         this.schedule = b.schedule != null ? b.schedule : config.lrSchedule().rate(config);
         this.decayRule = b.decayRule;
         this.device = Devices.parse(config.device());
@@ -96,8 +98,10 @@ public final class TrainingLoop implements AutoCloseable {
     }
 
     /**
-     * Initializes or resumes, then trains until {@code config.steps()} steps are complete or the
-     * stop signal says stop (checked between steps). Runs once per loop instance.
+     * Initializes or resumes, then trains until {@code config.steps()} steps are complete, the stop
+     * signal says stop (checked between steps), or the early-stop rule says the run is done (checked
+     * after each step's listeners, and once before the first step of a resumed run: a run that stopped
+     * early and is resumed from its last checkpoint stops again there). Runs once per loop instance.
      */
     public TrainingResult run() throws IOException {
         if (ran) {
@@ -112,7 +116,8 @@ public final class TrainingLoop implements AutoCloseable {
         boolean stopped = false;
         long started = System.nanoTime();
         long lastCheckpoint = startStep;
-        while (step < config.steps()) {
+        boolean early = step > 0 && step < config.steps() && earlyStop.test(step);
+        while (!early && step < config.steps()) {
             if (stopSignal.getAsBoolean()) {
                 stopped = true;
                 LOG.info("stop signal at step {} of {}", step, config.steps());
@@ -138,8 +143,9 @@ public final class TrainingLoop implements AutoCloseable {
             for (TrainingListener l : listeners) {
                 l.onStep(report);
             }
+            early = step < config.steps() && earlyStop.test(step);
             boolean due = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
-            if (sink != null && (due || step == config.steps())) {
+            if (sink != null && (due || early || step == config.steps())) {
                 checkpoint();
                 lastCheckpoint = step;
             }
@@ -147,7 +153,12 @@ public final class TrainingLoop implements AutoCloseable {
         if (sink != null && !stopped && step == config.steps() && lastCheckpoint != step) {
             checkpoint();
         }
-        return new TrainingResult(startStep, step, lastLoss, losses != null ? losses : new float[0], stopped);
+        if (early) {
+            LOG.info("early stop after step {} of at most {}", step, config.steps());
+        }
+        float[] ran = losses == null ? new float[0]
+                : early ? java.util.Arrays.copyOf(losses, (int) (step - startStep)) : losses;
+        return new TrainingResult(startStep, step, lastLoss, ran, stopped, early);
     }
 
     /** The trained block's parameters' manager. */
@@ -390,6 +401,7 @@ public final class TrainingLoop implements AutoCloseable {
         private InputStream resumeFrom;
         private java.util.function.Consumer<Block> afterInitialize = b -> { };
         private BooleanSupplier stopSignal = () -> false;
+        private java.util.function.LongPredicate earlyStop = steps -> false;
         private LearningRate schedule;
         private AdamW.DecayRule decayRule = AdamW.DecayRule.matricesOnly();
 
@@ -449,6 +461,18 @@ public final class TrainingLoop implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Asked with the steps done after every step (its listeners have run, so a held-out evaluation of
+         * that step is known) and before a resumed run's first step: true ends the run there, with a
+         * checkpoint, as finished ({@link TrainingResult#stoppedEarly()}); {@code config.steps()} is then a
+         * cap. Must be a deterministic function of the run so far, or resume would not reproduce it.
+         * Default: never.
+         */
+        public Builder optEarlyStop(java.util.function.LongPredicate earlyStop) {
+            this.earlyStop = earlyStop;
+            return this;
+        }
+
         /** Default: the config's {@link LrSchedule}. */
         public Builder optLearningRate(LearningRate schedule) {
             this.schedule = schedule;
@@ -471,8 +495,8 @@ public final class TrainingLoop implements AutoCloseable {
             if (config == null) {
                 throw new IllegalArgumentException("TrainingLoop.config is required (call setConfig)");
             }
-            if (stopSignal == null || decayRule == null) {
-                throw new IllegalArgumentException("TrainingLoop stop signal and decay rule must not be null");
+            if (stopSignal == null || decayRule == null || earlyStop == null) {
+                throw new IllegalArgumentException("TrainingLoop stop signal, early stop and decay rule must not be null");
             }
             return new TrainingLoop(this);
         }

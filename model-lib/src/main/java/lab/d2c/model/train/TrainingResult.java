@@ -7,6 +7,13 @@ package lab.d2c.model.train;
  * @param losses    loss of every step run by this invocation, index 0 = {@code startStep}; empty
  *                  when more than {@link TrainingLoop#LOSS_HISTORY_LIMIT} steps ran
  * @param stopped   true when the stop signal ended the run before {@code TrainConfig.steps}
+ * @param stoppedEarly true when the early-stop rule ended the run, finished, before {@code TrainConfig.steps}
  */
-public record TrainingResult(long startStep, long finalStep, double lastLoss, float[] losses, boolean stopped) {
+public record TrainingResult(long startStep, long finalStep, double lastLoss, float[] losses, boolean stopped,
+        boolean stoppedEarly) {
+
+    /** A run without an early-stop rule. */
+    public TrainingResult(long startStep, long finalStep, double lastLoss, float[] losses, boolean stopped) {
+        this(startStep, finalStep, lastLoss, losses, stopped, false);
+    }
 }

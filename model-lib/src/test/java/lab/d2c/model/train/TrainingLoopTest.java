@@ -54,6 +54,34 @@ class TrainingLoopTest {
     }
 
     @Test
+    void earlyStopEndsTheRunFinishedWithACheckpointAndAResumeStopsThereAgain() throws Exception {
+        TrainConfig capped = Runs.config(300, 7, 100);
+        Runs.Outcome straight = Runs.run(capped);
+        // the rule sees the steps done after each step: here, stop once 130 are done
+        Runs.Outcome early = Runs.run(capped, null, b -> b.optEarlyStop(done -> done >= 130));
+        assertThat(early.result().stoppedEarly()).isTrue();
+        assertThat(early.result().stopped()).isFalse();
+        assertThat(early.result().finalStep()).isEqualTo(130);
+        assertThat(early.result().losses()).hasSize(130);
+        // the same steps as the uncapped run up to there, and a checkpoint at the stop (not only at 100)
+        assertThat(bits(early.result().losses())).isEqualTo(bits(Arrays.copyOf(straight.result().losses(), 130)));
+        assertThat(early.sink().saved).containsKeys(100L, 130L).doesNotContainKey(300L);
+
+        // a worker lost after the stop resumes from that checkpoint: the rule holds again, nothing trains
+        Runs.Outcome resumed = Runs.run(capped, early.sink().saved.get(130L), b -> b.optEarlyStop(done -> done >= 130));
+        assertThat(resumed.result().stoppedEarly()).isTrue();
+        assertThat(resumed.result().finalStep()).isEqualTo(130);
+        assertThat(resumed.result().losses()).isEmpty();
+        assertSameWeights(resumed.weights(), early.weights());
+
+        // without the rule the same checkpoint trains on to the cap, as the never-stopped run did
+        Runs.Outcome onward = Runs.run(capped, early.sink().saved.get(130L), b -> { });
+        assertThat(onward.result().stoppedEarly()).isFalse();
+        assertThat(onward.result().finalStep()).isEqualTo(300);
+        assertSameWeights(onward.weights(), straight.weights());
+    }
+
+    @Test
     void sameSeedTwiceIsBitIdenticalAndOtherSeedDiffers() throws Exception {
         Runs.Outcome a = Runs.run(Runs.config(200, 3));
         Runs.Outcome b = Runs.run(Runs.config(200, 3));

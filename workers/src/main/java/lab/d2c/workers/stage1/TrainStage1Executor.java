@@ -69,7 +69,7 @@ public final class TrainStage1Executor implements NodeExecutor {
         });
 
         ObjectNode result = JSON.createObjectNode();
-        result.put("steps", config.steps());
+        result.put("steps", run.result().finalStep());   // the cap's, unless it stopped at convergence
         result.put("resumed_from_step", run.resumedFromStep());
         result.put("final_loss", run.result().lastLoss());
         result.put("parameters", run.finished().parameters());

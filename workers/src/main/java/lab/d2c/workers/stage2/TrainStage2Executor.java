@@ -96,7 +96,7 @@ public final class TrainStage2Executor implements NodeExecutor {
         });
 
         ObjectNode result = JSON.createObjectNode();
-        result.put("steps", config.steps());
+        result.put("steps", run.result().finalStep());   // the cap's, unless it stopped at convergence
         result.put("resumed_from_step", run.resumedFromStep());
         result.put("final_loss", run.result().lastLoss());
         result.put("parameters", run.finished().parameters());

@@ -38,6 +38,11 @@ import lab.d2c.workers.node.NodeContext;
  * of the weights, so a resumed run writes the rows an uninterrupted one does. At the end,
  * {@link Outcome#training()} holds the budget (steps, batch, items seen, epochs) and the
  * {@link Convergence} verdict, judged on the {@code val/loss} rows of every attempt.
+ *
+ * <p>With {@code until_converged} the budget is a cap: after each evaluation the verdict is judged as if
+ * the run ended there, and the run stops, finished, the first time it holds at that evaluation and at the
+ * one before it (one noisy evaluation alone does not stop it). The rule reads the {@code val/loss} rows, a
+ * deterministic function of the weights, so a resumed run stops where an uninterrupted one does.
  */
 public final class TrainingRun {
 
@@ -90,6 +95,13 @@ public final class TrainingRun {
         Optional<CheckpointStore.Loaded> latest = checkpoints.openLatestValid();
         long resumedFrom = latest.map(l -> l.entry().step()).orElse(0L);
         String[] latestKey = {latest.map(l -> l.entry().key()).orElse(null)};
+        // steps done (1-based) to val/loss: the rows of earlier attempts first, so a resumed run judges as the first did
+        SortedMap<Long, Double> evaluations = new TreeMap<>();
+        if (split != null) {
+            for (MetricPoint p : ctx.metrics().series(ctx.key(), VAL_LOSS)) {
+                evaluations.put(p.step() + 1, p.value());
+            }
+        }
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
@@ -107,6 +119,7 @@ public final class TrainingRun {
                     double val = HeldOutLoss.mean(model, data, split.heldOut(), config.batchSize(),
                             running[0].manager());
                     ctx.metrics().upsertBatch(List.of(new MetricPoint(ctx.key(), VAL_LOSS, r.step(), val)));
+                    evaluations.put(done, val);
                 }
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("step", done);
@@ -124,6 +137,9 @@ public final class TrainingRun {
                     CheckpointPointer.Entry e = checkpoints.save(step, writer::writeTo);
                     latestKey[0] = e.key();
                 });
+        if (validation.untilConverged()) {
+            builder.optEarlyStop(done -> convergedTwice(done, evaluations));
+        }
         if (latest.isPresent()) {
             ctx.progress((double) resumedFrom / config.steps(), "resuming from the checkpoint of step " + resumedFrom,
                     Map.of("step", resumedFrom, "checkpoint", latestKey[0]));
@@ -134,19 +150,41 @@ public final class TrainingRun {
             TrainingResult result = loop.run();
             T finished = finish.apply(loop, result);
             return new Outcome<>(result, resumedFrom, latestKey[0], finished,
-                    training(ctx, config, trainData.size(), split, validation));
+                    training(ctx, config, result.finalStep(), result.stoppedEarly(), trainData.size(), split,
+                            validation));
         }
     }
 
     /**
-     * The budget every arm's report row shows (so unequal training is visible) and the convergence verdict.
-     * No early stop: a fixed budget keeps runs reproducible and comparable.
+     * The early-stop rule: an evaluation after {@code done} steps exists, and the verdict judged as if the run
+     * had ended there, and at the evaluation before it, says converged.
      */
-    static ObjectNode training(NodeContext ctx, TrainConfig config, int trainItems, HeldOut split,
-            TrainingSettings.Validation validation) {
+    static boolean convergedTwice(long done, SortedMap<Long, Double> evaluations) {
+        if (!evaluations.containsKey(done)) {
+            return false;
+        }
+        SortedMap<Long, Double> upTo = evaluations.headMap(done + 1);
+        SortedMap<Long, Double> before = evaluations.headMap(done);
+        if (before.isEmpty()) {
+            return false;
+        }
+        long previous = before.lastKey();
+        return Boolean.TRUE.equals(Convergence.judge(done, upTo).converged())
+                && Boolean.TRUE.equals(Convergence.judge(previous, before).converged());
+    }
+
+    /**
+     * The budget every arm's report row shows (so unequal training is visible) and the convergence verdict,
+     * judged at the steps the run did ({@code steps}: the cap's, unless it stopped at convergence).
+     */
+    static ObjectNode training(NodeContext ctx, TrainConfig config, long stepsDone, boolean stoppedEarly, int trainItems,
+            HeldOut split, TrainingSettings.Validation validation) {
         ObjectNode t = JSON.createObjectNode();
-        long seen = config.steps() * config.batchSize();
-        t.put("steps", config.steps());
+        long seen = stepsDone * config.batchSize();
+        t.put("steps", stepsDone);
+        t.put("until_converged", validation.untilConverged());
+        t.put("step_cap", config.steps());
+        t.put("stopped_early", stoppedEarly);
         t.put("batch_size", config.batchSize());
         t.put("train_items", trainItems);
         t.put("held_out_items", split == null ? 0 : split.heldOut().length);
@@ -157,7 +195,7 @@ public final class TrainingRun {
         SortedMap<Long, Double> evaluations = new TreeMap<>();
         if (split != null) {
             for (MetricPoint p : ctx.metrics().series(ctx.key(), VAL_LOSS)) {
-                if (p.step() < config.steps()) {
+                if (p.step() < stepsDone) {
                     evaluations.put(p.step() + 1, p.value());
                 }
             }
@@ -167,7 +205,7 @@ public final class TrainingRun {
         } else {
             t.put("final_val_loss", evaluations.get(evaluations.lastKey()));
         }
-        t.setAll((ObjectNode) JSON.valueToTree(Convergence.judge(config.steps(), evaluations).fields()));
+        t.setAll((ObjectNode) JSON.valueToTree(Convergence.judge(stepsDone, evaluations).fields()));
         return t;
     }
 }

@@ -45,12 +45,14 @@ public final class TrainingSettings {
      * A generator's held-out settings: {@code <section>.train.holdout} (fraction of its images held out of
      * the batches, 0 = none) and {@code <section>.train.eval_every} (steps between held-out evaluations).
      * Both absent (a config written before issue 24) reads as no held-out set, the earlier behaviour.
+     * {@code <section>.train.until_converged} (absent: false) makes {@code steps} a cap: the run stops at the
+     * first evaluation where the convergence criterion holds at it and at the evaluation before.
      */
     public static Validation validation(NodeContext ctx, String section) {
         String p = section + ".train.";
         JsonNode fraction = ctx.config().at("/" + p.replace('.', '/') + "holdout");
         if (fraction.isMissingNode()) {
-            return new Validation(0, 0);
+            return new Validation(0, 0, false);
         }
         double holdout = fraction.asDouble();
         long every = ctx.required(p + "eval_every").asLong();
@@ -58,11 +60,26 @@ public final class TrainingSettings {
             throw new BadNodeInputException(p + "holdout must be in [0, 0.5] and " + p + "eval_every >= 1, got "
                     + holdout + " and " + every);
         }
-        return new Validation(holdout, every);
+        JsonNode until = ctx.config().at("/" + p.replace('.', '/') + "until_converged");
+        boolean untilConverged = !until.isMissingNode() && !until.isNull() && until.asBoolean();
+        if (untilConverged && holdout == 0) {
+            throw new BadNodeInputException(p + "until_converged needs a held-out set to judge convergence on: "
+                    + p + "holdout must be > 0, got 0");
+        }
+        return new Validation(holdout, every, untilConverged);
     }
 
-    /** @param holdout fraction of images held out (0 = none); @param evalEvery steps between evaluations */
-    public record Validation(double holdout, long evalEvery) {
+    /**
+     * @param holdout        fraction of images held out (0 = none)
+     * @param evalEvery      steps between evaluations
+     * @param untilConverged stop at convergence (steps is the cap) instead of training the fixed budget
+     */
+    public record Validation(double holdout, long evalEvery, boolean untilConverged) {
+
+        /** A fixed budget. */
+        public Validation(double holdout, long evalEvery) {
+            this(holdout, evalEvery, false);
+        }
     }
 
     public static int integer(NodeContext ctx, String key) {

@@ -217,6 +217,39 @@ class RdpmTrainingExecutorsTest {
     }
 
     @Test
+    void untilConvergedStopsAtTheFirstStepTheRuleHoldsAndEqualsAFixedBudgetOfThatLength() throws Exception {
+        Map<String, NodeResult> inputs = Map.of("tokens", codes, "tokenizer", tokenizer);
+        // a learning rate too small to move the held-out loss: the verdict holds from the second judged
+        // evaluation on (after 10 steps judged from 5, after 15 from 10), so the run stops after 15 of its 40
+        String flat = predictor("").replace("\"lr\":0.003", "\"lr\":1.0E-8");
+        String capped = flat.replace("\"log_every\":2}", "\"log_every\":2,\"holdout\":0.1,\"eval_every\":5,"
+                + "\"until_converged\":true}");
+        NodeResult early = TokenizerNodes.run(store, new TrainRdpmExecutor(), "train-rdpm-until", capped, inputs,
+                (f, m, d) -> { });
+        JsonNode r = JSON.readTree(early.resultJson());
+        JsonNode t = r.get("training");
+        assertThat(t.get("until_converged").asBoolean()).isTrue();
+        assertThat(t.get("stopped_early").asBoolean()).isTrue();
+        assertThat(t.get("step_cap").asLong()).isEqualTo(STEPS);
+        assertThat(t.get("steps").asLong()).isEqualTo(15);
+        assertThat(r.get("steps").asLong()).isEqualTo(15);
+        assertThat(t.get("items_seen").asLong()).isEqualTo(15 * 16);
+        assertThat(t.get("converged").asBoolean()).isTrue();
+        assertThat(t.get("improvement_to_step").asLong()).isEqualTo(15);
+        assertThat(TokenizerNodes.metrics().series("train-rdpm-until", "val/loss")).extracting(MetricPoint::step)
+                .containsExactly(4L, 9L, 14L);
+
+        // the same weights as a fixed budget of 15 steps: stopping changes where the run ends, nothing before
+        String fifteen = flat.replace("\"steps\":" + STEPS, "\"steps\":15").replace("\"log_every\":2}",
+                "\"log_every\":2,\"holdout\":0.1,\"eval_every\":5}");
+        NodeResult fixed = TokenizerNodes.run(store, new TrainRdpmExecutor(), "train-rdpm-fifteen", fifteen, inputs,
+                (f, m, d) -> { });
+        assertThat(r.get(ModelWeights.SHA_FIELD).asText())
+                .isEqualTo(JSON.readTree(fixed.resultJson()).get(ModelWeights.SHA_FIELD).asText());
+        assertThat(JSON.readTree(fixed.resultJson()).at("/training/stopped_early").asBoolean()).isFalse();
+    }
+
+    @Test
     void aBadPredictorKeyIsNamed() {
         String badHeads = predictor("").replace("\"heads\":2", "\"heads\":3");
         assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainRdpmExecutor(), "train-rdpm-bad", badHeads,

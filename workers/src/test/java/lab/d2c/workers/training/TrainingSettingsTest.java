@@ -43,4 +43,22 @@ class TrainingSettingsTest {
                 tokenizer.clipNorm(), tokenizer.emaDecay(), tokenizer.seed(), tokenizer.checkpointEvery(),
                 tokenizer.logEvery(), tokenizer.device()));
     }
+
+    @Test
+    void untilConvergedIsOffInThePresetsAndNeedsAHeldOutSet() {
+        ObjectNode tiny = Presets.load("tiny");
+        for (String section : new String[] {"stage1", "stage2", "rdpm.predictor"}) {
+            assertThat(validation(tiny, section).untilConverged()).as(section).isFalse();
+        }
+        tiny.with("stage2").with("train").put("until_converged", true);
+        assertThat(validation(tiny, "stage2").untilConverged()).isTrue();
+        tiny.with("stage2").with("train").put("holdout", 0.0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> validation(tiny, "stage2"))
+                .hasMessageContaining("stage2.train.until_converged").hasMessageContaining("holdout must be > 0");
+    }
+
+    private static TrainingSettings.Validation validation(ObjectNode config, String section) {
+        return TrainingSettings.validation(
+                new NodeContext(new NodeTask("t", "train", 1, config.toString(), Map.of()), null, null, null), section);
+    }
 }

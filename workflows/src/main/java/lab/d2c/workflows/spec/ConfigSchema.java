@@ -244,7 +244,10 @@ public final class ConfigSchema {
                 ConfigField.number(p + "holdout", 0, 0.5,
                         "fraction of the training images (both flips) held out of the batches to measure val/loss on; 0 = none"),
                 ConfigField.integer(p + "eval_every", 1, 100_000_000,
-                        "steps between held-out loss evaluations (val/loss), and at the last step")));
+                        "steps between held-out loss evaluations (val/loss), and at the last step"),
+                ConfigField.bool(p + "until_converged",
+                        "stop at the first evaluation where the convergence criterion holds at it and the one before;"
+                                + " steps is then a cap (false: train the fixed budget)")));
     }
 
     /** A tokenizer's training settings: the loop's, and how many test images its final figures use. */

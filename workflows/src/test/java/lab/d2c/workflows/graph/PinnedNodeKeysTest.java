@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * the held-out set and val/loss, keys {@code <section>.train.holdout} and {@code eval_every} (issue 24), and so
  * every node downstream of them (decode-stage1, predict-stage1, sample, evaluate: their inputs' keys changed);
  * decode-stage1, sample and evaluate again when the demo went from 100 to 500 samples per arm (a config
- * change, not a code change: their sample counts are part of the key).
+ * change, not a code change: their sample counts are part of the key); train-stage1 and train-stage2 again
+ * (and so decode-stage1, predict-stage1, sample, evaluate) when {@code <section>.train.until_converged} joined
+ * the keys they read (issue 24: train until the convergence criterion holds, the budget a cap; false in the
+ * presets, so the nodes compute what they did, but the new key is part of their config slice).
  */
 class PinnedNodeKeysTest {
 
@@ -30,14 +33,14 @@ class PinnedNodeKeysTest {
         PINNED.put("train-vq", "train-vq-e053a1f5bc1e6371b145");
         PINNED.put("train-vae", "train-vae-e7221f6d6552fe7476e3");
         PINNED.put("pretokenize", "pretokenize-dae112c95028b243f3e1");
-        PINNED.put("train-stage1", "train-stage1-235e6f12a81c0eb58536");
-        PINNED.put("decode-stage1", "decode-stage1-f9cc67edd5dc14b1543f");
-        PINNED.put("predict-stage1", "predict-stage1-bbeab9de2bb4272de9c5");
-        PINNED.put("train-stage2", "train-stage2-f29699c4f302b6039cb8");
-        PINNED.put("sample", "sample-55d315d55a3e247744a1");
+        PINNED.put("train-stage1", "train-stage1-0b41e0dc32d908bd3912");
+        PINNED.put("decode-stage1", "decode-stage1-bc2bc1bcec4363a371a0");
+        PINNED.put("predict-stage1", "predict-stage1-2cade425d3fd5ceca714");
+        PINNED.put("train-stage2", "train-stage2-26990e33c97358592b64");
+        PINNED.put("sample", "sample-24fd6db42a816e94f81f");
         PINNED.put("train-classifier", "train-classifier-8e1aeb443c9153ad1066");
         PINNED.put("reference-stats", "reference-stats-f27f7d6e5cda21750368");
-        PINNED.put("evaluate", "evaluate-ec5fd9be54a8fe763477");
+        PINNED.put("evaluate", "evaluate-68f43458312ea6126c2d");
     }
 
     @Test
