@@ -58,13 +58,15 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         ExperimentGraph graph = ExperimentGraph.plan(parse(request.configJson()), types);
         Map<String, String> nodeKeys = new LinkedHashMap<>();
         graph.nodes().forEach(n -> nodeKeys.put(n.kind(), n.key()));
+        Map<String, Integer> priorities = lab.d2c.workflows.graph.NodePriority.keys(graph);
         ledger.experimentStatus(id, "RUNNING", null);
         try {
             Map<String, Promise<NodeResult>> byKey = new LinkedHashMap<>();
             for (GraphNode node : graph.nodes()) {
                 Map<String, Promise<NodeResult>> inputs = new LinkedHashMap<>();
                 node.inputKeys().forEach((name, key) -> inputs.put(name, byKey.get(key)));
-                byKey.put(node.key(), Async.function(() -> resolve(id, node, inputs)));
+                int priority = priorities.get(node.key());
+                byKey.put(node.key(), Async.function(() -> resolve(id, node, inputs, priority)));
             }
             for (Promise<NodeResult> p : byKey.values()) {
                 p.get();
@@ -83,7 +85,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         }
     }
 
-    private NodeResult resolve(String experimentId, GraphNode node, Map<String, Promise<NodeResult>> inputPromises) {
+    private NodeResult resolve(String experimentId, GraphNode node, Map<String, Promise<NodeResult>> inputPromises,
+            int priority) {
         Map<String, NodeResult> inputs = new LinkedHashMap<>();
         inputPromises.forEach((name, p) -> inputs.put(name, p.get()));
         NodeResult cached = ledger.claimNode(experimentId, node);
@@ -97,6 +100,8 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 // for them. Who cancels a node decides that from the ledger (SweepControl in the api).
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                 .setCancellationType(ChildWorkflowCancellationType.ABANDON)
+                // the node's activity inherits it: a free slot takes what unblocks the most work first
+                .setPriority(io.temporal.common.Priority.newBuilder().setPriorityKey(priority).build())
                 .build());
         try {
             return child.run(new NodeTask(node.key(), node.kind(), node.codeVersion(), node.configJson(), inputs));
