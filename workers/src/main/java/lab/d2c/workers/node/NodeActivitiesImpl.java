@@ -81,6 +81,10 @@ public final class NodeActivitiesImpl implements NodeActivities {
     @Override
     public NodeResult execute(NodeTask task) {
         ActivityExecutionContext activity = Activity.getExecutionContext();
+        if (device.equals("cpu")) {
+            // this activity thread's OpenMP team: the worker's share of the cores, not one thread per core
+            lab.d2c.model.runtime.IntraOpThreads.applyToCurrentThread();
+        }
         long started = System.currentTimeMillis();
         nodes.markRunning(task.key(), workerName);
         LOG.info("node {} ({}) attempt {} on {}", task.key(), task.kind(), activity.getInfo().getAttempt(), workerName);
