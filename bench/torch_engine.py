@@ -10,6 +10,14 @@ forward + backward. The modules mirror model-lib's:
   second by column; class tokens unrotated), causal softmax attention, RMSNorm, SwiGLU with
   hidden = multiple_of * ceil(int(2 * 4 * width / 3) / multiple_of). No dropout on either side.
 - "diffusion-head": MAR's SimpleMLPAdaLN as in lab.d2c.model.diffusion.DiffusionHead.
+- "stage2-train": the whole stage-two training step (torch_stage2.TrainStep: the hybrid MAE with its
+  Q-Former fusion, the head with learned sigma over diffusion_batch_mul rows, AdamW, EMA), as
+  TrainingLoop runs it for lab.d2c.model.stage2.HybridModel.
+- "d2c-sample": the whole stage-two sampling loop of one batch (torch_stage2.Sampler: the preset's AR
+  steps, the head's respaced DDPM steps, classifier-free guidance), as HybridSampler runs it.
+
+With --describe, prints each case's parameter count and the shapes two calls of its step ran (no
+timing); with --count, the parameter count only: what the Java side's tests compare with the DJL model.
 
 Run with Debian's python3-torch (/usr/bin/python3).
 """
@@ -22,6 +30,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import torch_stage2
 
 
 class RMSNorm(nn.Module):
@@ -138,8 +148,42 @@ class DiffusionHead(nn.Module):
         return self.final_layer(x, y)
 
 
-def time_case(case):
+def stage2_case(case):
+    """A stage-two case: its step, its module, and a function describing the shapes its steps ran."""
+    if case["model"] == "stage2-train":
+        train = torch_stage2.TrainStep(case)
+        calls = [0]
+
+        def step():
+            train(calls[0])
+            calls[0] += 1
+        return step, train.model, lambda: {"masked_counts": train.masked_counts, "head_rows": train.head_rows,
+                                           "trainable": sum(p.numel() for p in train.trainable)}
+    sampler = torch_stage2.Sampler(case)
+    calls = [0]
+
+    def sample():
+        sampler(calls[0])
+        calls[0] += 1
+    return sample, sampler.model, lambda: {"head_rows": sampler.head_rows,
+                                           "diffusion_steps": len(sampler.model.sampling.timesteps)}
+
+
+def time_case(case, describe=False):
     torch.manual_seed(0)
+    if case["model"] in ("stage2-train", "d2c-sample"):
+        step, module, shapes = stage2_case(case)
+        result = {"id": case["id"], "parameters": sum(p.numel() for p in module.parameters())}
+        if describe == "count":
+            return result
+        if describe:
+            step()  # twice, to see what it runs
+            step()
+        else:
+            times = timed(step, case)
+            result.update({"ms": statistics.median(times), "ms_all": times})
+        result["shapes"] = shapes()
+        return result
     if case["model"] == "llama-block":
         b, length, width = case["batch"], case["length"], case["width"]
         module = LlamaBlock(width, case["heads"], case["ffn_multiple_of"], case["norm_eps"])
@@ -160,6 +204,15 @@ def time_case(case):
         for p in module.parameters():
             p.grad = None
 
+    if describe:
+        return {"id": case["id"], "parameters": sum(p.numel() for p in module.parameters())}
+    times = timed(step, case)
+    return {"id": case["id"], "ms": statistics.median(times), "ms_all": times,
+            "parameters": sum(p.numel() for p in module.parameters())}
+
+
+def timed(step, case):
+    """Milliseconds of each timed call after the untimed warmup calls."""
     for _ in range(case["warmup"]):
         step()
     times = []
@@ -167,8 +220,7 @@ def time_case(case):
         start = time.perf_counter()
         step()
         times.append((time.perf_counter() - start) * 1000.0)
-    return {"id": case["id"], "ms": statistics.median(times), "ms_all": times,
-            "parameters": sum(p.numel() for p in module.parameters())}
+    return times
 
 
 def loaded_blas():
@@ -190,8 +242,9 @@ def main():
     torch.set_num_threads(threads)
     blas = loaded_blas()
     print(json.dumps({"torch": torch.__version__ + ", BLAS " + blas, "threads": torch.get_num_threads()}), flush=True)
+    describe = "count" if "--count" in sys.argv[1:] else "--describe" in sys.argv[1:]
     for case in cases:
-        print(json.dumps(time_case(case)), flush=True)
+        print(json.dumps(time_case(case, describe)), flush=True)
 
 
 if __name__ == "__main__":

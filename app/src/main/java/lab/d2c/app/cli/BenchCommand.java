@@ -146,16 +146,21 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "engine", mixinStandardHelpOptions = true,
-            description = {"Forward + backward of the stage-one transformer block and the diffusion head under DJL and",
-                    "under PyTorch eager (bench/torch_engine.py, Debian's python3-torch; installed when absent), same",
-                    "shapes and threads, at each preset's widths (issue goal: DJL <= 1.10x PyTorch). CPU."})
+            description = {"Forward + backward of the stage-one transformer block and the diffusion head, the whole",
+                    "stage-two training step (MAE, Q-Former, learned-sigma head, AdamW, EMA) and the whole D2C",
+                    "sampling loop, under DJL and under PyTorch eager (bench/torch_engine.py, Debian's python3-torch;",
+                    "installed when absent), same shapes and threads, at each preset's widths (issue goal: DJL <= 1.10x",
+                    "PyTorch). CPU."})
     static final class EngineVsTorch implements Callable<Integer> {
 
         @Option(names = "--presets", defaultValue = "tiny,b", split = ",", description = "Presets whose widths to use (default ${DEFAULT-VALUE}).")
         java.util.List<String> presets;
 
-        @Option(names = "--images", defaultValue = "8", description = "Images per step: block batch, and head rows = images x tokens x diffusion_batch_mul (default ${DEFAULT-VALUE}).")
+        @Option(names = "--images", defaultValue = "8", description = "Images per step: block batch, head rows = images x tokens x diffusion_batch_mul, stage-two training and sampling batch (default ${DEFAULT-VALUE}).")
         int images;
+
+        @Option(names = "--models", defaultValue = "llama-block,diffusion-head,stage2-train,d2c-sample", split = ",", description = "Which cases to time (default ${DEFAULT-VALUE}).")
+        java.util.List<String> models;
 
         @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads of both engines (default: the machine's cores).")
         int threads;
@@ -201,7 +206,13 @@ public final class BenchCommand implements Runnable {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             java.util.List<ObjectNode> cases = new java.util.ArrayList<>();
             for (String p : presets) {
-                cases.addAll(lab.d2c.bench.engine.EngineBenchmark.cases(p, Presets.load(p), images, n, warmup, iterations));
+                try {
+                    cases.addAll(lab.d2c.bench.engine.EngineBenchmark.cases(p, Presets.load(p), images, n, warmup,
+                            iterations, models));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("d2c bench engine: --models: " + e.getMessage());
+                    return 2;
+                }
             }
             var rows = lab.d2c.bench.engine.EngineBenchmark.run(cases, script, python, rounds, System.out);
             System.out.println(machine() + ", " + n + " threads for both engines");

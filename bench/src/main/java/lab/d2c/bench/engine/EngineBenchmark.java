@@ -91,6 +91,40 @@ public final class EngineBenchmark {
      */
     public static List<ObjectNode> cases(String presetName, JsonNode preset, int images, int threads, int warmup,
             int iterations) {
+        return cases(presetName, preset, images, threads, warmup, iterations, MODELS);
+    }
+
+    /** Every model {@code bench engine} times: two building blocks, then the whole stage-two step and sampler. */
+    public static final List<String> MODELS = List.of("llama-block", "diffusion-head", Stage2Cases.TRAIN,
+            Stage2Cases.SAMPLE);
+
+    /**
+     * The cases of a preset for the named {@link #MODELS}, in that order: the stage-one block and the diffusion head
+     * as below, and the stage-two training step and sampling loop of {@link Stage2Cases} (a training batch of
+     * {@code images} images; a sampling batch of {@code images} images).
+     */
+    public static List<ObjectNode> cases(String presetName, JsonNode preset, int images, int threads, int warmup,
+            int iterations, List<String> models) {
+        for (String m : models) {
+            if (!MODELS.contains(m)) {
+                throw new IllegalArgumentException("no engine case '" + m + "'; known: " + MODELS);
+            }
+        }
+        List<ObjectNode> all = new ArrayList<>(blocks(presetName, preset, images));
+        all.addAll(Stage2Cases.cases(presetName, preset, images));
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode c : all) {
+            if (models.contains(c.get("model").asText())) {
+                c.put("threads", threads);
+                c.put("warmup", warmup);
+                c.put("iterations", iterations);
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static List<ObjectNode> blocks(String presetName, JsonNode preset, int images) {
         int levels = preset.at("/vq/width_multipliers").asText().split(",").length;
         int grid = preset.at("/data/image_size").asInt() >> (levels - 1);
         JsonNode s1 = preset.get("stage1");
@@ -117,11 +151,6 @@ public final class EngineBenchmark {
         head.put("width", s2.get("head_width").asInt());
         head.put("depth", s2.get("head_depth").asInt());
         head.put("condition", s2.get("decoder_width").asInt());
-        for (ObjectNode c : List.of(block, head)) {
-            c.put("threads", threads);
-            c.put("warmup", warmup);
-            c.put("iterations", iterations);
-        }
         return List.of(block, head);
     }
 
@@ -143,6 +172,9 @@ public final class EngineBenchmark {
                 djl.merge(id, timed, (a, b) -> a[0] <= b[0] ? a : b);
             }
             for (var t : runTorch(cases, torchScript, python, out).entrySet()) {
+                ObjectNode c = cases.stream().filter(x -> x.get("id").asText().equals(t.getKey())).findFirst()
+                        .orElseThrow();
+                sameModel(c, (long) djl.get(t.getKey())[1], t.getValue());
                 double ms = t.getValue().get("ms").asDouble();
                 out.printf("round %d  PyTorch  %-26s %-34s %9s %10.2f ms%n", round, t.getKey(), "", "", ms);
                 torch.merge(t.getKey(), ms, Math::min);
@@ -164,15 +196,73 @@ public final class EngineBenchmark {
     }
 
     static String shape(JsonNode c) {
-        return c.get("model").asText().equals("llama-block")
-                ? "B" + c.get("batch") + " L" + c.get("length") + " d" + c.get("width") + " h" + c.get("heads")
-                : "N" + c.get("rows") + " w" + c.get("width") + " depth" + c.get("depth") + " c" + c.get("channels");
+        return switch (c.get("model").asText()) {
+            case "llama-block" -> "B" + c.get("batch") + " L" + c.get("length") + " d" + c.get("width") + " h"
+                    + c.get("heads");
+            case "diffusion-head" -> "N" + c.get("rows") + " w" + c.get("width") + " depth" + c.get("depth") + " c"
+                    + c.get("channels");
+            case Stage2Cases.TRAIN -> "B" + c.get("batch") + " N" + c.get("tokens") + " mae" + c.get("encoder_width")
+                    + "x" + c.get("encoder_depth") + " head" + c.get("head_width") + "x" + c.get("head_depth") + " x"
+                    + c.get("diffusion_batch_mul");
+            default -> "B" + c.get("images") + " N" + c.get("tokens") + " " + c.get("ar_steps") + "x"
+                    + c.get("sampling_steps") + " steps cfg" + c.get("guidance_scale");
+        };
+    }
+
+    /**
+     * Fails unless PyTorch built the model with DJL's parameter count and ran the shapes the case fixes: a
+     * comparison of different models would be meaningless, and so would one of different shapes.
+     */
+    static void sameModel(JsonNode c, long djlParameters, JsonNode torch) {
+        String id = c.get("id").asText();
+        List<String> wrong = new ArrayList<>();
+        if (torch.get("parameters").asLong() != djlParameters) {
+            wrong.add("parameters: DJL " + djlParameters + ", PyTorch " + torch.get("parameters").asLong());
+        }
+        String model = c.get("model").asText();
+        if (model.equals(Stage2Cases.TRAIN)) {
+            int steps = c.get("warmup").asInt() + c.get("iterations").asInt();
+            int[] expected = Stage2Cases.maskedCounts(c, steps);
+            int[] used = ints(torch.at("/shapes/masked_counts"));
+            if (used.length < steps || !Arrays.equals(Arrays.copyOf(used, steps), expected)) {
+                wrong.add("masked counts: DJL " + Arrays.toString(expected) + ", PyTorch " + Arrays.toString(used));
+            }
+            long rows = (long) c.get("batch").asInt() * c.get("tokens").asInt() * c.get("diffusion_batch_mul").asInt();
+            if (torch.at("/shapes/head_rows").asLong() != rows) {
+                wrong.add("head rows: DJL " + rows + ", PyTorch " + torch.at("/shapes/head_rows").asLong());
+            }
+        } else if (model.equals(Stage2Cases.SAMPLE)) {
+            int[] expected = Stage2Cases.headRows(c);
+            int[] ran = ints(torch.at("/shapes/head_rows"));
+            if (!Arrays.equals(expected, ran)) {
+                wrong.add("head rows per AR step: DJL " + Arrays.toString(expected) + ", PyTorch "
+                        + Arrays.toString(ran));
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException(id + ": the two engines did not run the same model: " + wrong);
+        }
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
     }
 
     /** @return {median ms, parameter count} */
     static double[] timeDjl(ObjectNode c) {
+        if (c.get("model").asText().equals(Stage2Cases.TRAIN)) {
+            return timeTrainStep(c);
+        }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Engine.getInstance().setRandomSeed(0);
+            if (c.get("model").asText().equals(Stage2Cases.SAMPLE)) {
+                Stage2Cases.Sampling sampling = new Stage2Cases.Sampling(c, manager);
+                return new double[] {median(timed(c, sampling::run)), sampling.parameters()};
+            }
             Block block;
             Function<NDManager, NDArray> forward;
             ParameterStore store = new ParameterStore(manager, false);
@@ -220,29 +310,7 @@ public final class EngineBenchmark {
                     gc.backward(model.apply(scope).sum());
                 }
             };
-            if (c.get("warmup").asInt() == AUTO || c.get("iterations").asInt() == AUTO) {
-                step.run();
-                step.run();
-                long start = System.nanoTime();
-                step.run();
-                double seconds = Math.max(1e-6, (System.nanoTime() - start) / 1e9);
-                if (c.get("warmup").asInt() == AUTO) {
-                    c.put("warmup", clamp(WARMUP_SECONDS / seconds, 2, 20));
-                }
-                if (c.get("iterations").asInt() == AUTO) {
-                    c.put("iterations", clamp(TIMED_SECONDS / seconds, 5, 100));
-                }
-            }
-            int warmup = c.get("warmup").asInt();
-            int iterations = c.get("iterations").asInt();
-            double[] ms = new double[iterations];
-            for (int i = 0; i < warmup + iterations; i++) {
-                long start = System.nanoTime();
-                step.run();
-                if (i >= warmup) {
-                    ms[i - warmup] = (System.nanoTime() - start) / 1e6;
-                }
-            }
+            double[] ms = timed(c, step);
             // a benchmark of nothing would be fast: the backward must have produced gradients (the head's
             // AdaLN-Zero init leaves most of them zero at first, as in MAR; the last layer's are not)
             double gradients = 0;
@@ -255,9 +323,69 @@ public final class EngineBenchmark {
             if (!(gradients > 0)) {
                 throw new IllegalStateException(c.get("id").asText() + ": no gradient reached the parameters");
             }
-            Arrays.sort(ms);
-            return new double[] {ms[ms.length / 2], parameters};
+            return new double[] {median(ms), parameters};
         }
+    }
+
+    /**
+     * Milliseconds of each timed call of {@code step} after the untimed ones; {@link #AUTO} counts are set in the
+     * case from the third of three calibration calls (the first two pay for first-shape work).
+     */
+    private static double[] timed(ObjectNode c, Runnable step) {
+        if (c.get("warmup").asInt() == AUTO || c.get("iterations").asInt() == AUTO) {
+            step.run();
+            step.run();
+            long start = System.nanoTime();
+            step.run();
+            setCounts(c, (System.nanoTime() - start) / 1e9, 0);
+        }
+        int warmup = c.get("warmup").asInt();
+        int iterations = c.get("iterations").asInt();
+        double[] ms = new double[iterations];
+        for (int i = 0; i < warmup + iterations; i++) {
+            long start = System.nanoTime();
+            step.run();
+            if (i >= warmup) {
+                ms[i - warmup] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        return ms;
+    }
+
+    /** Sets {@link #AUTO} counts from one call's seconds; {@code before} calls already made count as warmup. */
+    private static void setCounts(ObjectNode c, double seconds, int before) {
+        seconds = Math.max(1e-6, seconds);
+        if (c.get("warmup").asInt() == AUTO) {
+            c.put("warmup", before + clamp(WARMUP_SECONDS / seconds, 2, 20));
+        }
+        if (c.get("iterations").asInt() == AUTO) {
+            c.put("iterations", clamp(TIMED_SECONDS / seconds, 5, 100));
+        }
+    }
+
+    /**
+     * The training step: steps of one {@link lab.d2c.model.train.TrainingLoop} run, timed end to end, the first
+     * warmup steps untimed. With {@link #AUTO} counts a 3-step run calibrates first and its steps count as warmup
+     * (the loop's step k draws the k-th masked count either way). Writes the masked counts into the case.
+     */
+    private static double[] timeTrainStep(ObjectNode c) {
+        long[] parameters = new long[1];
+        if (c.get("warmup").asInt() == AUTO || c.get("iterations").asInt() == AUTO) {
+            double[] calibration = Stage2Cases.trainSteps(c, 3, parameters);
+            setCounts(c, calibration[2] / 1e3, 3);
+        }
+        int warmup = Math.max(1, c.get("warmup").asInt());
+        c.put("warmup", warmup);
+        int iterations = c.get("iterations").asInt();
+        double[] all = Stage2Cases.trainSteps(c, warmup + iterations, parameters);
+        Stage2Cases.putMaskedCounts(c, warmup + iterations);
+        return new double[] {median(Arrays.copyOfRange(all, warmup, all.length)), parameters[0]};
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static int clamp(double count, int min, int max) {
@@ -271,9 +399,16 @@ public final class EngineBenchmark {
         return copy;
     }
 
-    private static Map<String, JsonNode> runTorch(List<ObjectNode> cases, Path script, String python, PrintStream out)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+    /**
+     * Runs {@code bench/torch_engine.py} on the cases and returns its result per case id.
+     *
+     * @param flags none to time; {@code --describe} or {@code --count} for what the script builds and runs
+     */
+    static Map<String, JsonNode> runTorch(List<ObjectNode> cases, Path script, String python, PrintStream out,
+            String... flags) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(python, script.toString()));
+        command.addAll(List.of(flags));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         if (hugePages()) {
             // the same large-tensor huge pages as libtorch's THP_MEM_ALLOC_ENABLE gives DJL here, for a
             // PyTorch that may predate that variable: glibc's malloc madvises its mmap'd chunks
