@@ -34,9 +34,14 @@
     const page = await D2C.get('/experiments?' + apiQuery(offset));
     const metrics = [...new Set(page.items.flatMap(i => Object.keys(i.metrics || {})))];
     const head = $('experiments').tHead.rows[0];
-    head.replaceChildren(...['Experiment', 'Sweep', 'Status', 'Tags', 'Params'].map(h => el('th', { text: h })),
+    head.replaceChildren(el('th', { text: 'Compare' }), ...['Experiment', 'Sweep', 'Status', 'Tags', 'Params'].map(h => el('th', { text: h })),
       ...metrics.map(m => el('th', { class: 'num', text: m })));
     $('experiments').tBodies[0].replaceChildren(...page.items.map(e => el('tr', { 'data-id': e.id },
+      el('td', {}, el('input', { type: 'checkbox', class: 'pick', 'data-id': e.id, 'aria-label': 'compare ' + (e.name || e.id),
+        checked: selected.has(e.id), onchange: ev => {
+          if (ev.target.checked) selected.add(e.id); else selected.delete(e.id);
+          updateCompareButton();
+        } })),
       el('td', {}, el('a', { href: '/ui/experiment.html?id=' + encodeURIComponent(e.id) }, e.name || e.id),
         el('div', { class: 'muted', text: e.id })),
       el('td', {}, el('a', { href: '/ui/sweep.html?id=' + encodeURIComponent(e.sweep_id) }, e.sweep_id)),
@@ -57,6 +62,17 @@
   }
 
   function fail(e) { D2C.showError($('find-message'), e); }
+
+  // ticked experiments stay ticked across pages of results, so a comparison can span them
+  const selected = new Set();
+  function updateCompareButton() {
+    $('compare-selected').disabled = selected.size < 2;
+    $('compare-selected').textContent = 'Compare selected (' + selected.size + ')';
+  }
+  $('compare-selected').addEventListener('click', () => {
+    window.location.href = '/ui/compare.html?ids=' + Array.from(selected).map(encodeURIComponent).join(',');
+  });
+  updateCompareButton();
 
   fillForm();
   show(0).catch(fail);

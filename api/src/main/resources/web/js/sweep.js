@@ -118,14 +118,61 @@
     $('plots').replaceChildren(...(figures.length ? figures : [el('p', { class: 'muted', text: 'No plots yet.' })]));
   }
 
+  // experiments ticked for the compare page; kept here because the arms are redrawn on every poll
+  const selected = new Set();
+  function updateCompareButton() {
+    const b = $('compare-selected');
+    b.disabled = selected.size < 2;
+    b.textContent = 'Compare selected (' + selected.size + ')';
+  }
+
+  function pick(e) {
+    return el('input', { type: 'checkbox', class: 'pick', 'data-id': e.id, 'aria-label': 'compare ' + armLabel(e),
+      checked: selected.has(e.id), onchange: ev => {
+        if (ev.target.checked) selected.add(e.id); else selected.delete(e.id);
+        updateCompareButton();
+      } });
+  }
+
   function renderArms(experiments) {
     $('arms').replaceChildren(...experiments.map(e => el('div', { class: 'card arm', 'data-experiment': e.id },
-      el('h3', {}, el('a', { href: '/ui/experiment.html?id=' + encodeURIComponent(e.id) }, armLabel(e))),
+      el('h3', {}, pick(e), el('a', { href: '/ui/experiment.html?id=' + encodeURIComponent(e.id) }, armLabel(e))),
       el('p', {}, D2C.badge(e.status), ' ', D2C.progress(e.progress),
         el('span', { class: 'muted', text: ` nodes ${e.nodes_done}/${e.nodes_total} \u00b7 cache hits ${e.cache_hits}` }),
         ' ', D2C.tags(e.tags)),
       e.error ? el('p', { class: 'error', text: e.error }) : null,
       D2CGraph.render(e.nodes, key => '/ui/experiment.html?id=' + encodeURIComponent(e.id) + '#node-' + key))));
+  }
+
+  // the parallel coordinates: each experiment's params and final metric value from the find route (one SQL
+  // query for the sweep, nothing planned per arm); redrawn with the report, and when another metric is chosen
+  let parallelMetric = null;
+  async function renderParallel(metrics) {
+    const choices = metrics.filter(m => !D2CMetrics.auxiliary(m));
+    const select = $('parallel-metric');
+    if (select.options.length !== choices.length || choices.some((m, i) => select.options[i].value !== m)) {
+      select.replaceChildren(...choices.map(m => el('option', { value: m, text: m })));
+    }
+    if (!choices.length) {
+      $('parallel').hidden = true;
+      $('parallel-message').replaceChildren(el('p', { class: 'muted', text: 'No metric yet: the chart comes with the first scores.' }));
+      return;
+    }
+    if (!choices.includes(parallelMetric)) parallelMetric = choices.find(m => m.startsWith('fid-')) || choices[0];
+    select.value = parallelMetric;
+    const page = await D2C.get('/experiments?sweep=' + encodeURIComponent(id) + '&sort=' + encodeURIComponent(parallelMetric)
+      + '&limit=500');
+    const rows = page.items.map(e => ({ label: armLabel(e), seed: e.seed, params: e.params, value: e.metrics[parallelMetric] }));
+    const box = $('parallel');
+    box.hidden = false;
+    const drawn = D2CParallel.render(box, rows, parallelMetric);
+    const dir = D2CMetrics.direction(parallelMetric);
+    $('parallel-direction').textContent = dir ? dir + ' ' + parallelMetric + ' is better' : 'no known direction for ' + parallelMetric;
+    const notes = [];
+    if (!drawn.lines) box.hidden = true;
+    if (drawn.skipped) notes.push(drawn.skipped + ' experiment(s) without ' + parallelMetric + ' yet are not drawn.');
+    if (drawn.lines && drawn.axes === 1) notes.push('The arms vary no parameter and have one seed: one axis only.');
+    $('parallel-message').replaceChildren(...notes.map(t => el('p', { class: 'muted', text: t })));
   }
 
   function trainingNodes(experiments) {
@@ -176,6 +223,8 @@
       renderComparisons(report);
       renderFidCurves(report);
       renderSamples(sweep.experiments);
+      // its own error box: a failed chart must not stop the page's other sections
+      await renderParallel(report.metrics).catch(e => D2C.showError($('parallel-message'), e));
       await renderPlots();
       await D2CCharts.lossCurves($('curves'), trainingNodes(sweep.experiments), 'train/loss');
     }
@@ -209,6 +258,14 @@
     $('comparisons-csv').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report.csv?table=comparisons';
     $('plots-zip').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/plots.zip';
     $('json').href = D2C.API + '/sweeps/' + encodeURIComponent(id) + '/report';
+    $('compare-selected').addEventListener('click', () => {
+      window.location.href = '/ui/compare.html?ids=' + Array.from(selected).map(encodeURIComponent).join(',');
+    });
+    $('parallel-metric').addEventListener('change', ev => {
+      parallelMetric = ev.target.value;
+      renderParallel(Array.from(ev.target.options).map(o => o.value)).catch(e => D2C.showError($('parallel-message'), e));
+    });
+    updateCompareButton();
     start();
   }
 })();

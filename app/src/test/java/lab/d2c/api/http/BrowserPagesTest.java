@@ -23,6 +23,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -30,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the sweeps list, the page of a finished smoke sweep with its ablation table (sorted by a
  * click), a loss curve drawn from real points, the node graphs and the sample galleries;
  * then a click into an experiment, whose lineage shows the dataset hash; the experiment is tagged on its page
- * and found by that tag on the find page. Screenshots go to
+ * and found by that tag on the find page; the sweep page's parallel coordinates; two experiments ticked on the sweep
+ * page and compared side by side. Screenshots go to
  * {@code app/target/browser/}. No JavaScript error and no CSP violation may reach the console.
  *
  * <p>Without chromium this is skipped, except where {@code D2C_REQUIRE_BROWSER=1} ({@code ./d2c
@@ -108,6 +110,7 @@ class BrowserPagesTest {
                         + "if (i && !i.complete) i.scrollIntoView(); return i && i.complete && i.naturalWidth > 0; });"));
                 assertThat(((JavascriptExecutor) driver).executeScript(
                         "return document.getElementById('plot-fid-shapes-cls').naturalWidth")).isEqualTo(960L);
+                parallelCoordinates(driver, wait, base, sweepId);
                 screenshot(driver, shots.resolve("sweep.png"));
 
                 // into an experiment: lineage with the dataset's manifest hash, config, actions hidden when finished
@@ -147,12 +150,92 @@ class BrowserPagesTest {
                 assertThat(found.getText()).contains("best", "seed-0", "the one to show");
                 screenshot(driver, shots.resolve("find.png"));
 
+                compareFromTheSweepPage(driver, wait, base, sweepId);
+                screenshot(driver, shots.resolve("compare.png"));
+
                 List<LogEntry> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
                 assertThat(severe).as("browser console errors").isEmpty();
             } finally {
                 driver.quit();
             }
+        }
+    }
+
+    /**
+     * The sweep page's parallel coordinates: an axis per varied parameter (smoke varies none), the seed (two) and
+     * the chosen metric, one line per experiment carrying the find route's final value; another metric redraws it.
+     */
+    private static void parallelCoordinates(WebDriver driver, WebDriverWait wait, String base, String sweepId)
+            throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        wait.until(d -> "2".equals(d.findElement(By.id("parallel")).getAttribute("data-lines")));
+        String option = "const o = echarts.getInstanceByDom(document.getElementById('parallel')).getOption(); ";
+        assertThat(js.executeScript(option + "return o.parallelAxis.map(a => a.name);"))
+                .isEqualTo(List.of("seed", "fid-shapes-cls"));
+        assertThat(new Select(driver.findElement(By.id("parallel-metric"))).getFirstSelectedOption().getText())
+                .isEqualTo("fid-shapes-cls");
+        assertThat(driver.findElement(By.cssSelector("#parallel canvas")).getSize().getHeight()).isGreaterThan(200);
+        // each line ends at its experiment's final FID, as the find route reads it
+        List<Double> drawn = ((List<?>) js.executeScript(option + "return o.series[0].data.map(p => p.value[p.value.length - 1]);"))
+                .stream().map(v -> ((Number) v).doubleValue()).sorted().toList();
+        JsonNode items = Http.get(base + "/api/v1/experiments?sweep=" + sweepId + "&sort=fid-shapes-cls").json().get("items");
+        List<Double> expected = new java.util.ArrayList<>();
+        items.forEach(i -> expected.add(i.get("metrics").get("fid-shapes-cls").asDouble()));
+        assertThat(drawn).containsExactlyElementsOf(expected.stream().sorted().toList());
+
+        new Select(driver.findElement(By.id("parallel-metric"))).selectByVisibleText("is-shapes-cls");
+        wait.until(d -> ((List<?>) ((JavascriptExecutor) d).executeScript(option + "return o.parallelAxis.map(a => a.name);"))
+                .equals(List.of("seed", "is-shapes-cls")));
+        assertThat(driver.findElement(By.id("parallel-direction")).getText()).isEqualTo("higher is-shapes-cls is better");
+    }
+
+    /**
+     * Ticks the sweep's two experiments and opens the compare page: the config diff holds only the run seed, the
+     * metric table one row each with the best FID (lowest) and IS (highest) marked, the loss curves and the samples.
+     */
+    private static void compareFromTheSweepPage(WebDriver driver, WebDriverWait wait, String base, String sweepId)
+            throws Exception {
+        driver.get(base + "/ui/sweep.html?id=" + sweepId);
+        List<WebElement> picks = wait.until(d -> {
+            List<WebElement> p = d.findElements(By.cssSelector(".arm input.pick"));
+            return p.size() == 2 ? p : null;
+        });
+        WebElement compare = driver.findElement(By.id("compare-selected"));
+        assertThat(compare.isEnabled()).isFalse();
+        picks.forEach(WebElement::click);
+        assertThat(compare.getText()).isEqualTo("Compare selected (2)");
+        compare.click();
+        wait.until(d -> d.getCurrentUrl().contains("/ui/compare.html?ids="));
+
+        wait.until(d -> d.findElements(By.cssSelector("#compare-metrics tbody tr")).size() == 2);
+        List<String> differing = driver.findElements(By.cssSelector("#config-diff-table tbody tr")).stream()
+                .map(r -> r.getAttribute("data-key")).toList();
+        assertThat(differing).containsExactly("seed");
+        assertThat(driver.findElements(By.cssSelector("#config-diff-table tbody tr td")).stream().map(WebElement::getText)
+                .sorted().toList()).containsExactly("0", "1");
+        assertBestMarked(driver, "fid-shapes-cls", true);
+        assertBestMarked(driver, "is-shapes-cls", false);
+        assertThat(driver.findElement(By.cssSelector("#compare-metrics th[data-metric='fid-shapes-cls']")).getText())
+                .contains("lower is better");
+
+        WebElement curve = wait.until(d -> d.findElement(By.cssSelector("#curves .loss-curve[data-kind='train-stage1'] canvas[data-points]")));
+        assertThat(Integer.parseInt(curve.getAttribute("data-points"))).isGreaterThanOrEqualTo(4);
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("const imgs = document.querySelectorAll("
+                + "'#samples img'); return imgs.length >= 2 && Array.from(imgs).every(i => i.complete && i.naturalWidth > 0);"));
+        assertThat(driver.findElements(By.cssSelector("#samples figure")).stream().map(f -> f.getAttribute("data-id"))
+                .distinct()).hasSize(2);
+    }
+
+    /** The cells marked best in a metric's column are exactly those holding its lowest (or highest) value. */
+    private static void assertBestMarked(WebDriver driver, String metric, boolean lowerIsBetter) {
+        List<WebElement> cells = driver.findElements(By.cssSelector("#compare-metrics tbody td[data-metric='" + metric + "']"));
+        assertThat(cells).hasSize(2);
+        List<Double> values = cells.stream().map(c -> Double.parseDouble(c.getAttribute("data-value"))).toList();
+        double best = lowerIsBetter ? java.util.Collections.min(values) : java.util.Collections.max(values);
+        for (int i = 0; i < cells.size(); i++) {
+            assertThat(cells.get(i).getAttribute("class").contains("best")).as(metric + " " + values)
+                    .isEqualTo(values.get(i) == best);
         }
     }
 
