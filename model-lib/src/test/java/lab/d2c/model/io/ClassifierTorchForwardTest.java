@@ -36,11 +36,12 @@ class ClassifierTorchForwardTest {
 
     @Test
     void pytorchForwardOfTheExportedWeightsMatchesDjl() throws Exception {
-        boolean torch = pythonWithTorch();
+        String python = pythonWithTorch();
+        boolean torch = python != null;
         // ./d2c test installs python3-torch and sets this: there the check must run, not skip
         if ("1".equals(System.getenv("D2C_REQUIRE_TORCH"))) {
-            assertThat(torch).as("D2C_REQUIRE_TORCH=1 but python3 on PATH cannot import torch "
-                    + "(sudo apt-get install -y python3-torch)").isTrue();
+            assertThat(torch).as("D2C_REQUIRE_TORCH=1 but neither python3 on the PATH nor /usr/bin/python3 can "
+                    + "import torch (sudo apt-get install -y python3-torch)").isTrue();
         }
         assumeTrue(torch, "python3 with torch is not installed (Debian: apt-get install python3-torch; "
                 + "./d2c test installs it), so the PyTorch forward pass cannot run");
@@ -79,7 +80,7 @@ class ClassifierTorchForwardTest {
             try (InputStream in = getClass().getResourceAsStream("/io/classifier_forward.py")) {
                 Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
             }
-            Process p = new ProcessBuilder("python3", script.toString(), weights.toString(), io.toString())
+            Process p = new ProcessBuilder(python, script.toString(), weights.toString(), io.toString())
                     .redirectErrorStream(true).start();
             String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(printed).isTrue();
@@ -106,13 +107,25 @@ class ClassifierTorchForwardTest {
         return v;
     }
 
-    static boolean pythonWithTorch() {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import torch").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
+    /**
+     * The first of python3 on the PATH and Debian's /usr/bin/python3 that imports torch, or null: Debian's
+     * python3-torch installs for the system Python, which a pyenv or venv python3 earlier on the PATH hides.
+     */
+    static String pythonWithTorch() {
+        for (String python : List.of("python3", "/usr/bin/python3")) {
+            try {
+                Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return python;
+                }
+            } catch (IOException e) {
+                // this one is absent; try the next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
+        return null;
     }
 }
