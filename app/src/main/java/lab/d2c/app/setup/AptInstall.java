@@ -30,6 +30,9 @@ public final class AptInstall {
                     "python3", "-c", "import numpy, scipy.linalg"),
             Need.probe("python3-numpy", "FrechetDistanceTest's scipy reference reads .npy files with numpy",
                     "python3", "-c", "import numpy"),
+            Need.probe("python3-torch", "ClassifierTorchForwardTest runs the classifier's forward pass in PyTorch "
+                    + "from its safetensors export (with python3 on the PATH, else Debian's /usr/bin/python3)",
+                    "sh", "-c", "python3 -c 'import torch' || /usr/bin/python3 -c 'import torch'"),
             Need.probe("chromium", "BrowserPagesTest drives the pages in headless chromium",
                     "test", "-x", "/usr/bin/chromium"),
             Need.probe("chromium-driver", "BrowserPagesTest talks to chromium through chromedriver",

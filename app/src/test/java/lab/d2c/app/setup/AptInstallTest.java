@@ -151,7 +151,7 @@ class AptInstallTest {
         assertThat(rc).isEqualTo(AptInstall.MISSING);
         String all = AptInstall.TEST_NEEDS.stream().map(AptInstall.Need::pkg).reduce((a, b) -> a + " " + b).orElseThrow();
         assertThat(printed()).contains("will FAIL").contains("d2c test: fix: sudo apt-get install -y " + all + "\n");
-        assertThat(all).contains("python3-scipy", "chromium", "chromium-driver", "docker-compose", "dataset-fashion-mnist");
+        assertThat(all).contains("python3-scipy", "python3-torch", "chromium", "chromium-driver", "docker-compose", "dataset-fashion-mnist");
     }
 
     @Test

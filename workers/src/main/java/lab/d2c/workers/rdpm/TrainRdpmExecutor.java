@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.d2c.config.rdpm.RdpmPredictorConfig;
 import lab.d2c.model.rdpm.CodeLookup;
@@ -12,7 +13,6 @@ import lab.d2c.model.rdpm.RdpmTokenizer;
 import lab.d2c.model.rdpm.RecurrentTokenPredictor;
 import lab.d2c.model.runtime.Devices;
 import lab.d2c.model.train.TrainConfig;
-import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.workers.checkpoint.CheckpointStore;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeExecutor;
@@ -67,14 +67,13 @@ public final class TrainRdpmExecutor implements NodeExecutor {
                 + codes.steps() + ")");
         RdpmCodeMaps data = RdpmCodeShards.codeMaps(ctx.artifacts(), codes);
         RecurrentTokenPredictor model = new RecurrentTokenPredictor(modelConfig, lookup);
-        String weightsKey = ctx.prefix() + "weights.params";
 
         TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, validation,
                 codes.flips(), block -> { }, (loop, result) -> {
             if (loop.ema() != null) {
                 loop.ema().copyInto(model);
             }
-            ArtifactInfo weights = ModelWeights.save(ctx, weightsKey, model);
+            ModelWeights.Saved weights = ModelWeights.saveFinal(ctx, model, modelConfig);
             return new Exported(weights, parameters(model));
         });
 
@@ -87,13 +86,14 @@ public final class TrainRdpmExecutor implements NodeExecutor {
         result.set("training", run.training());
         result.put("device", config.device());
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);
-        result.put(ModelWeights.SHA_FIELD, run.finished().weights().sha256());
+        Map<String, String> artifacts = new LinkedHashMap<>();
+        run.finished().weights().record(artifacts, result);
+        artifacts.put("checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey());
         result.set(ModelWeights.CONFIG_FIELD, JSON.valueToTree(modelConfig));
         result.set("class_names", JSON.valueToTree(codes.classNames()));
         ctx.progress(1.0, String.format("done: loss %.4f nats/position, %d parameters", run.result().lastLoss(),
                 run.finished().parameters()));
-        return new NodeOutput(Map.of(ModelWeights.ROLE, weightsKey,
-                "checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey()), result);
+        return new NodeOutput(artifacts, result);
     }
 
     private static long parameters(RecurrentTokenPredictor model) {
@@ -104,6 +104,6 @@ public final class TrainRdpmExecutor implements NodeExecutor {
         return n;
     }
 
-    private record Exported(ArtifactInfo weights, long parameters) {
+    private record Exported(ModelWeights.Saved weights, long parameters) {
     }
 }

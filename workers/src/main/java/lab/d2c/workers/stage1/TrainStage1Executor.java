@@ -3,6 +3,7 @@ package lab.d2c.workers.stage1;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.stage1.DiscreteArModel;
@@ -53,7 +54,6 @@ public final class TrainStage1Executor implements NodeExecutor {
         ctx.progress(0, "loading " + tokens.count() + " token sequences (x" + tokens.flips() + " flips)");
         TokenSequences data = TokenShards.discrete(ctx.artifacts(), tokens);
         DiscreteArModel model = new DiscreteArModel(modelConfig);
-        String weightsKey = ctx.prefix() + "weights.params";
         String embeddingKey = ctx.prefix() + "token_embedding.npy";
 
         TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, validation,
@@ -61,7 +61,7 @@ public final class TrainStage1Executor implements NodeExecutor {
             if (loop.ema() != null) {
                 loop.ema().copyInto(model);
             }
-            ArtifactInfo weights = ModelWeights.save(ctx, weightsKey, model);
+            ModelWeights.Saved weights = ModelWeights.saveFinal(ctx, model, modelConfig);
             float[] table = model.tokenEmbedding().table(loop.manager()).toFloatArray();
             ArtifactInfo embedding = ctx.write(embeddingKey, ArtifactStore.OCTET_STREAM,
                     out -> Npy.writeFloat32(out, table, modelConfig.vocabSize(), modelConfig.width()));
@@ -77,16 +77,18 @@ public final class TrainStage1Executor implements NodeExecutor {
         result.set("training", run.training());
         result.put("device", config.device());
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);
-        result.put(ModelWeights.SHA_FIELD, run.finished().weights().sha256());
+        Map<String, String> artifacts = new LinkedHashMap<>();
+        run.finished().weights().record(artifacts, result);
+        artifacts.put(EMBEDDING_ROLE, embeddingKey);
+        artifacts.put("checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey());
         result.put("token_embedding_sha256", run.finished().embedding().sha256());
         result.set(ModelWeights.CONFIG_FIELD, JSON.valueToTree(modelConfig));
         result.set("class_names", JSON.valueToTree(tokens.classNames()));
         ctx.progress(1.0, String.format("done: loss %.4f nats/token, %d parameters", run.result().lastLoss(),
                 run.finished().parameters()));
-        return new NodeOutput(Map.of(ModelWeights.ROLE, weightsKey, EMBEDDING_ROLE, embeddingKey,
-                "checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey()), result);
+        return new NodeOutput(artifacts, result);
     }
 
-    private record Exported(ArtifactInfo weights, ArtifactInfo embedding, long parameters) {
+    private record Exported(ModelWeights.Saved weights, ArtifactInfo embedding, long parameters) {
     }
 }

@@ -13,7 +13,6 @@ import lab.d2c.config.stage2.Stage2Condition;
 import lab.d2c.model.stage2.HybridModel;
 import lab.d2c.model.stage2.HybridTokens;
 import lab.d2c.model.train.TrainConfig;
-import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.workers.checkpoint.CheckpointStore;
 import lab.d2c.workers.node.NodeContext;
 import lab.d2c.workers.node.NodeExecutor;
@@ -78,7 +77,6 @@ public final class TrainStage2Executor implements NodeExecutor {
                     ctx.task().input("predictions").artifact(PredictStage1Executor.MANIFEST), tokens));
         }
         HybridModel model = new HybridModel(modelConfig);
-        String weightsKey = ctx.prefix() + "weights.params";
 
         TrainingRun.Outcome<Exported> run = TrainingRun.run(ctx, model, data, config, logEvery, validation,
                 tokens.flips(), block -> {
@@ -92,7 +90,7 @@ public final class TrainStage2Executor implements NodeExecutor {
             if (loop.ema() != null) {
                 loop.ema().copyInto(model);
             }
-            return new Exported(ModelWeights.save(ctx, weightsKey, model), model.parameterCount());
+            return new Exported(ModelWeights.saveFinal(ctx, model, modelConfig), model.parameterCount());
         });
 
         ObjectNode result = JSON.createObjectNode();
@@ -109,13 +107,12 @@ public final class TrainStage2Executor implements NodeExecutor {
         result.put("latent_scale", tokens.latentScale());
         result.put("device", config.device());
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);
-        result.put(ModelWeights.SHA_FIELD, run.finished().weights().sha256());
         result.set(ModelWeights.CONFIG_FIELD, JSON.valueToTree(modelConfig));
         result.set("class_names", JSON.valueToTree(tokens.classNames()));
         ctx.progress(1.0, String.format("done: loss %.4f, %d parameters, fusion %s", run.result().lastLoss(),
                 run.finished().parameters(), modelConfig.fusion().key()));
         Map<String, String> artifacts = new LinkedHashMap<>();
-        artifacts.put(ModelWeights.ROLE, weightsKey);
+        run.finished().weights().record(artifacts, result);
         artifacts.put("checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey());
         return new NodeOutput(artifacts, result);
     }
@@ -131,6 +128,6 @@ public final class TrainStage2Executor implements NodeExecutor {
         return values;
     }
 
-    private record Exported(ArtifactInfo weights, long parameters) {
+    private record Exported(ModelWeights.Saved weights, long parameters) {
     }
 }

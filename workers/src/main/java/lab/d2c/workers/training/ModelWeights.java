@@ -7,10 +7,15 @@ import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.d2c.model.io.BlockTensors;
+import lab.d2c.model.io.Safetensors;
 import lab.d2c.model.runtime.SeededDraws;
 import lab.d2c.model.train.TrainableModel;
 import lab.d2c.store.artifact.ArtifactInfo;
@@ -22,13 +27,17 @@ import lab.d2c.workflows.node.NodeResult;
 /**
  * A trained model's final weights ({@code weights} artifact, DJL's parameter stream, its sha256 in
  * the result as {@code weights_sha256}) and the model config it was built with ({@code model_config}
- * in the node's result), so a downstream node rebuilds exactly that model and checks the bytes.
+ * in the node's result), so a downstream node rebuilds exactly that model and checks the bytes. Beside
+ * them, the same values as safetensors ({@code weights_safetensors}, docs/weights.md) for use outside
+ * Java; no node reads that copy.
  */
 public final class ModelWeights {
 
     public static final String ROLE = "weights";
     public static final String CONFIG_FIELD = "model_config";
     public static final String SHA_FIELD = "weights_sha256";
+    public static final String SAFETENSORS_ROLE = "weights_safetensors";
+    public static final String SAFETENSORS_SHA_FIELD = "weights_safetensors_sha256";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +51,34 @@ public final class ModelWeights {
             block.saveParameters(data);
             data.flush();
         });
+    }
+
+    /** A training node's final weights, written in both formats. */
+    public record Saved(ArtifactInfo params, ArtifactInfo safetensors) {
+
+        /** Adds both artifacts to a node's outputs and both sha256s to its result. */
+        public void record(Map<String, String> artifacts, ObjectNode result) {
+            artifacts.put(ROLE, params.key());
+            artifacts.put(SAFETENSORS_ROLE, safetensors.key());
+            result.put(SHA_FIELD, params.sha256());
+            result.put(SAFETENSORS_SHA_FIELD, safetensors.sha256());
+        }
+    }
+
+    /**
+     * Writes the block's final weights under the node's prefix as {@code weights.params} (DJL's stream)
+     * and {@code weights.safetensors}, whose metadata names the node and its model config.
+     */
+    public static Saved saveFinal(NodeContext ctx, Block block, Object modelConfig) throws IOException {
+        ArtifactInfo params = save(ctx, ctx.prefix() + "weights.params", block);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("d2c_kind", ctx.task().kind());
+        metadata.put("d2c_node", ctx.key());
+        metadata.put(CONFIG_FIELD, JSON.writeValueAsString(modelConfig));
+        ArtifactInfo safetensors = ctx.write(ctx.prefix() + "weights.safetensors", ArtifactStore.OCTET_STREAM,
+                out -> Safetensors.write(out, BlockTensors.tensors(block), metadata));
+        return new Saved(params, safetensors);
     }
 
     /** The model config a training node recorded. */

@@ -12,7 +12,6 @@ import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.train.TrainConfig;
 import lab.d2c.model.train.TrainableModel;
 import lab.d2c.model.train.TrainingLoop;
-import lab.d2c.store.artifact.ArtifactInfo;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.workers.checkpoint.CheckpointStore;
 import lab.d2c.workers.dataset.DatasetManifest;
@@ -62,7 +61,6 @@ public abstract class TrainOnImagesExecutor<M extends TrainableModel> implements
         ctx.progress(0, "loading the training images");
         ImageSet train = DatasetShards.load(ctx.artifacts(), data, "train", 0);
         ImageBatches test = new ImageBatches(DatasetShards.load(ctx.artifacts(), data, "test", evalImages));
-        String weightsKey = ctx.prefix() + "weights.params";
 
         TrainingRun.Outcome<Finished> run = TrainingRun.run(ctx, model, new ImageBatches(train), config, logEvery,
                 (TrainingLoop loop, lab.d2c.model.train.TrainingResult result) -> {
@@ -72,8 +70,7 @@ public abstract class TrainOnImagesExecutor<M extends TrainableModel> implements
                     ctx.progress(1.0, "evaluating on " + test.size() + " test images");
                     Map<String, Double> figures = new LinkedHashMap<>(evaluate(model, test, loop.manager()));
                     figures.putAll(extras(ctx, model, train, config, loop.manager()));
-                    ArtifactInfo weights = ModelWeights.save(ctx, weightsKey, model.block());
-                    return new Finished(figures, weights);
+                    return new Finished(figures, ModelWeights.saveFinal(ctx, model.block(), modelConfig(model)));
                 });
 
         long lastStep = config.steps() - 1;
@@ -87,11 +84,12 @@ public abstract class TrainOnImagesExecutor<M extends TrainableModel> implements
         result.put("seconds_this_attempt", (System.nanoTime() - started) / 1e9);
         result.put("eval_images", test.size());
         run.finished().figures().forEach(result::put);
-        result.put(ModelWeights.SHA_FIELD, run.finished().weights().sha256());
+        Map<String, String> artifacts = new LinkedHashMap<>();
+        run.finished().weights().record(artifacts, result);
+        artifacts.put("checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey());
         result.set(ModelWeights.CONFIG_FIELD, JSON.valueToTree(modelConfig(model)));
         ctx.progress(1.0, "done: " + summary(run.finished().figures()));
-        return new NodeOutput(Map.of(ModelWeights.ROLE, weightsKey,
-                "checkpoints", new CheckpointStore(ctx.artifacts(), ctx.key()).pointerKey()), result);
+        return new NodeOutput(artifacts, result);
     }
 
     private static String summary(Map<String, Double> figures) {
@@ -100,6 +98,6 @@ public abstract class TrainOnImagesExecutor<M extends TrainableModel> implements
         return String.join(", ", parts);
     }
 
-    private record Finished(Map<String, Double> figures, ArtifactInfo weights) {
+    private record Finished(Map<String, Double> figures, ModelWeights.Saved weights) {
     }
 }

@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import lab.d2c.model.classifier.ClassifierConfig;
+import lab.d2c.model.classifier.ImageClassifier;
 import lab.d2c.model.data.ImageSet;
 import lab.d2c.model.data.Npy;
 import lab.d2c.model.eval.FeatureSet;
@@ -21,6 +23,8 @@ import lab.d2c.store.testing.TestStack;
 import lab.d2c.workers.dataset.DatasetManifest;
 import lab.d2c.workers.dataset.DatasetShards;
 import lab.d2c.workers.tokenizer.TokenizerNodes;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.SafetensorsExports;
 import lab.d2c.workflows.node.NodeResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +61,8 @@ class EvalExecutorsTest {
     void theClassifierBeatsChanceAndTheReferenceCoversTheSplit() throws Exception {
         JsonNode trained = JSON.readTree(classifier.resultJson());
         assertThat(trained.get("test_accuracy").asDouble()).as("4 classes: chance 0.25").isGreaterThan(0.6);
+        SafetensorsExports.assertMatchesTheDjlWeights(store, classifier,
+                new ImageClassifier(ModelWeights.config(classifier, ClassifierConfig.class)));
         JsonNode ref = JSON.readTree(reference.resultJson());
         assertThat(ref.get("extractor").asText()).isEqualTo("shapes-cls");
         assertThat(ref.get("count").asInt()).isEqualTo(32);

@@ -30,6 +30,7 @@ import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.tokenizer.TokenizerNodes;
 import lab.d2c.workers.tokenizer.TokenizerWeights;
 import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.SafetensorsExports;
 import lab.d2c.workflows.graph.PretokenizeRdpmNode;
 import lab.d2c.workflows.graph.TrainRdpmNode;
 import lab.d2c.workflows.node.NodeResult;
@@ -148,6 +149,7 @@ class RdpmTrainingExecutorsTest {
             RecurrentTokenPredictor loaded = new RecurrentTokenPredictor(recorded, lookup);
             ModelWeights.load(store, straight, loaded, m);
             assertThat(loaded.getParameters().size()).isPositive();
+            SafetensorsExports.assertMatchesTheDjlWeights(store, straight, new RecurrentTokenPredictor(recorded, lookup));
         }
 
         // First attempt: the worker dies after step 25 (the checkpoint at 20 exists, 30 does not).

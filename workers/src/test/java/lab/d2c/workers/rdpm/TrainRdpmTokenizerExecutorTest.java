@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.config.rdpm.RdpmTokenizerConfig;
+import lab.d2c.model.rdpm.RdpmTokenizer;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.store.testing.TestStack;
@@ -15,6 +17,8 @@ import lab.d2c.workers.checkpoint.CheckpointPointer;
 import lab.d2c.workers.checkpoint.CheckpointStore;
 import lab.d2c.workers.node.BadNodeInputException;
 import lab.d2c.workers.tokenizer.TokenizerNodes;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.SafetensorsExports;
 import lab.d2c.workflows.graph.TrainRdpmTokenizerNode;
 import lab.d2c.workflows.node.NodeResult;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,8 @@ class TrainRdpmTokenizerExecutorTest {
 
         NodeResult straight = TokenizerNodes.run(store, new TrainRdpmTokenizerExecutor(), "train-rdpm-tokenizer-straight",
                 config, inputs, (f, m, d) -> { });
+        SafetensorsExports.assertMatchesTheDjlWeights(store, straight,
+                new RdpmTokenizer(ModelWeights.config(straight, RdpmTokenizerConfig.class)));
         JsonNode s = JSON.readTree(straight.resultJson());
         assertThat(s.get("psnr").asDouble()).isFinite().isPositive();
         assertThat(s.get("mse").asDouble()).isFinite().isPositive();

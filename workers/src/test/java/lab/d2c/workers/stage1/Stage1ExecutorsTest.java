@@ -11,7 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import lab.d2c.config.stage1.DiscreteArConfig;
 import lab.d2c.model.data.Npy;
+import lab.d2c.model.stage1.DiscreteArModel;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.store.testing.TestStack;
@@ -20,6 +22,8 @@ import lab.d2c.workers.pretokenize.PretokenizeExecutor;
 import lab.d2c.workers.tokenizer.TokenizerNodes;
 import lab.d2c.workers.tokenizer.TrainVaeExecutor;
 import lab.d2c.workers.tokenizer.TrainVqExecutor;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.SafetensorsExports;
 import lab.d2c.workflows.node.NodeResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +100,8 @@ class Stage1ExecutorsTest {
         assertThat(r.at("/model_config/vocabSize").asInt()).isEqualTo(64);
         assertThat(r.at("/model_config/grid").asInt()).isEqualTo(4);
         assertThat(r.at("/model_config/numClasses").asInt()).isEqualTo(4);
+        SafetensorsExports.assertMatchesTheDjlWeights(store, straight,
+                new DiscreteArModel(ModelWeights.config(straight, DiscreteArConfig.class)));
     }
 
     @Test

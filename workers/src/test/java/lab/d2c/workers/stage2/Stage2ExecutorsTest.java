@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
-import lab.d2c.model.data.Npy;
 import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.model.data.Npy;
+import lab.d2c.model.stage1.TokenSequences;
 import lab.d2c.model.stage2.HybridModel;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.store.testing.TestStack;
 import lab.d2c.workers.node.BadNodeInputException;
-import lab.d2c.model.stage1.TokenSequences;
 import lab.d2c.workers.pretokenize.PretokenizeExecutor;
 import lab.d2c.workers.pretokenize.TokenManifest;
 import lab.d2c.workers.pretokenize.TokenShards;
@@ -25,6 +25,7 @@ import lab.d2c.workers.tokenizer.TokenizerNodes;
 import lab.d2c.workers.tokenizer.TrainVaeExecutor;
 import lab.d2c.workers.tokenizer.TrainVqExecutor;
 import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.SafetensorsExports;
 import lab.d2c.workflows.node.NodeResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,8 @@ class Stage2ExecutorsTest {
         Map<String, NodeResult> inputs = Map.of("tokens", tokens, "stage1", stage1);
         NodeResult straight = TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-straight", config,
                 inputs, (f, m, d) -> { });
+        SafetensorsExports.assertMatchesTheDjlWeights(store, straight,
+                new HybridModel(ModelWeights.config(straight, HybridConfig.class)));
         assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainStage2Executor(), "train-stage2-lost", config,
                 inputs, (f, m, d) -> {
                     if (m.startsWith("step 5/")) {

@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import lab.d2c.config.tokenizer.KlVaeConfig;
+import lab.d2c.config.tokenizer.VqConfig;
+import lab.d2c.model.tokenizer.KlVae;
+import lab.d2c.model.tokenizer.VqTokenizer;
 import lab.d2c.store.artifact.ArtifactStore;
 import lab.d2c.store.db.MetricPoint;
 import lab.d2c.store.testing.TestStack;
 import lab.d2c.workers.checkpoint.CheckpointPointer;
 import lab.d2c.workers.checkpoint.CheckpointStore;
 import lab.d2c.workers.node.BadNodeInputException;
+import lab.d2c.workers.training.ModelWeights;
+import lab.d2c.workers.training.SafetensorsExports;
 import lab.d2c.workflows.node.NodeResult;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +46,8 @@ class TrainTokenizerExecutorTest {
 
         NodeResult straight = TokenizerNodes.run(store, new TrainVqExecutor(), "train-vq-straight", config, inputs,
                 (f, m, d) -> { });
+        SafetensorsExports.assertMatchesTheDjlWeights(store, straight,
+                new VqTokenizer(ModelWeights.config(straight, VqConfig.class)));
 
         // First attempt: the worker dies after step 6 (checkpoints at 4 exist, 8 does not).
         assertThatThrownBy(() -> TokenizerNodes.run(store, new TrainVqExecutor(), "train-vq-lost", config, inputs,
@@ -89,6 +97,7 @@ class TrainTokenizerExecutorTest {
         assertThat(r.at("/model_config/latentChannels").asInt()).isEqualTo(4);
         assertThat(r.get("resumed_from_step").asLong()).isZero();
         assertThat(store.exists(vae.artifact("weights"))).isTrue();
+        SafetensorsExports.assertMatchesTheDjlWeights(store, vae, new KlVae(ModelWeights.config(vae, KlVaeConfig.class)));
         assertThat(new CheckpointStore(store, "train-vae-1").pointer().orElseThrow().checkpoints().get(0).step())
                 .isEqualTo(6);
     }

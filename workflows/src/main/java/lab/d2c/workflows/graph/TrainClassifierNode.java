@@ -15,7 +15,8 @@ public final class TrainClassifierNode extends DeclaredNodeType {
 
     public TrainClassifierNode() {
         // 3: test accuracy in batches of 64; 2: conv-pool trunk with a flattened head (was the autoencoders' encoder, average-pooled)
-        super(KIND, 3, List.of("classifier"));
+        // 4: also writes weights.safetensors (issue 27)
+        super(KIND, 4, List.of("classifier"));
     }
 
     @Override

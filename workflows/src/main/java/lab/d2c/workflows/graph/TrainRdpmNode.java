@@ -18,7 +18,8 @@ public final class TrainRdpmNode extends DeclaredNodeType {
     public static final String KIND = "train-rdpm";
 
     public TrainRdpmNode() {
-        super(KIND, 2, List.of(ConfigSchema.RDPM_PREDICTOR));
+        // 3: also writes weights.safetensors (issue 27)
+        super(KIND, 3, List.of(ConfigSchema.RDPM_PREDICTOR));
     }
 
     @Override

@@ -16,7 +16,8 @@ public final class TrainRdpmTokenizerNode extends DeclaredNodeType {
     public static final String KIND = "train-rdpm-tokenizer";
 
     public TrainRdpmTokenizerNode() {
-        super(KIND, 1, List.of(ConfigSchema.RDPM_TOKENIZER));
+        // 2: also writes weights.safetensors (issue 27)
+        super(KIND, 2, List.of(ConfigSchema.RDPM_TOKENIZER));
     }
 
     @Override

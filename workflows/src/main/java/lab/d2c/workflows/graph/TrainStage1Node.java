@@ -20,7 +20,8 @@ public final class TrainStage1Node extends DeclaredNodeType {
             .filter(p -> !p.startsWith("stage1.sample.")).toList();
 
     public TrainStage1Node() {
-        super(KIND, 2, PATHS);
+        // 3: also writes weights.safetensors (issue 27)
+        super(KIND, 3, PATHS);
     }
 
     @Override

@@ -25,7 +25,8 @@ public final class TrainStage2Node extends DeclaredNodeType {
     public TrainStage2Node() {
         // 2 (issue 21): trains on stage one's predictions, the attention fusions see positions, the head
         // learns its variance
-        super(KIND, 3, PATHS);
+        // 4: also writes weights.safetensors (issue 27)
+        super(KIND, 4, PATHS);
     }
 
     @Override

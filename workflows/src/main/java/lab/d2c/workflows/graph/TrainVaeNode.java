@@ -12,7 +12,8 @@ public final class TrainVaeNode extends DeclaredNodeType {
     public TrainVaeNode() {
         // 2: test figures and the latent scale in batches of 64 (were 256; the scale's draws changed)
         // 3: vae.loss_reduction, default ldm: the KL weighed as in LDM (was effectively pixels x kl_weight)
-        super(KIND, 3, List.of("vae"));
+        // 4: also writes weights.safetensors (issue 27)
+        super(KIND, 4, List.of("vae"));
     }
 
     @Override

@@ -11,7 +11,8 @@ public final class TrainVqNode extends DeclaredNodeType {
 
     public TrainVqNode() {
         // 2: test figures evaluated in batches of 64 (were 256)
-        super(KIND, 2, List.of("vq"));
+        // 3: also writes weights.safetensors (issue 27)
+        super(KIND, 3, List.of("vq"));
     }
 
     @Override

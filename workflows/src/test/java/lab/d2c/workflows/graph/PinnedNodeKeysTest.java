@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * (and so decode-stage1, predict-stage1, sample, evaluate) when {@code <section>.train.until_converged} joined
  * the keys they read (issue 24: train until the convergence criterion holds, the budget a cap; false in the
  * presets, so the nodes compute what they did, but the new key is part of their config slice).
+ * Issue 27: every training node (train-vq 3, train-vae 4, train-stage1 3, train-stage2 4, train-classifier 4)
+ * also writes its weights as safetensors, so their keys and every key downstream of them (all but
+ * prepare-dataset) were re-recorded from this test's output, after the until_converged change.
  */
 class PinnedNodeKeysTest {
 
@@ -30,17 +33,17 @@ class PinnedNodeKeysTest {
 
     static {
         PINNED.put("prepare-dataset", "prepare-dataset-767c310ca76b3d0bd2d9");
-        PINNED.put("train-vq", "train-vq-e053a1f5bc1e6371b145");
-        PINNED.put("train-vae", "train-vae-e7221f6d6552fe7476e3");
-        PINNED.put("pretokenize", "pretokenize-dae112c95028b243f3e1");
-        PINNED.put("train-stage1", "train-stage1-0b41e0dc32d908bd3912");
-        PINNED.put("decode-stage1", "decode-stage1-bc2bc1bcec4363a371a0");
-        PINNED.put("predict-stage1", "predict-stage1-2cade425d3fd5ceca714");
-        PINNED.put("train-stage2", "train-stage2-26990e33c97358592b64");
-        PINNED.put("sample", "sample-24fd6db42a816e94f81f");
-        PINNED.put("train-classifier", "train-classifier-8e1aeb443c9153ad1066");
-        PINNED.put("reference-stats", "reference-stats-f27f7d6e5cda21750368");
-        PINNED.put("evaluate", "evaluate-68f43458312ea6126c2d");
+        PINNED.put("train-vq", "train-vq-b5f09a6f31b3520f7998");
+        PINNED.put("train-vae", "train-vae-1cc58039427eaac7e1d2");
+        PINNED.put("pretokenize", "pretokenize-707376cba111bf9d9702");
+        PINNED.put("train-stage1", "train-stage1-de29fa358402b8e2bfce");
+        PINNED.put("decode-stage1", "decode-stage1-78634481db1dbdaff6f7");
+        PINNED.put("predict-stage1", "predict-stage1-7cea75acb0d3564ece00");
+        PINNED.put("train-stage2", "train-stage2-706fb15a7020af836860");
+        PINNED.put("sample", "sample-84957858f0629527ed80");
+        PINNED.put("train-classifier", "train-classifier-39d9b54746f27b15c762");
+        PINNED.put("reference-stats", "reference-stats-e5d5a926daf18316733a");
+        PINNED.put("evaluate", "evaluate-4ed8d0fcf94f47e7e0b6");
     }
 
     @Test
