@@ -47,7 +47,9 @@ class ExportRoutesTest {
 
     @AfterAll
     static void stop() {
-        rt.close();
+        if (rt != null) {
+            rt.close();
+        }
     }
 
     private static HttpResponse<byte[]> get(String path) throws Exception {

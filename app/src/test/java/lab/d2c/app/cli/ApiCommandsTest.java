@@ -62,7 +62,9 @@ class ApiCommandsTest {
 
     @AfterAll
     static void stop() {
-        rt.close();
+        if (rt != null) {
+            rt.close();
+        }
     }
 
     /** Runs {@code d2c args --api <the stack>}; System.out and System.err are captured while it runs. */
