@@ -42,6 +42,7 @@ final class Routes {
     private final lab.d2c.api.report.plot.PlotService plots;
     private final SweepControl control;
     private final ExperimentSearch search;
+    private final SweepBundle bundles;
 
     Routes(Platform platform, SweepService sweepService) {
         this.platform = platform;
@@ -55,6 +56,7 @@ final class Routes {
         this.plots = new lab.d2c.api.report.plot.PlotService(ds, platform.artifacts(), reports);
         this.control = new SweepControl(sweepService);
         this.search = new ExperimentSearch(ds);
+        this.bundles = new SweepBundle(experiments, nodes, metrics, platform.artifacts());
     }
 
     /** A registered route: method and Javalin path. */
@@ -76,6 +78,7 @@ final class Routes {
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots", this::listPlots);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots.zip", this::getPlotsZip);
         add(app, HandlerType.GET, "/api/v1/sweeps/{id}/plots/{name}.png", this::getPlot);
+        add(app, HandlerType.GET, "/api/v1/sweeps/{id}/bundle.zip", this::getBundle);
         add(app, HandlerType.POST, "/api/v1/sweeps/{id}/cancel", ctx -> accepted(ctx, control.cancelSweep(id(ctx, "id"))));
         add(app, HandlerType.POST, "/api/v1/sweeps/{id}/rerun-failed", ctx -> accepted(ctx, control.rerunFailed(id(ctx, "id"))));
         add(app, HandlerType.GET, "/api/v1/experiments", this::findExperiments);
@@ -85,6 +88,7 @@ final class Routes {
         add(app, HandlerType.POST, "/api/v1/experiments/{id}/resume", ctx -> accepted(ctx, control.resumeExperiment(id(ctx, "id"))));
         add(app, HandlerType.GET, "/api/v1/nodes/{key}", this::getNode);
         add(app, HandlerType.GET, "/api/v1/runs/{id}/metrics", this::getMetrics);
+        add(app, HandlerType.GET, "/api/v1/runs/{id}/metrics.csv", this::getMetricsCsv);
         add(app, HandlerType.GET, "/api/v1/artifacts/<key>", this::getArtifact);
         return List.copyOf(registered);
     }
@@ -298,6 +302,24 @@ final class Routes {
         ctx.result(zip.toByteArray());
     }
 
+    /**
+     * The sweep as one zip ({@link SweepBundle}), streamed: the report is computed first, so a failure there is
+     * still a JSON error; after that the entries go out as they are read. The headers the server adds after
+     * a handler are set here, as a streamed answer is already sent when that runs.
+     */
+    private void getBundle(Context ctx) throws java.io.IOException {
+        String id = id(ctx, "id");
+        SweepRecord s = sweeps.find(id).orElseThrow(() -> ApiError.notFound("sweep", id));
+        lab.d2c.api.report.SweepReport report = reports.report(id);
+        ArtifactMediaType.sandbox(ctx);
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + "-bundle.zip\"");
+        bundles.write(s, report, ctx.outputStream());
+    }
+
     private void getExperiment(Context ctx) {
         String id = id(ctx, "id");
         ExperimentRecord e = experiments.find(id).orElseThrow(() -> ApiError.notFound("experiment", id));
@@ -319,6 +341,19 @@ final class Routes {
             }
         });
         ctx.json(Map.of("run", run, "series", series));
+    }
+
+    /** The series of GET /runs/{id}/metrics as CSV ({@link MetricsCsv}); an unknown run is a header alone, as there. */
+    private void getMetricsCsv(Context ctx) {
+        String run = id(ctx, "id");
+        String name = ctx.queryParam("name");
+        Map<String, List<lab.d2c.store.db.MetricPoint>> series = metrics.series(run);
+        if (name != null) {
+            series = series.containsKey(name) ? Map.of(name, series.get(name)) : Map.of();
+        }
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + run + "-metrics.csv\"");
+        ctx.result(MetricsCsv.render(series));
     }
 
     private void getArtifact(Context ctx) {

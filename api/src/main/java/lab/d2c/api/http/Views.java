@@ -162,4 +162,18 @@ final class Views {
         o.put("duration_ms", n.durationMs());
         return o;
     }
+
+    /**
+     * An experiment's lineage as the bundle keeps it: the arm's fields and every node it asked for with all
+     * of its fields (config, inputs, code version, artifacts, result) and whether it came from the cache.
+     * Unlike {@link #experiment} it plans nothing: no progress, no node counts.
+     */
+    static ObjectNode lineage(ExperimentRecord e, List<LinkedNode> nodes) {
+        ObjectNode o = experimentFields(e);
+        ArrayNode arr = o.putArray("nodes");
+        for (LinkedNode n : nodes) {
+            arr.add(node(n.node()).put("cache_hit", n.cacheHit()));
+        }
+        return o;
+    }
 }

@@ -44,6 +44,29 @@ final class ApiClient {
         return resp.body();
     }
 
+    /**
+     * Streams the body of a GET into {@code out} (a bundle, an artifact: never held whole in memory); errors as
+     * for JSON calls, and then nothing is written.
+     *
+     * @return the number of bytes written
+     */
+    long download(String path, java.io.OutputStream out) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).GET().build();
+        HttpResponse<java.io.InputStream> resp = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = resp.body()) {
+            if (resp.statusCode() >= 400) {
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                throw new ApiCallException(describe(resp.statusCode(), json(request, text)));
+            }
+            return in.transferTo(out);
+        }
+    }
+
+    /** A POST without a body (the actions: cancel, resume, rerun-failed), with the token. */
+    JsonNode post(String path) {
+        return post(path, "", "application/json");
+    }
+
     JsonNode post(String path, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", contentType)

@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "d2c", mixinStandardHelpOptions = true, versionProvider = D2cCli.Version.class,
         description = "D2C Lab: durable, reproducible ablation sweeps of the D2C image generator.",
         subcommands = {LocalCommand.class, DemoCommand.class, WorkerCommand.class, ApiCommand.class,
-                SweepCommand.class, TestCommand.class, BenchCommand.class},
+                SweepCommand.class, ExperimentCommand.class, ArtifactCommand.class, MetricsCommand.class,
+                TestCommand.class, BenchCommand.class},
         footer = {"", "Configuration: D2C_* environment variables or <data dir>/config.yaml (see README).",
                 "Errors print one line; exit status 2 = wrong command line or settings, 1 = the work failed.",
                 "Run './d2c COMMAND --help' for a command's options."})
