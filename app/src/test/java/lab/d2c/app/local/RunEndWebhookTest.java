@@ -125,8 +125,19 @@ class RunEndWebhookTest {
         Http.Response r = Http.post(base + "/sweeps", BundledSweeps.read("smoke"), "application/yaml", token);
         assertThat(r.status()).isEqualTo(201);
         String id = r.json().get("id").asText();
-        // the workflow must have started before its cancel means anything: wait for RUNNING
+        // every arm's workflow must have started (and recorded RUNNING) for each to record its own end
         awaitStatus(base, id, "RUNNING");
+        JsonNode s = null;
+        for (long end = System.nanoTime() + Duration.ofSeconds(120).toNanos(); System.nanoTime() < end; Thread.sleep(200)) {
+            s = Http.get(base + "/sweeps/" + id).json();
+            boolean allRunning = true;
+            for (JsonNode arm : s.get("experiments")) {
+                allRunning &= arm.get("status").asText().equals("RUNNING");
+            }
+            if (allRunning) {
+                break;
+            }
+        }
         assertThat(Http.post(base + "/sweeps/" + id + "/cancel", "", "application/json", token).status()).isEqualTo(202);
         awaitStatus(base, id, "CANCELLED");
         return id;
