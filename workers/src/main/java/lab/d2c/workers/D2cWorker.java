@@ -72,6 +72,7 @@ public final class D2cWorker implements AutoCloseable {
         private String device = "cpu";
         private FileRoots fileRoots = FileRoots.DEFAULT;
         private String name = "worker-" + ManagementFactory.getRuntimeMXBean().getName();
+        private lab.d2c.workers.ledger.RunEndListener runEnded = lab.d2c.workers.ledger.RunEndListener.NONE;
 
         public Builder setClient(WorkflowClient client) {
             this.client = client;
@@ -157,6 +158,12 @@ public final class D2cWorker implements AutoCloseable {
             return this;
         }
 
+        /** Told when a sweep or an experiment ends (the app's webhook); only a worker that serves workflows tells. */
+        public Builder optRunEndListener(lab.d2c.workers.ledger.RunEndListener listener) {
+            this.runEnded = listener;
+            return this;
+        }
+
         public Builder optName(String name) {
             this.name = name;
             return this;
@@ -192,7 +199,7 @@ public final class D2cWorker implements AutoCloseable {
                 java.time.Duration heartbeat = nodeHeartbeat;
                 control.registerWorkflowImplementationFactory(NodeWorkflow.class, () -> new NodeWorkflowImpl(heartbeat));
                 control.registerActivitiesImplementations(new LedgerActivitiesImpl(client, nodeRecords,
-                        new ExperimentRepository(ds), new SweepRepository(ds)));
+                        new ExperimentRepository(ds), new SweepRepository(ds), runEnded));
             }
             if (this.nodes) {
                 Worker work = factory.newWorker(NodeActivityOptions.nodeQueue(taskQueue), WorkerOptions.newBuilder()

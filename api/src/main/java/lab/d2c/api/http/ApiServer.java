@@ -124,6 +124,7 @@ public final class ApiServer implements AutoCloseable {
         });
         Routes routes = new Routes(platform, sweeps);
         List<Routes.Route> registered = routes.register(app);
+        ApiDocs.register(app);
         app.start(host, port);
         return new ApiServer(app, host, registered);
     }

@@ -50,6 +50,7 @@ import lab.d2c.store.embedded.Loopback;
  * @param fileRoots          comma-separated folders a worker may read files from when a spec names
  *                           a path ({@code data.path}, {@code eval.inception_file}); empty =
  *                           {@code /usr/share/datasets} and {@code <data dir>/files}
+ * @param webhookUrl         http(s) URL told with a POST when a sweep or an experiment ends; empty = none
  */
 public record D2cConfig(
         Path dataDir,
@@ -73,7 +74,8 @@ public record D2cConfig(
         int nodeHeartbeatS,
         String embeddedHost,
         String apiAllowedHosts,
-        String fileRoots) {
+        String fileRoots,
+        String webhookUrl) {
 
     /** Environment variable name for each setting; also the keys of the YAML file (lower-case, without the prefix). */
     public static final Map<String, String> ENV_NAMES = envNames();
@@ -84,7 +86,7 @@ public record D2cConfig(
                 "jdbc_url", "jdbc_user", "jdbc_password", "s3_endpoint", "s3_access_key", "s3_secret_key",
                 "s3_bucket", "s3_region", "api_host", "api_port", "embedded_pg_port", "embedded_s3_port",
                 "embedded_temporal_port", "api_token", "node_heartbeat_s", "embedded_host", "api_allowed_hosts",
-                "file_roots"}) {
+                "file_roots", "webhook_url"}) {
             m.put(k, "D2C_" + k.toUpperCase());
         }
         return Map.copyOf(m);
@@ -126,6 +128,7 @@ public record D2cConfig(
         values.put("embedded_host", "127.0.0.1");
         values.put("api_allowed_hosts", "");
         values.put("file_roots", "");
+        values.put("webhook_url", "");
 
         String dataDirEnv = env.get(ENV_NAMES.get("data_dir"));
         Path dataDir = dataDirOverride.orElse(Path.of(dataDirEnv != null && !dataDirEnv.isBlank()
@@ -152,7 +155,25 @@ public record D2cConfig(
                 port(values, "embedded_pg_port"), port(values, "embedded_s3_port"),
                 port(values, "embedded_temporal_port"), values.get("api_token"),
                 intIn(values, "node_heartbeat_s", 5, 3600), required(values, "embedded_host"),
-                values.get("api_allowed_hosts"), values.get("file_roots"));
+                values.get("api_allowed_hosts"), values.get("file_roots"), webhookUrl(values));
+    }
+
+    /** Checked at start, not at the first sweep's end: an absolute http or https URL, or empty. */
+    private static String webhookUrl(Map<String, String> values) {
+        String v = values.get("webhook_url").strip();
+        if (v.isEmpty()) {
+            return v;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(v);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new java.net.URISyntaxException(v, "not an absolute http or https URL");
+            }
+            return v;
+        } catch (java.net.URISyntaxException e) {
+            // the URL itself is not printed: webhook URLs often carry a secret in their path
+            throw new IllegalArgumentException(ENV_NAMES.get("webhook_url") + ": expected an absolute http or https URL");
+        }
     }
 
     private static String required(Map<String, String> values, String key) {
@@ -222,7 +243,7 @@ public record D2cConfig(
     public D2cConfig withEndpoints(String temporal, String jdbc, String s3) {
         return new D2cConfig(dataDir, temporal, temporalNamespace, taskQueue, jdbc, jdbcUser, jdbcPassword, s3,
                 s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, apiPort, embeddedPgPort, embeddedS3Port,
-                embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots);
+                embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots, webhookUrl);
     }
 
     /**
@@ -249,14 +270,14 @@ public record D2cConfig(
     public D2cConfig withApiPort(int port) {
         return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
                 s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, port, embeddedPgPort,
-                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots);
+                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots, webhookUrl);
     }
 
     /** A copy with other database and S3 credentials (local mode fills them from its data dir secrets). */
     public D2cConfig withCredentials(String jdbcUser, String jdbcPassword, String s3AccessKey, String s3SecretKey) {
         return new D2cConfig(dataDir, temporalAddress, temporalNamespace, taskQueue, jdbcUrl, jdbcUser, jdbcPassword,
                 s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket, s3Region, apiHost, apiPort, embeddedPgPort,
-                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots);
+                embeddedS3Port, embeddedTemporalPort, apiToken, nodeHeartbeatS, embeddedHost, apiAllowedHosts, fileRoots, webhookUrl);
     }
 
     /** The folders a worker may read spec-named files from: {@link #fileRoots} or the defaults, absolute. */

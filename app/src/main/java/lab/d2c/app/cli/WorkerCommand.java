@@ -56,6 +56,11 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         boolean onlyNodes = nodesOnly || lab.d2c.app.local.EmbeddedTemporal.isEmbedded(cfg.dataDir(), cfg.temporalAddress());
         b.optRoles(!onlyNodes, true);
+        // the ledger runs where the workflows do: only then can this process tell a run's end
+        lab.d2c.app.local.RunEndWebhook webhook = onlyNodes ? null : lab.d2c.app.local.RunEndWebhook.fromConfig(cfg).orElse(null);
+        if (webhook != null) {
+            b.optRunEndListener(webhook);
+        }
         D2cWorker worker = b.start();
         System.out.println("d2c worker " + worker.name() + " polling " + (onlyNodes ? lab.d2c.workflows.node.NodeActivityOptions
                 .nodeQueue(cfg.taskQueue()) + " (node work only; workflows run in ./d2c local)" : cfg.taskQueue()
@@ -66,6 +71,9 @@ public final class WorkerCommand implements Callable<Integer> {
                 metrics.close();
             }
             worker.close();
+            if (webhook != null) {
+                webhook.close();
+            }
             platform.close();
         });
         return 0;

@@ -45,6 +45,9 @@ public final class LocalRuntime implements AutoCloseable {
         LocalStack stack = parts.add("servers", LocalStack.start(requested, out));
         platform = parts.add("connections", Platform.connect(stack.config()));
         sweeps = new SweepService(platform.database(), platform.client(), stack.config().taskQueue());
+        // Workflows always run here, so the ledger that tells a run's end does too; added before the worker,
+        // it is closed after it (parts close in reverse), letting the last events go out.
+        RunEndWebhook webhook = RunEndWebhook.fromConfig(stack.config()).map(w -> parts.add("webhook", w)).orElse(null);
         // Workflows always run here; node work too unless --no-worker (then ./d2c worker processes do it).
         D2cWorker worker = D2cWorker.builder()
                 .setClient(platform.client())
@@ -56,6 +59,7 @@ public final class LocalRuntime implements AutoCloseable {
                 .optFileRoots(stack.config().fileRootPaths())
                 .optDevice(device())
                 .optRoles(true, withWorker)
+                .optRunEndListener(webhook != null ? webhook : lab.d2c.workers.ledger.RunEndListener.NONE)
                 .start();
         parts.add("worker", worker);
         if (withWorker) {
@@ -69,6 +73,9 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("  api        " + api.baseUrl() + "/api/v1   (OpenAPI: /api/v1/openapi.json)");
         out.println("  pages      " + api.baseUrl() + "/ui/");
         token.announce(out);
+        if (webhook != null) {
+            out.println("  webhook    a POST when a sweep or an experiment ends (D2C_WEBHOOK_URL)");
+        }
         int resumed = new SweepRecovery(platform.database(), platform.client(), sweeps).resumeUnfinished();
         if (resumed > 0) {
             out.println("  resumed    " + resumed + " unfinished sweep(s) from PostgreSQL");

@@ -22,6 +22,8 @@ import lab.d2c.workers.node.NodeContext;
 /** The ledger in PostgreSQL. */
 public final class LedgerActivitiesImpl implements LedgerActivities {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerActivitiesImpl.class);
+
     /** How long one wait for a shared node blocks before heartbeating again. */
     private static final long AWAIT_SLICE_S = 10;
 
@@ -29,13 +31,21 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     private final NodeRepository nodes;
     private final ExperimentRepository experiments;
     private final SweepRepository sweeps;
+    private final RunEndListener ended;
 
     public LedgerActivitiesImpl(WorkflowClient client, NodeRepository nodes, ExperimentRepository experiments,
             SweepRepository sweeps) {
+        this(client, nodes, experiments, sweeps, RunEndListener.NONE);
+    }
+
+    /** @param ended told after a sweep's or an experiment's final status is written */
+    public LedgerActivitiesImpl(WorkflowClient client, NodeRepository nodes, ExperimentRepository experiments,
+            SweepRepository sweeps, RunEndListener ended) {
         this.client = client;
         this.nodes = nodes;
         this.experiments = experiments;
         this.sweeps = sweeps;
+        this.ended = ended;
     }
 
     @Override
@@ -79,11 +89,17 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
     @Override
     public void experimentStatus(String experimentId, String status, String error) {
         experiments.updateStatus(experimentId, Status.valueOf(status), error);
+        if (Status.valueOf(status).isTerminal()) {
+            tell(() -> experiments.find(experimentId).ifPresent(ended::experimentEnded));
+        }
     }
 
     @Override
     public void sweepStatus(String sweepId, String status, String error) {
         sweeps.updateStatus(sweepId, Status.valueOf(status), error);
+        if (Status.valueOf(status).isTerminal()) {
+            tell(() -> sweeps.find(sweepId).ifPresent(ended::sweepEnded));
+        }
     }
 
     @Override
@@ -110,7 +126,17 @@ public final class LedgerActivitiesImpl implements LedgerActivities {
             error = String.join(", ", parts) + (first.isEmpty() ? "" : "; first: " + first);
         }
         sweeps.updateStatus(sweepId, status, error);
+        tell(() -> sweeps.find(sweepId).ifPresent(ended::sweepEnded));
         return status.name();
+    }
+
+    /** The status is written; whatever the listener does wrong must not fail (and so retry) the activity. */
+    private static void tell(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("telling the end of a run failed: {}", e.toString());
+        }
     }
 
     private static NodeResult toResult(NodeRecord rec) {
