@@ -54,6 +54,27 @@ class DiffusionHeadTest {
         }
     }
 
+    /** The precomputed table gives every step's row bit for bit, and steps past it are computed. */
+    @Test
+    void theSinusoidTableMatchesTheFormulaForEveryStep() {
+        int[] steps = new int[1100];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = i;
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] v = TimestepEmbedder.sinusoid(m, steps).toFloatArray();
+            int half = TimestepEmbedder.FREQUENCIES / 2;
+            for (int step : steps) {
+                for (int k = 0; k < half; k++) {
+                    double arg = step * (double) (float) Math.exp(-Math.log(10000) * k / half);
+                    int at = step * TimestepEmbedder.FREQUENCIES + k;
+                    assertThat(v[at]).as("cos, step %d, k %d", step, k).isEqualTo((float) Math.cos(arg));
+                    assertThat(v[at + half]).as("sin, step %d, k %d", step, k).isEqualTo((float) Math.sin(arg));
+                }
+            }
+        }
+    }
+
     /**
      * Trained on 0.5 N((-1, -0.5), 0.25^2 I) + 0.5 N((1, 0.5), 0.25^2 I), the head's DDPM samples
      * have the mixture's moments: mean 0, variances 1.0625 and 0.3125, covariance 0.5, half the
