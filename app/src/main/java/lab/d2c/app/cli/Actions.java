@@ -4,11 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
-/** The steering calls (cancel, resume, rerun-failed): one POST, one line saying what the server did. */
-final class Actions {
+/**
+ * The steering commands (sweep cancel and rerun-failed, experiment cancel and resume): one POST with the
+ * token, one line saying what the server did. A subclass names only its route.
+ */
+abstract class Actions implements Callable<Integer> {
 
-    private Actions() {
+    @Parameters(paramLabel = "ID", description = "The ${PARENT-COMMAND-NAME} id.")
+    String id;
+
+    @Mixin
+    ApiOptions api;
+
+    @Mixin
+    TokenOptions auth;
+
+    /** The action's route for {@code id}, e.g. {@code /api/v1/sweeps/ID/cancel}. */
+    abstract String path(String encodedId);
+
+    @Override
+    public final Integer call() {
+        return run(api.writer(auth), path(SweepCommand.encode(id)), System.out);
     }
 
     /** POSTs the action and prints the server's outcome; an API error (404, 409, 401) leaves as one line, exit 1. */

@@ -110,39 +110,21 @@ public final class ExperimentCommand implements Runnable {
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = "Cancel one arm; nodes it shares with running arms go on.")
-    static final class Cancel implements Callable<Integer> {
-
-        @Parameters(paramLabel = "ID", description = "The experiment id.")
-        String id;
-
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TokenOptions auth;
+    static final class Cancel extends Actions {
 
         @Override
-        public Integer call() {
-            return Actions.run(api.writer(auth), path(id) + "/cancel", System.out);
+        String path(String encodedId) {
+            return "/api/v1/experiments/" + encodedId + "/cancel";
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Run a FAILED or CANCELLED arm again: finished nodes from the cache, the rest from checkpoints.")
-    static final class Resume implements Callable<Integer> {
-
-        @Parameters(paramLabel = "ID", description = "The experiment id.")
-        String id;
-
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TokenOptions auth;
+    static final class Resume extends Actions {
 
         @Override
-        public Integer call() {
-            return Actions.run(api.writer(auth), path(id) + "/resume", System.out);
+        String path(String encodedId) {
+            return "/api/v1/experiments/" + encodedId + "/resume";
         }
     }
 }

@@ -258,39 +258,21 @@ public final class SweepCommand implements Runnable {
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = "Cancel every unfinished arm of a sweep and the nodes no other unfinished arm needs.")
-    static final class Cancel implements Callable<Integer> {
-
-        @Parameters(paramLabel = "ID", description = "The sweep id.")
-        String id;
-
-        @picocli.CommandLine.Mixin
-        ApiOptions api;
-
-        @picocli.CommandLine.Mixin
-        TokenOptions auth;
+    static final class Cancel extends Actions {
 
         @Override
-        public Integer call() {
-            return Actions.run(api.writer(auth), "/api/v1/sweeps/" + encode(id) + "/cancel", System.out);
+        String path(String encodedId) {
+            return "/api/v1/sweeps/" + encodedId + "/cancel";
         }
     }
 
     @Command(name = "rerun-failed", mixinStandardHelpOptions = true,
             description = "Run a sweep's FAILED and CANCELLED arms again (finished nodes come from the cache).")
-    static final class RerunFailed implements Callable<Integer> {
-
-        @Parameters(paramLabel = "ID", description = "The sweep id.")
-        String id;
-
-        @picocli.CommandLine.Mixin
-        ApiOptions api;
-
-        @picocli.CommandLine.Mixin
-        TokenOptions auth;
+    static final class RerunFailed extends Actions {
 
         @Override
-        public Integer call() {
-            return Actions.run(api.writer(auth), "/api/v1/sweeps/" + encode(id) + "/rerun-failed", System.out);
+        String path(String encodedId) {
+            return "/api/v1/sweeps/" + encodedId + "/rerun-failed";
         }
     }
 
