@@ -11,13 +11,15 @@ import lab.d2c.config.stage2.Stage2Condition;
  * two trains on (D2C section 4.2). Reads only {@code stage2.condition_temperature}, so every arm
  * that shares stage one and that temperature shares it, whatever its fusion or seeds. Applies to
  * arms whose stage two reads discrete tokens with {@code stage2.condition: stage1-predictions}.
+ * Version 2: 16 sequences per forward instead of 64 (the executor's BATCH says why), which can move
+ * near-tie predictions.
  */
 public final class PredictStage1Node extends DeclaredNodeType {
 
     public static final String KIND = "predict-stage1";
 
     public PredictStage1Node() {
-        super(KIND, 1, List.of("stage2.condition_temperature"));
+        super(KIND, 2, List.of("stage2.condition_temperature"));
     }
 
     @Override
