@@ -153,6 +153,16 @@ class BrowserPagesTest {
                 compareFromTheSweepPage(driver, wait, base, sweepId);
                 screenshot(driver, shots.resolve("compare.png"));
 
+                // the API's reference: Swagger UI from its WebJar renders this server's document, every route an
+                // operation block, under the pages' CSP (a blocked script or style would be a console error below)
+                driver.get(base + "/api/docs");
+                wait.until(d -> d.findElements(By.cssSelector(".opblock-summary-path")).size() >= 10);
+                List<String> paths = driver.findElements(By.cssSelector(".opblock-summary-path")).stream()
+                        .map(e -> e.getAttribute("data-path")).toList();
+                assertThat(paths).contains("/api/v1/sweeps", "/api/v1/experiments", "/api/v1/sweeps/{id}/report");
+                assertThat(driver.findElement(By.cssSelector(".info .title")).getText()).contains("D2C");
+                screenshot(driver, shots.resolve("api-docs.png"));
+
                 List<LogEntry> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
                 assertThat(severe).as("browser console errors").isEmpty();
