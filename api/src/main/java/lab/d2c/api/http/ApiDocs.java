@@ -1,6 +1,6 @@
 package lab.d2c.api.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ final class ApiDocs {
     private ApiDocs() {
     }
 
-    static void register(Javalin app) {
+    static void register(RoutesConfig app) {
         // the WebJar's files live under its version: read it from the jar rather than repeat the pom's
         String page = resource("/api/docs/index.html").replace("@SWAGGER_UI_VERSION@", swaggerUiVersion());
         String initializer = resource("/api/docs/swagger-initializer.js");

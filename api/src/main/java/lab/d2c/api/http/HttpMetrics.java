@@ -1,7 +1,8 @@
 package lab.d2c.api.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import lab.d2c.store.metrics.ProcessMetrics;
@@ -21,7 +22,7 @@ final class HttpMetrics {
     }
 
     /** Call before any other handler, so requests that a later before-handler refuses are timed too. */
-    static void register(Javalin app) {
+    static void register(RoutesConfig app) {
         app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
         app.after(HttpMetrics::record);
         app.get(PATH, ctx -> ctx.contentType(ProcessMetrics.CONTENT_TYPE).result(ProcessMetrics.scrape()));
@@ -39,13 +40,9 @@ final class HttpMetrics {
 
     /** The matched route's template; static files and unmatched paths get one label each. */
     private static String route(Context ctx) {
-        String template;
-        try {
-            template = ctx.endpointHandlerPath();
-        } catch (RuntimeException e) {
-            template = null;
-        }
-        // Javalin answers a sentence here when no endpoint matched (404/405), and "*"-like paths for wildcards
+        // Javalin 7: the HTTP endpoint that served the request, or null where none did (static files, 404, 405)
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        String template = matched == null ? null : matched.path;
         if (template != null && template.startsWith("/") && !template.contains("*")) {
             return template;
         }

@@ -1,6 +1,6 @@
 package lab.d2c.api.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.InputStream;
@@ -65,8 +65,8 @@ final class Routes {
 
     private final List<Route> registered = new ArrayList<>();
 
-    /** @return every route it registered, for the OpenAPI check */
-    List<Route> register(Javalin app) {
+    /** Declares the routes in Javalin's config block; {@link #registered} lists them for the OpenAPI check. */
+    void register(RoutesConfig app) {
         add(app, HandlerType.GET, "/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
         add(app, HandlerType.GET, "/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.json()));
         add(app, HandlerType.POST, "/api/v1/sweeps", this::createSweep);
@@ -90,10 +90,14 @@ final class Routes {
         add(app, HandlerType.GET, "/api/v1/runs/{id}/metrics", this::getMetrics);
         add(app, HandlerType.GET, "/api/v1/runs/{id}/metrics.csv", this::getMetricsCsv);
         add(app, HandlerType.GET, "/api/v1/artifacts/<key>", this::getArtifact);
+    }
+
+    /** What {@link #register} added. */
+    List<Route> registered() {
         return List.copyOf(registered);
     }
 
-    private void add(Javalin app, HandlerType method, String path, io.javalin.http.Handler handler) {
+    private void add(RoutesConfig app, HandlerType method, String path, io.javalin.http.Handler handler) {
         app.addHttpHandler(method, path, handler);
         registered.add(new Route(method, path));
     }
