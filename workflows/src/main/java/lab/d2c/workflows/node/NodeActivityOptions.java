@@ -55,6 +55,10 @@ public final class NodeActivityOptions {
     public static ActivityOptions ledger() {
         return ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofSeconds(30))
+                // A ledger call is one short SQL write: a cancelled workflow leaves it to finish and goes on, with
+                // no cancel request for it. Such a request for a call that had just completed made Temporal's Java
+                // service refuse the arm's workflow task (ACTIVITY_UNKNOWN), and a cancelled arm stayed RUNNING.
+                .setCancellationType(ActivityCancellationType.ABANDON)
                 .setRetryOptions(RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofMillis(500))
                         .setMaximumInterval(Duration.ofSeconds(20))
