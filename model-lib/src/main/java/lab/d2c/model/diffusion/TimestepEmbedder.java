@@ -42,8 +42,30 @@ public final class TimestepEmbedder extends AbstractBlock {
 
     private static final float[][] TABLE = table();
 
-    /** The sinusoidal features [N, {@value #FREQUENCIES}] of steps t, created on {@code manager}. */
+    /** {@link #TABLE} row after row, as one [{@value #TABLE_STEPS}, {@value #FREQUENCIES}] block. */
+    private static final float[] FLAT_TABLE = flat(TABLE);
+
+    /**
+     * The sinusoidal features [N, {@value #FREQUENCIES}] of steps t, created on {@code manager}.
+     *
+     * <p>With more rows than the table has (training: one step per head row, 16,384 rows per tiny batch) the
+     * table goes to the manager and the rows are gathered there: the copies are the same floats, but the
+     * host side moves 1 MiB and N longs instead of an N x 1 KiB array (16 MiB at tiny, 3 copies of it on
+     * the way to libtorch, and a humongous allocation for the JVM's collector every step).
+     */
     public static NDArray sinusoid(NDManager manager, int[] t) {
+        if (t.length > TABLE_STEPS && inTable(t)) {
+            long[] index = new long[t.length];
+            for (int n = 0; n < t.length; n++) {
+                index[n] = t[n];
+            }
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray table = scratch.create(FLAT_TABLE, new Shape(TABLE_STEPS, FREQUENCIES));
+                NDArray rows = table.get(scratch.create(index));
+                rows.attach(manager);
+                return rows;
+            }
+        }
         float[] v = new float[t.length * FREQUENCIES];
         for (int n = 0; n < t.length; n++) {
             int step = t[n];
@@ -63,6 +85,23 @@ public final class TimestepEmbedder extends AbstractBlock {
             double arg = step * (double) (float) freq;
             v[k] = (float) Math.cos(arg);
             v[half + k] = (float) Math.sin(arg);
+        }
+        return v;
+    }
+
+    private static boolean inTable(int[] t) {
+        for (int step : t) {
+            if (step < 0 || step >= TABLE_STEPS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static float[] flat(float[][] rows) {
+        float[] v = new float[rows.length * FREQUENCIES];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, v, i * FREQUENCIES, FREQUENCIES);
         }
         return v;
     }

@@ -76,6 +76,34 @@ class DiffusionHeadTest {
     }
 
     /**
+     * More rows than the table (a training batch's head rows): the rows are gathered on the manager, and are
+     * still the formula's bit for bit, in the order of t, repeats included.
+     */
+    @Test
+    void theGatheredSinusoidOfManyRowsMatchesTheFormula() {
+        int[] steps = new int[3000];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = r.nextInt(1000);
+        }
+        steps[0] = 0;
+        steps[1] = 999;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray rows = TimestepEmbedder.sinusoid(m, steps);
+            assertThat(rows.getShape()).isEqualTo(new Shape(steps.length, TimestepEmbedder.FREQUENCIES));
+            assertThat(rows.getManager()).isSameAs(m);
+            float[] v = rows.toFloatArray();
+            for (int n = 0; n < steps.length; n++) {
+                float[] expected = TimestepEmbedder.row(steps[n]);
+                for (int k = 0; k < expected.length; k++) {
+                    assertThat(v[n * TimestepEmbedder.FREQUENCIES + k]).as("row %d (step %d), k %d", n, steps[n], k)
+                            .isEqualTo(expected[k]);
+                }
+            }
+        }
+    }
+
+    /**
      * Trained on 0.5 N((-1, -0.5), 0.25^2 I) + 0.5 N((1, 0.5), 0.25^2 I), the head's DDPM samples
      * have the mixture's moments: mean 0, variances 1.0625 and 0.3125, covariance 0.5, half the
      * points at each mode, and most within three standard deviations of one. The cosine schedule
