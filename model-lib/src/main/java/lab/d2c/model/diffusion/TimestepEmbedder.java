@@ -36,14 +36,12 @@ public final class TimestepEmbedder extends AbstractBlock {
     /**
      * The sinusoid rows of steps 0..{@value #TABLE_STEPS}-1, computed once. Training draws a step for
      * every head row (thousands per batch with {@code diffusion_batch_mul}), and computing 3 x 128
-     * transcendentals per row in Java took a tenth of a stage-two step; a row copy takes microseconds.
+     * transcendentals per row in Java took about 100 ms of a tiny stage-two step; a row copy takes microseconds.
+     * Row after row, one [{@value #TABLE_STEPS}, {@value #FREQUENCIES}] block.
      */
     private static final int TABLE_STEPS = 1024;
 
-    private static final float[][] TABLE = table();
-
-    /** {@link #TABLE} row after row, as one [{@value #TABLE_STEPS}, {@value #FREQUENCIES}] block. */
-    private static final float[] FLAT_TABLE = flat(TABLE);
+    private static final float[] TABLE = table();
 
     /**
      * The sinusoidal features [N, {@value #FREQUENCIES}] of steps t, created on {@code manager}.
@@ -60,7 +58,7 @@ public final class TimestepEmbedder extends AbstractBlock {
                 index[n] = t[n];
             }
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray table = scratch.create(FLAT_TABLE, new Shape(TABLE_STEPS, FREQUENCIES));
+                NDArray table = scratch.create(TABLE, new Shape(TABLE_STEPS, FREQUENCIES));
                 NDArray rows = table.get(scratch.create(index));
                 rows.attach(manager);
                 return rows;
@@ -69,8 +67,11 @@ public final class TimestepEmbedder extends AbstractBlock {
         float[] v = new float[t.length * FREQUENCIES];
         for (int n = 0; n < t.length; n++) {
             int step = t[n];
-            float[] row = step >= 0 && step < TABLE_STEPS ? TABLE[step] : row(step);
-            System.arraycopy(row, 0, v, n * FREQUENCIES, FREQUENCIES);
+            if (step >= 0 && step < TABLE_STEPS) {
+                System.arraycopy(TABLE, step * FREQUENCIES, v, n * FREQUENCIES, FREQUENCIES);
+            } else {
+                System.arraycopy(row(step), 0, v, n * FREQUENCIES, FREQUENCIES);
+            }
         }
         return manager.create(v, new Shape(t.length, FREQUENCIES));
     }
@@ -98,18 +99,10 @@ public final class TimestepEmbedder extends AbstractBlock {
         return true;
     }
 
-    private static float[] flat(float[][] rows) {
-        float[] v = new float[rows.length * FREQUENCIES];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, v, i * FREQUENCIES, FREQUENCIES);
-        }
-        return v;
-    }
-
-    private static float[][] table() {
-        float[][] rows = new float[TABLE_STEPS][];
+    private static float[] table() {
+        float[] rows = new float[TABLE_STEPS * FREQUENCIES];
         for (int step = 0; step < TABLE_STEPS; step++) {
-            rows[step] = row(step);
+            System.arraycopy(row(step), 0, rows, step * FREQUENCIES, FREQUENCIES);
         }
         return rows;
     }
