@@ -225,8 +225,14 @@ class ComposeFileTest {
                 .contains("COPY --from=build", "-Dlogback.configurationFile=/opt/d2c/logback.xml")
                 // .git is not in the context: the lineage commit comes in as a build argument
                 .contains("ARG D2C_COMMIT", "-Dd2c.commit=\"$D2C_COMMIT\"")
+                .contains("COPY native/mkl-intel-path/mkl_intel_path.c", "-nostdlib")
                 .doesNotContain("COPY app/target");
         for (String stage : dockerfile.split("\nFROM ")) {
+            if (stage.contains(" AS cpu")) {
+                // the image preloads what ./d2c preloads on AMD, built from the same source
+                assertThat(stage).contains("LD_PRELOAD=/opt/d2c/libd2c-mkl-intel-path.so",
+                        "COPY --from=native /libd2c-mkl-intel-path.so /opt/d2c/libd2c-mkl-intel-path.so");
+            }
             if (stage.contains(" AS cpu") || stage.contains(" AS gpu")) {
                 assertThat(stage).as(stage.lines().findFirst().orElse("")).containsPattern("\nUSER d2c\n")
                         .contains("COPY compose/logback-container.xml /opt/d2c/logback.xml");

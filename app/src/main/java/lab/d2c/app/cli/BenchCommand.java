@@ -380,7 +380,8 @@ public final class BenchCommand implements Runnable {
         return "machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
                 + ", ONEDNN_MAX_CPU_ISA=" + System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "unset")
                 + ", THP_MEM_ALLOC_ENABLE=" + System.getenv().getOrDefault("THP_MEM_ALLOC_ENABLE", "unset")
-                + " (transparent huge pages: " + transparentHugePages() + ")";
+                + " (transparent huge pages: " + transparentHugePages() + "), MKL kernels: "
+                + lab.d2c.model.runtime.MklKernels.current().description();
     }
 
     /** The kernel's THP mode, the bracketed word of /sys/kernel/mm/transparent_hugepage/enabled. */

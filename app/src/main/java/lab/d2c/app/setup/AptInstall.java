@@ -44,7 +44,10 @@ public final class AptInstall {
             Need.probe("docker-compose", "the compose file is validated with docker-compose config",
                     "sh", "-c", "command -v docker-compose"),
             Need.probe("dataset-fashion-mnist", "the Fashion-MNIST loader and classifier tests read the real data set",
-                    "test", "-d", "/usr/share/datasets/fashion-mnist"));
+                    "test", "-d", "/usr/share/datasets/fashion-mnist"),
+            Need.probe("gcc", "./d2c builds native/mkl-intel-path with it (MKL's AVX2/AVX-512 kernels on AMD), "
+                    + "which MklIntelPathTest and the AMD digests of the bit-for-bit tests expect",
+                    "sh", "-c", "command -v cc"));
 
     /** Runs one command; {@code show} lets its output through to the user (apt's progress and errors). */
     public interface Runner {

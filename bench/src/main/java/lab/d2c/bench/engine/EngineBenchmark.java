@@ -299,9 +299,13 @@ public final class EngineBenchmark {
                 forward = step -> head.forward(store, new NDList(onto(step, x), onto(step, t), onto(step, z)), true)
                         .singletonOrThrow();
             }
+            // trained parameters only, as PyTorch's module.parameters(): DJL's LayerNorm keeps its gamma and
+            // beta as frozen parameters even without an affine transform (the head's norm_final)
             long parameters = 0;
             for (Pair<String, Parameter> p : block.getParameters()) {
-                parameters += p.getValue().getArray().size();
+                if (p.getValue().requiresGradient()) {
+                    parameters += p.getValue().getArray().size();
+                }
             }
             Function<NDManager, NDArray> model = forward;
             Runnable step = () -> {
