@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Which of MKL's code paths the matrix products of this process's libtorch take. MKL (linked into
  * libtorch's CPU build) dispatches on CPU features only on Intel processors; on any other vendor it
- * runs generic kernels, 1.6-1.7x slower here for the stage-two training step (BENCHMARKS.md, engine).
+ * runs generic kernels, which made the tiny stage-two training step 1.5x slower here (BENCHMARKS.md, engine).
  * {@code ./d2c} preloads {@code native/mkl-intel-path} on AMD, which makes MKL dispatch as on Intel.
  *
  * <p>The two paths round differently in the last bits, so bit-for-bit tests keep a digest per path
