@@ -53,30 +53,32 @@ class MklKernelsTest {
             NDArray w = manager.create(b, new Shape(n, k));
             float[] forward = x.dot(w.transpose()).toFloatArray(); // [m, n]
             float[] backward = x.transpose().dot(manager.create(forward, new Shape(m, n))).toFloatArray(); // [k, n]
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double sum = 0;
-                    double scale = 0;
-                    for (int p = 0; p < k; p++) {
-                        sum += (double) a[i * k + p] * b[j * k + p];
-                        scale += Math.abs((double) a[i * k + p] * b[j * k + p]);
-                    }
-                    // float accumulation over k terms: error well under k * 2^-24 of the sum of |terms|
-                    assertThat(Math.abs(forward[i * n + j] - sum)).as("x w^T [%d, %d]", i, j)
-                            .isLessThanOrEqualTo(2e-5 * scale);
+            // forward: left x [m, k], right w stored [n, k]; backward: left x^T [k, m], right g stored [m, n]
+            assertProduct("x w^T", forward, (i, p) -> a[i * k + p], (p, j) -> b[j * k + p], m, k, n);
+            assertProduct("x^T g", backward, (p, i) -> a[i * k + p], (i, j) -> forward[i * n + j], k, m, n);
+        }
+    }
+
+    /** An element of a matrix, by row and column. */
+    private interface Entry {
+        double at(int row, int column);
+    }
+
+    /** {@code actual} [rows, columns] against the double product of left [rows, inner] and right [inner, columns]. */
+    private static void assertProduct(String what, float[] actual, Entry left, Entry right, int rows, int inner,
+            int columns) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < columns; j++) {
+                double sum = 0;
+                double scale = 0;
+                for (int p = 0; p < inner; p++) {
+                    double term = left.at(i, p) * right.at(p, j);
+                    sum += term;
+                    scale += Math.abs(term);
                 }
-            }
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    double sum = 0;
-                    double scale = 0;
-                    for (int i = 0; i < m; i++) {
-                        sum += (double) a[i * k + p] * forward[i * n + j];
-                        scale += Math.abs((double) a[i * k + p] * forward[i * n + j]);
-                    }
-                    assertThat(Math.abs(backward[p * n + j] - sum)).as("x^T g [%d, %d]", p, j)
-                            .isLessThanOrEqualTo(2e-5 * scale);
-                }
+                // float accumulation over `inner` terms: error well under inner * 2^-24 of the sum of |terms|
+                assertThat(Math.abs(actual[i * columns + j] - sum)).as("%s [%d, %d]", what, i, j)
+                        .isLessThanOrEqualTo(2e-5 * scale);
             }
         }
     }
