@@ -46,8 +46,11 @@ public final class AptInstall {
             Need.probe("dataset-fashion-mnist", "the Fashion-MNIST loader and classifier tests read the real data set",
                     "test", "-d", "/usr/share/datasets/fashion-mnist"),
             Need.probe("gcc", "./d2c builds native/mkl-intel-path with it (MKL's AVX2/AVX-512 kernels on AMD), "
-                    + "which MklIntelPathTest and the AMD digests of the bit-for-bit tests expect",
+                    + "which MklKernelsTest and the AMD digests of the bit-for-bit tests expect",
                     "sh", "-c", "command -v cc"));
+
+    /** The C compiler {@code ./d2c} builds native/mkl-intel-path with, on AMD, for every command. */
+    public static final Need C_COMPILER = TEST_NEEDS.stream().filter(n -> n.pkg().equals("gcc")).findFirst().orElseThrow();
 
     /** Runs one command; {@code show} lets its output through to the user (apt's progress and errors). */
     public interface Runner {
@@ -232,8 +235,15 @@ public final class AptInstall {
      * only says what is missing). Exits 0 when everything is there, {@value #MISSING} when not.
      */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("cc")) {
+            Outcome o = system(System.out, "d2c").ensure(List.of(C_COMPILER));
+            if (!o.ok()) {
+                System.err.println("d2c: no C compiler: " + o.reason() + "; fix: " + o.fix());
+            }
+            System.exit(o.ok() ? 0 : MISSING);
+        }
         if (args.length == 0 || !args[0].equals("test")) {
-            System.err.println("usage: java AptInstall.java test [--check]");
+            System.err.println("usage: java AptInstall.java test [--check] | cc");
             System.exit(2);
         }
         boolean check = args.length > 1 && args[1].equals("--check");
