@@ -22,6 +22,14 @@ public final class AptInstall {
     public static final int MISSING = 3;
 
     /**
+     * The C compiler {@code ./d2c} builds native/mkl-intel-path with, on AMD, for every command; a test need
+     * too. Declared before {@link #TEST_NEEDS}, which lists it.
+     */
+    public static final Need C_COMPILER = Need.probe("gcc", "./d2c builds native/mkl-intel-path with it (MKL's "
+            + "AVX2/AVX-512 kernels on AMD), which MklKernelsTest and the AMD digests of the bit-for-bit tests expect",
+            "sh", "-c", "command -v cc");
+
+    /**
      * What the full test suite needs beyond Maven and a JDK. Each probe is what the test itself looks
      * at, so a pip-installed scipy or a hand-placed chromium counts as present.
      */
@@ -45,12 +53,7 @@ public final class AptInstall {
                     "sh", "-c", "command -v docker-compose"),
             Need.probe("dataset-fashion-mnist", "the Fashion-MNIST loader and classifier tests read the real data set",
                     "test", "-d", "/usr/share/datasets/fashion-mnist"),
-            Need.probe("gcc", "./d2c builds native/mkl-intel-path with it (MKL's AVX2/AVX-512 kernels on AMD), "
-                    + "which MklKernelsTest and the AMD digests of the bit-for-bit tests expect",
-                    "sh", "-c", "command -v cc"));
-
-    /** The C compiler {@code ./d2c} builds native/mkl-intel-path with, on AMD, for every command. */
-    public static final Need C_COMPILER = TEST_NEEDS.stream().filter(n -> n.pkg().equals("gcc")).findFirst().orElseThrow();
+            C_COMPILER);
 
     /** Runs one command; {@code show} lets its output through to the user (apt's progress and errors). */
     public interface Runner {
