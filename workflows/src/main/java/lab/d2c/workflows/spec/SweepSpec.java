@@ -24,9 +24,14 @@ import java.util.stream.Collectors;
  * @param parameters  the grid: dotted config key to its values, in file order (a fixed
  *                    {@code value} is a one-value list)
  * @param seeds       the run seeds, in file order, without duplicates
+ * @param variants    the entries of the spec's {@code arms} list, in file order; empty without one
+ * @param seedKeys    seed keys (such as {@code stage2.seed}) that each arm sets to its run seed as
+ *                    well; empty by default, when the run seed reaches only the sampling nodes and every
+ *                    seed of an arm shares its trained models
  */
 public record SweepSpec(String name, String description, String preset, String method, ObjectNode config,
-        LinkedHashMap<String, List<JsonNode>> parameters, List<Long> seeds, List<Variant> variants) {
+        LinkedHashMap<String, List<JsonNode>> parameters, List<Long> seeds, List<Variant> variants,
+        List<String> seedKeys) {
 
     /**
      * One entry of the spec's {@code arms} list: a named set of config overrides, for ablations that
@@ -45,10 +50,10 @@ public record SweepSpec(String name, String description, String preset, String m
         }
     }
 
-    /** A grid without an arms list. */
+    /** A grid without an arms list, whose seeds vary the sampling only. */
     public SweepSpec(String name, String description, String preset, String method, ObjectNode config,
             LinkedHashMap<String, List<JsonNode>> parameters, List<Long> seeds) {
-        this(name, description, preset, method, config, parameters, seeds, List.of());
+        this(name, description, preset, method, config, parameters, seeds, List.of(), List.of());
     }
 
     /** The params key that holds an arm's entry name when the spec has an arms list. */
@@ -63,6 +68,7 @@ public record SweepSpec(String name, String description, String preset, String m
         parameters = copy(parameters);
         seeds = List.copyOf(seeds);
         variants = List.copyOf(variants);
+        seedKeys = List.copyOf(seedKeys);
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one seed");
         }
@@ -157,6 +163,11 @@ public record SweepSpec(String name, String description, String preset, String m
             }
         }
         armConfig.set(ConfigSchema.RUN_SEED, ConfigField.wholeNumberNode(seed));
+        // seed_keys: the trainers named there train once per run seed, so the seeds' spread holds
+        // training variation as well as sampling variation (the parser refuses these keys elsewhere)
+        for (String key : seedKeys) {
+            ConfigTree.put(armConfig, key, ConfigField.wholeNumberNode(seed));
+        }
         armName.append("/seed=").append(seed);
         return new Arm(index, armName.toString(), seed, params, armConfig);
     }

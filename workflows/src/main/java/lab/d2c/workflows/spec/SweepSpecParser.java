@@ -33,7 +33,12 @@ import java.util.regex.Pattern;
  *     stage2.fusion: q-former
  *     stage2.queries: 16
  * seeds: [0, 1, 2]            # optional run seeds; default [0]
+ * seed_keys: [stage2.seed]    # optional seed keys set to the run seed too; default none
  * </pre>
+ *
+ * Without {@code seed_keys} the run seed reaches the sampling nodes only: the seeds of an arm share
+ * its trained models, and their spread is sampling variation. Each key listed there is set to the run
+ * seed in every arm, so that trainer runs once per seed and the spread holds its training variation too.
  *
  * An optional key set to null counts as absent. Every problem found is reported, each with
  * its field path, in one {@link SpecException}.
@@ -53,7 +58,7 @@ public final class SweepSpecParser {
     private static final String GRID = "grid";
     private static final List<Long> DEFAULT_SEEDS = List.of(0L);
     private static final List<String> TOP_LEVEL_KEYS =
-            List.of("name", "description", "preset", "method", "config", "parameters", "arms", "seeds");
+            List.of("name", "description", "preset", "method", "config", "parameters", "arms", "seeds", "seed_keys");
     private static final Pattern ARM_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}");
     private static final List<String> PARAMETER_KEYS = List.of("values", "value");
     private static final String USE_SEEDS =
@@ -127,13 +132,14 @@ public final class SweepSpecParser {
         LinkedHashMap<String, List<JsonNode>> parameters = parameters(spec.get("parameters"), overrides);
         List<SweepSpec.Variant> variants = arms(spec.get("arms"), parameters);
         List<Long> seeds = seeds(spec.get("seeds"));
+        List<String> seedKeys = seedKeys(spec.get("seed_keys"), overrides, parameters, variants);
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
         Map<String, JsonNode> resolved = new LinkedHashMap<>(Presets.flat(preset));
         resolved.putAll(overrides);
         return new SweepSpec(name, description, preset, method, ConfigTree.nest(resolved, schema), parameters, seeds,
-                variants);
+                variants, seedKeys);
     }
 
     private String name(JsonNode node) {
@@ -385,6 +391,55 @@ public final class SweepSpecParser {
         }
         List<Long> seeds = List.copyOf(firstIndex.keySet());
         return seeds;
+    }
+
+    /**
+     * The {@code seed_keys} list: seed keys of the schema (dotted keys ending in {@code .seed}: the trainers',
+     * and {@code data.seed}), each
+     * once, and set nowhere else in the spec, since every arm's run seed decides their value.
+     */
+    private List<String> seedKeys(JsonNode node, Map<String, JsonNode> overrides,
+            Map<String, List<JsonNode>> parameters, List<SweepSpec.Variant> variants) {
+        if (absent(node)) {
+            return List.of();
+        }
+        List<String> known = schema.paths().stream().filter(k -> k.endsWith("." + ConfigSchema.RUN_SEED)).toList();
+        if (!node.isArray()) {
+            error("seed_keys", "expected a list of seed keys such as [stage2.seed], got "
+                    + Describe.kindAndValue(node));
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        Map<String, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "seed_keys[" + i + "]";
+            JsonNode entry = node.get(i);
+            if (!entry.isTextual()) {
+                error(path, "expected a seed key such as stage2.seed, got " + Describe.kindAndValue(entry));
+                continue;
+            }
+            String key = entry.asText();
+            if (!known.contains(key)) {
+                error(path, Suggestions.withSuggestion("not a seed key of the config (" + String.join(", ", known)
+                        + "); the run seed itself is set by seeds", key, known));
+                continue;
+            }
+            Integer earlier = firstIndex.putIfAbsent(key, i);
+            if (earlier != null) {
+                error(path, "duplicate key " + key + " (also at seed_keys[" + earlier + "])");
+                continue;
+            }
+            String where = overrides.containsKey(key) ? "config" : parameters.containsKey(key) ? "parameters"
+                    : variants.stream().filter(v -> v.overrides().containsKey(key)).findFirst()
+                            .map(v -> "arm '" + v.name() + "'").orElse(null);
+            if (where != null) {
+                error(path, "ambiguous: " + key + " is also set under " + where + "; with it in seed_keys every arm "
+                        + "sets it to its run seed, so set it in one place");
+                continue;
+            }
+            out.add(key);
+        }
+        return out;
     }
 
     private Optional<String> optionalString(String path, JsonNode node) {
