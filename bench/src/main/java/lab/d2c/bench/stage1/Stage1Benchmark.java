@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import lab.d2c.bench.rounds.FreshPages;
+import lab.d2c.bench.rounds.MachineProbe;
 import lab.d2c.bench.rounds.Rounds;
 import lab.d2c.bench.rounds.Spread;
 import lab.d2c.model.stage1.ArSampler;
@@ -44,12 +46,15 @@ public final class Stage1Benchmark {
     /**
      * Figures of one run. {@code cachedTokensPerSecond} and {@code uncachedTokensPerSecond} are the medians over
      * rounds; {@code tokensPerSecondByRound} holds each arm's value per round, {@code cacheSpeedupByRound} cached over
-     * uncached per round, {@code order} the arms in the order each round timed them.
+     * uncached per round, {@code order} the arms in the order each round timed them, {@code probeComputeMsByRound},
+     * {@code probeMemoryMsByRound} and {@code probeFreshPagesMsByRound} the {@link MachineProbe} readings taken just
+     * before each arm's timing.
      */
     public record Result(double trainStepMs, int trainBatch, int sampleBatch, int tokensPerImage, long parameters,
             double cachedTokensPerSecond, double uncachedTokensPerSecond, int rounds, List<List<String>> order,
             Map<String, double[]> tokensPerSecondByRound, Map<String, Spread> tokensPerSecond,
-            double[] cacheSpeedupByRound, Spread cacheSpeedup, String device) {
+            double[] cacheSpeedupByRound, Spread cacheSpeedup, String device, Map<String, double[]> probeComputeMsByRound,
+            Map<String, double[]> probeMemoryMsByRound, Map<String, double[]> probeFreshPagesMsByRound) {
     }
 
     private Stage1Benchmark() {
@@ -114,18 +119,31 @@ public final class Stage1Benchmark {
             sampler.sample(manager, sampleLabels, plain, 0, sampleBatch, true, null);
             sampler.sample(manager, sampleLabels, plain, 0, sampleBatch, false, null);
             Map<String, double[]> byRound = new LinkedHashMap<>();
+            Map<String, double[]> probeCompute = new LinkedHashMap<>();
+            Map<String, double[]> probeMemory = new LinkedHashMap<>();
+            Map<String, double[]> probeFresh = new LinkedHashMap<>();
             for (String arm : ARMS) {
                 byRound.put(arm, new double[rounds]);
+                probeCompute.put(arm, new double[rounds]);
+                probeMemory.put(arm, new double[rounds]);
+                probeFresh.put(arm, new double[rounds]);
             }
+            // daemon threads: an exception before close() does not hold the JVM
+            MachineProbe probe = new MachineProbe(Runtime.getRuntime().availableProcessors(), new FreshPages(manager));
             List<List<String>> order = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 List<String> names = new ArrayList<>();
                 for (int i : Rounds.order(round, ARMS.size())) {
                     String arm = ARMS.get(i);
                     names.add(arm);
+                    MachineProbe.Reading machine = probe.read();
+                    probeCompute.get(arm)[round] = machine.computeMs();
+                    probeMemory.get(arm)[round] = machine.memoryMs();
+                    probeFresh.get(arm)[round] = machine.freshPagesMs();
                     double tps = tokensPerSecond(sampler, manager, sampleLabels, plain, arm.equals("cached"));
                     byRound.get(arm)[round] = tps;
-                    out.printf("round %d  %-9s %10.0f tokens/s%n", round + 1, arm, tps);
+                    out.printf("round %d  %-9s %10.0f tokens/s   probe %.0f / %.0f / %.0f ms%n", round + 1, arm, tps,
+                            machine.computeMs(), machine.memoryMs(), machine.freshPagesMs());
                 }
                 order.add(List.copyOf(names));
             }
@@ -141,8 +159,11 @@ public final class Stage1Benchmark {
                     uncached.max());
             out.printf("the cache is %.2fx faster: median of the %d rounds' ratios (range %.2f-%.2fx, %.0f%% of the "
                     + "median)%n", speedup.median(), rounds, speedup.min(), speedup.max(), 100 * speedup.relativeRange());
+            out.println(MachineProbe.summary(probe, probeCompute, probeMemory, probeFresh));
+            probe.close();
             return new Result(stepMs, train.batchSize(), sampleBatch, n, model.parameterCount(), cached.median(),
-                    uncached.median(), rounds, List.copyOf(order), byRound, spreads, speedups, speedup, ctx.device());
+                    uncached.median(), rounds, List.copyOf(order), byRound, spreads, speedups, speedup, ctx.device(),
+                    probeCompute, probeMemory, probeFresh);
         }
     }
 

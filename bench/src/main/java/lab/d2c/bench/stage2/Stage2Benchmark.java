@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import lab.d2c.bench.rounds.FreshPages;
+import lab.d2c.bench.rounds.MachineProbe;
 import lab.d2c.bench.rounds.Rounds;
 import lab.d2c.bench.rounds.Spread;
 import ai.djl.ndarray.NDArray;
@@ -74,13 +76,16 @@ public final class Stage2Benchmark {
      * "rdpm@10-cfg", ...), each arm's value per round and its median and range, the arms in the order each round
      * timed them, and for each RDPM arm the predictor passes a timed run made (T per batch of images). D2C at 64 steps
      * against MAR at 256 (MAR's time over D2C's, per round) is {@code speedupByRound} and {@code speedup}; both are
-     * null where the grid has fewer than 256 tokens.
+     * null where the grid has fewer than 256 tokens. {@code probeComputeMsByRound}, {@code probeMemoryMsByRound} and
+     * {@code probeFreshPagesMsByRound} hold the {@link MachineProbe} readings taken just before each arm's timing, by
+     * arm and round.
      */
     public record Result(Map<String, Double> secondsPerImage, int rounds, List<List<String>> order,
             Map<String, double[]> secondsPerImageByRound, Map<String, Spread> secondsPerImageSpread,
             double[] speedupByRound, Spread speedup, double trainStepMs, int trainBatch, int images, int grid,
             long d2cParameters, long marParameters, long rdpmParameters, Map<String, Integer> rdpmPasses,
-            String device) {
+            String device, Map<String, double[]> probeComputeMsByRound, Map<String, double[]> probeMemoryMsByRound,
+            Map<String, double[]> probeFreshPagesMsByRound) {
     }
 
     /** One timed arm: the seconds its generation of all the images took. */
@@ -199,21 +204,34 @@ public final class Stage2Benchmark {
 
             List<String> names = List.copyOf(arms.keySet());
             Map<String, double[]> byRound = new LinkedHashMap<>();
+            Map<String, double[]> probeCompute = new LinkedHashMap<>();
+            Map<String, double[]> probeMemory = new LinkedHashMap<>();
+            Map<String, double[]> probeFresh = new LinkedHashMap<>();
             for (String name : names) {
                 byRound.put(name, new double[rounds]);
+                probeCompute.put(name, new double[rounds]);
+                probeMemory.put(name, new double[rounds]);
+                probeFresh.put(name, new double[rounds]);
             }
+            // daemon threads: an exception before close() does not hold the JVM
+            MachineProbe probe = new MachineProbe(Runtime.getRuntime().availableProcessors(), new FreshPages(manager));
             List<List<String>> order = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 List<String> timed = new ArrayList<>();
                 for (int i : Rounds.order(round, names.size())) {
                     String name = names.get(i);
                     timed.add(name);
+                    MachineProbe.Reading machine = probe.read();
+                    probeCompute.get(name)[round] = machine.computeMs();
+                    probeMemory.get(name)[round] = machine.memoryMs();
+                    probeFresh.get(name)[round] = machine.freshPagesMs();
                     double perImage = arms.get(name).seconds() / images;
                     byRound.get(name)[round] = perImage;
-                    out.printf("round %d  %-12s %8.3f s/image%s%n", round + 1, name, perImage,
+                    out.printf("round %d  %-12s %8.3f s/image%s   probe %.0f / %.0f / %.0f ms%n", round + 1, name,
+                            perImage,
                             rdpmPasses.containsKey(name) ? " (" + rdpmPasses.get(name) + " predictor passes)"
                             : stageOne.containsKey(name) ? String.format(" (stage one %.3f)", stageOne.get(name) / images)
-                            : "");
+                            : "", machine.computeMs(), machine.memoryMs(), machine.freshPagesMs());
                 }
                 order.add(List.copyOf(timed));
             }
@@ -230,6 +248,7 @@ public final class Stage2Benchmark {
             }
             out.println("(D2C includes stage one's tokens with the KV cache; RDPM stops at the code maps, its decoder"
                     + " not timed)");
+            out.println(MachineProbe.summary(probe, probeCompute, probeMemory, probeFresh));
             double[] speedups = null;
             Spread speedup = null;
             if (byRound.containsKey("mar@256") && byRound.containsKey("d2c@64")) {
@@ -239,9 +258,10 @@ public final class Stage2Benchmark {
                         + "%.2f-%.2fx, %.0f%% of the median; paper: about 3.5x)%n", speedup.median(), rounds,
                         speedup.min(), speedup.max(), 100 * speedup.relativeRange());
             }
+            probe.close();
             return new Result(perImage, rounds, List.copyOf(order), byRound, spreads, speedups, speedup, stepMs,
                     train.batchSize(), images, grid, d2cModel.parameterCount(), marModel.parameterCount(),
-                    parameterCount(rdpmModel), rdpmPasses, ctx.device());
+                    parameterCount(rdpmModel), rdpmPasses, ctx.device(), probeCompute, probeMemory, probeFresh);
         }
     }
 

@@ -58,5 +58,10 @@ class Stage1BenchmarkTest {
         assertThat(json.at("/cacheSpeedupByRound/1").asDouble()).isEqualTo(r.cacheSpeedupByRound()[1]);
         assertThat(json.at("/cacheSpeedup/median").asDouble()).isEqualTo(r.cacheSpeedup().median());
         assertThat(json.at("/order/1/0").asText()).isEqualTo("uncached");
+        // a machine-probe reading before each arm's timing in each round, in the output and the JSON
+        assertThat(bytes.toString()).contains("machine probe before each timing");
+        assertThat(json.at("/probeComputeMsByRound/cached").size()).isEqualTo(2);
+        assertThat(json.at("/probeMemoryMsByRound/uncached/1").asDouble()).isPositive();
+        assertThat(json.at("/probeFreshPagesMsByRound/cached/0").asDouble()).isPositive();
     }
 }

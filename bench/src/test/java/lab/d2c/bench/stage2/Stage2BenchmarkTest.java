@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import lab.d2c.bench.rounds.Spread;
 import lab.d2c.workflows.spec.Presets;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,13 @@ class Stage2BenchmarkTest {
         assertThat(r.speedupByRound()).isNull();
         assertThat(r.speedup()).isNull();
         assertThat(bytes.toString()).contains("round 2  d2c@16", "(stage one ", "round 1  rdpm@10-cfg",
-                "(10 predictor passes)", "range = min-max");
+                "(10 predictor passes)", "range = min-max", "machine probe before each timing");
+        // one probe reading of each kind before every arm's timing in every round
+        for (Map<String, double[]> probe : List.of(r.probeComputeMsByRound(), r.probeMemoryMsByRound(),
+                r.probeFreshPagesMsByRound())) {
+            assertThat(probe).containsOnlyKeys("d2c@16", "rdpm@10", "rdpm@10-cfg");
+            probe.values().forEach(v -> assertThat(Arrays.stream(v).boxed().toList()).hasSize(2)
+                    .allSatisfy(ms -> assertThat(ms).isPositive()));
+        }
     }
 }

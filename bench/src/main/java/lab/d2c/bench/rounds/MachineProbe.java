@@ -1,0 +1,166 @@
+package lab.d2c.bench.rounds;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fixed piece of plain-Java work timed beside each arm of a round, to tell a slower machine from a slower arm.
+ * On the 2-core VM a sampling arm took 2-2.7x longer in some rounds than in others of the same run (BENCHMARKS.md,
+ * section 2); when the probe slows by the same factor at the same time, the machine (the host's other tenants, its
+ * memory) slowed, not the arm's code or libtorch's state, because the probe touches neither libtorch nor the
+ * arm's memory.
+ *
+ * <p>Two readings: {@code compute}, a chain of dependent multiply-adds in registers run on every core at once (one
+ * thread per core, as libtorch's intra-op threads run; the slowest thread's time, since an op waits for its slowest
+ * thread: this is what shows a vCPU the host takes away), and {@code memory}, a sum over a 64 MiB array, larger than
+ * the caches (memory bandwidth). Each result feeds a checksum so the JIT cannot drop the work. A third, optional
+ * reading, {@code freshPages}, is timed by the caller's code: the benchmarks allocate and zero {@value #FRESH_MIB} MiB
+ * through libtorch and free them ({@code FreshPages}), the path of every large temporary of a sampling step, which
+ * on a VM costs a page fault in the guest and often one in the host per page.
+ */
+public final class MachineProbe implements AutoCloseable {
+
+    /** Dependent multiply-adds in the compute reading. */
+    public static final int COMPUTE_STEPS = 40_000_000;
+    /** longs in the memory reading's array: 64 MiB. */
+    public static final int MEMORY_LONGS = 8 << 20;
+    /** Passes over the array in the memory reading. */
+    public static final int MEMORY_PASSES = 2;
+    /** MiB the benchmarks' fresh-pages reading allocates, zeroes and frees. */
+    public static final int FRESH_MIB = 64;
+
+    private final long[] array = new long[MEMORY_LONGS];
+    private final int threads;
+    private final java.util.concurrent.ExecutorService pool;
+    private final java.util.function.DoubleSupplier freshPages;
+    private double checksum;
+
+    /**
+     * One reading of each probe, in milliseconds.
+     *
+     * @param computeMs the slowest compute chain's wall time
+     * @param memoryMs  the array passes' wall time
+     * @param freshPagesMs the caller's fresh-pages timing, NaN without one
+     */
+    public record Reading(double computeMs, double memoryMs, double freshPagesMs) {
+    }
+
+    /** A probe whose compute reading runs on every core ({@link Runtime#availableProcessors()}). */
+    public MachineProbe() {
+        this(Runtime.getRuntime().availableProcessors(), null);
+    }
+
+    /**
+     * @param threads    compute chains run at once
+     * @param freshPages times one fresh-pages allocation in milliseconds; null for none
+     */
+    public MachineProbe(int threads, java.util.function.DoubleSupplier freshPages) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        this.threads = threads;
+        this.freshPages = freshPages;
+        this.pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "machine-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < array.length; i++) {
+            array[i] = i;
+        }
+        // two untimed readings so the timed ones run compiled code
+        read();
+        read();
+    }
+
+    /** Times both probes once. */
+    public Reading read() {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<java.util.concurrent.Future<double[]>> chains = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            chains.add(pool.submit(() -> {
+                start.await();
+                long t0 = System.nanoTime();
+                double x = compute(1.0, COMPUTE_STEPS);
+                return new double[] {(System.nanoTime() - t0) / 1e6, x};
+            }));
+        }
+        double slowest = 0;
+        for (java.util.concurrent.Future<double[]> chain : chains) {
+            try {
+                double[] r = chain.get();
+                slowest = Math.max(slowest, r[0]);
+                checksum += r[1];
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while probing", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("probe thread failed", e.getCause());
+            }
+        }
+        long t1 = System.nanoTime();
+        checksum += memory(array, MEMORY_PASSES);
+        long t2 = System.nanoTime();
+        return new Reading(slowest, (t2 - t1) / 1e6, freshPages == null ? Double.NaN : freshPages.getAsDouble());
+    }
+
+    /**
+     * One line on the readings of a run (by arm, per round): their median and range, to set beside the arms' spread.
+     */
+    public static String summary(MachineProbe probe, java.util.Map<String, double[]> computeMs,
+            java.util.Map<String, double[]> memoryMs, java.util.Map<String, double[]> freshPagesMs) {
+        Spread compute = pooled(computeMs);
+        Spread memory = pooled(memoryMs);
+        String line = String.format("machine probe before each timing: compute on %d threads %.0f ms (%.0f-%.0f), "
+                + "memory %.0f ms (%.0f-%.0f)", probe.threads(), compute.median(), compute.min(), compute.max(),
+                memory.median(), memory.min(), memory.max());
+        if (freshPagesMs != null && !freshPagesMs.isEmpty()) {
+            Spread fresh = pooled(freshPagesMs);
+            line += String.format(", fresh pages (%d MiB through libtorch) %.0f ms (%.0f-%.0f)", FRESH_MIB,
+                    fresh.median(), fresh.min(), fresh.max());
+        }
+        return line + "; an arm that slows with them slowed with the machine";
+    }
+
+    private static Spread pooled(java.util.Map<String, double[]> byArm) {
+        return Rounds.spread(byArm.values().stream().flatMapToDouble(java.util.Arrays::stream).toArray());
+    }
+
+    /** Threads of the compute reading. */
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    /** What the readings computed so far summed to; keeps their results observable. */
+    public double checksum() {
+        return checksum;
+    }
+
+    /**
+     * {@code x <- x * a + b}, {@code steps} times from {@code x0}, with a = 0.999999 and b = 1e-6: x moves toward its
+     * fixed point 1 ({@code 1 - (1 - x0) a^steps}) and stays finite however long the chain.
+     */
+    static double compute(double x0, int steps) {
+        double x = x0;
+        for (int i = 0; i < steps; i++) {
+            x = Math.fma(x, 0.999999, 1e-6);
+        }
+        return x;
+    }
+
+    /** The sum of every element, {@code passes} times. */
+    static double memory(long[] values, int passes) {
+        long sum = 0;
+        for (int p = 0; p < passes; p++) {
+            for (long v : values) {
+                sum += v;
+            }
+        }
+        return sum;
+    }
+}
