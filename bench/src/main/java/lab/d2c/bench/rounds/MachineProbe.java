@@ -10,9 +10,11 @@ import java.util.List;
  * memory) slowed, not the arm's code or libtorch's state, because the probe touches neither libtorch nor the
  * arm's memory.
  *
- * <p>Two readings: {@code compute}, a chain of dependent multiply-adds in registers run on every core at once (one
- * thread per core, as libtorch's intra-op threads run; the slowest thread's time, since an op waits for its slowest
- * thread: this is what shows a vCPU the host takes away), and {@code memory}, a sum over a 64 MiB array, larger than
+ * <p>Readings: {@code compute}, multiply-adds over a 4 KiB float array that stays in the L1 cache, which the JIT
+ * vectorizes, so it is bound by SIMD throughput as libtorch's kernels are (a vCPU whose SMT sibling is busy with
+ * another tenant, or a lower clock, slows it; a chain of dependent scalar operations would not notice a busy
+ * sibling), run on every core at once (one thread per core, as libtorch's intra-op threads run; the slowest
+ * thread's time, since an op waits for its slowest thread: this is what shows a vCPU the host takes away), and {@code memory}, a sum over a 64 MiB array, larger than
  * the caches (memory bandwidth). Each result feeds a checksum so the JIT cannot drop the work. A third, optional
  * reading, {@code freshPages}, is timed by the caller's code: the benchmarks allocate and zero {@value #FRESH_MIB} MiB
  * through libtorch and free them ({@code FreshPages}), the path of every large temporary of a sampling step, which
@@ -20,8 +22,10 @@ import java.util.List;
  */
 public final class MachineProbe implements AutoCloseable {
 
-    /** Dependent multiply-adds in the compute reading. */
-    public static final int COMPUTE_STEPS = 40_000_000;
+    /** floats in each compute thread's array: 4 KiB, L1-resident. */
+    public static final int COMPUTE_FLOATS = 1024;
+    /** Passes over that array in the compute reading. */
+    public static final int COMPUTE_PASSES = 200_000;
     /** longs in the memory reading's array: 64 MiB. */
     public static final int MEMORY_LONGS = 8 << 20;
     /** Passes over the array in the memory reading. */
@@ -81,8 +85,10 @@ public final class MachineProbe implements AutoCloseable {
             chains.add(pool.submit(() -> {
                 start.await();
                 long t0 = System.nanoTime();
-                double x = compute(1.0, COMPUTE_STEPS);
-                return new double[] {(System.nanoTime() - t0) / 1e6, x};
+                float[] x = new float[COMPUTE_FLOATS];
+                java.util.Arrays.fill(x, 1f);
+                double sum = compute(x, COMPUTE_PASSES);
+                return new double[] {(System.nanoTime() - t0) / 1e6, sum};
             }));
         }
         double slowest = 0;
@@ -142,15 +148,20 @@ public final class MachineProbe implements AutoCloseable {
     }
 
     /**
-     * {@code x <- x * a + b}, {@code steps} times from {@code x0}, with a = 0.999999 and b = 1e-6: x moves toward its
-     * fixed point 1 ({@code 1 - (1 - x0) a^steps}) and stays finite however long the chain.
+     * {@code x[i] <- x[i] * a + b} over the array, {@code passes} times, with a = 0.999999 and b = 1e-6; returns the
+     * elements' sum. Every element moves toward the fixed point 1 and stays finite however many passes.
      */
-    static double compute(double x0, int steps) {
-        double x = x0;
-        for (int i = 0; i < steps; i++) {
-            x = Math.fma(x, 0.999999, 1e-6);
+    static double compute(float[] x, int passes) {
+        for (int p = 0; p < passes; p++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = x[i] * 0.999999f + 1e-6f;
+            }
         }
-        return x;
+        double sum = 0;
+        for (float v : x) {
+            sum += v;
+        }
+        return sum;
     }
 
     /** The sum of every element, {@code passes} times. */

@@ -31,6 +31,39 @@ public final class Rounds {
         return order;
     }
 
+    /**
+     * Like {@link #order(int, int)}, but arms {@code first} and {@code second}, whose ratio the benchmark reports, are
+     * always timed back to back, as one unit of the rotation, in an order that alternates by round. On the 2-core VM a
+     * slow spell (every libtorch arm 2-2.7x slower for the rest of the run) began at a random point of a run; with the
+     * two arms minutes apart in the rotation, a round in which it began between them gave a ratio of 6-7x against
+     * 3-3.6x in the others (BENCHMARKS.md, section 2). Back to back, a spell starts between them only during the
+     * shorter of the two timings' gap, which is none.
+     */
+    public static List<Integer> pairedOrder(int round, int arms, int first, int second) {
+        if (first == second || first < 0 || second < 0 || first >= arms || second >= arms) {
+            throw new IllegalArgumentException("pair " + first + ", " + second + " of " + arms + " arms");
+        }
+        // the units: the pair at the place of its lower index, every other arm on its own
+        List<Integer> units = new ArrayList<>();
+        for (int i = 0; i < arms; i++) {
+            if (i != Math.max(first, second)) {
+                units.add(i);
+            }
+        }
+        int pairUnit = units.indexOf(Math.min(first, second));
+        List<Integer> order = new ArrayList<>(arms);
+        for (int u : order(round, units.size())) {
+            if (u == pairUnit) {
+                boolean swap = round % 2 == 1;
+                order.add(swap ? second : first);
+                order.add(swap ? first : second);
+            } else {
+                order.add(units.get(u));
+            }
+        }
+        return order;
+    }
+
     /** The median and range of one figure's per-round values (at least one). */
     public static Spread spread(double[] values) {
         if (values.length == 0) {

@@ -61,8 +61,9 @@ import lab.d2c.workflows.spec.ConfigSchema;
  * {@code stage2.sample}'s guidance). Like D2C's figures, which stop at stage two's tokens, RDPM's stop at the code
  * maps: the tokenizer's decoder is not timed.
  *
- * <p>The arms are timed over {@code rounds} rounds, each round timing every arm once in an order rotated by the round
- * ({@link Rounds#order}), after one untimed warm-up of each model. Each arm's figure is its median over the rounds
+ * <p>The arms are timed over {@code rounds} rounds, each round timing every arm once in an order rotated by the round,
+ * with D2C at 64 and MAR at 256 back to back in alternating order ({@link Rounds#pairedOrder}), after one untimed
+ * warm-up of each model. Each arm's figure is its median over the rounds
  * with the range; D2C at 64 against MAR at 256 is taken per round, then summarized the same way. Single runs of one
  * timing per arm gave 2.6x and 3.5x for that ratio one after the other on the shared VM.
  */
@@ -218,7 +219,12 @@ public final class Stage2Benchmark {
             List<List<String>> order = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 List<String> timed = new ArrayList<>();
-                for (int i : Rounds.order(round, names.size())) {
+                int d2c64 = names.indexOf("d2c@64");
+                int mar256 = names.indexOf("mar@256");
+                // the ratio's two arms back to back, so a slow spell cannot begin between them
+                List<Integer> roundOrder = d2c64 >= 0 && mar256 >= 0
+                        ? Rounds.pairedOrder(round, names.size(), d2c64, mar256) : Rounds.order(round, names.size());
+                for (int i : roundOrder) {
                     String name = names.get(i);
                     timed.add(name);
                     MachineProbe.Reading machine = probe.read();

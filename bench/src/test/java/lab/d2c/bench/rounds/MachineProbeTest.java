@@ -23,13 +23,19 @@ class MachineProbeTest {
     }
 
     @Test
-    void theComputeChainRunsAsManyDependentStepsAsAsked() {
-        // x_n = 1 - (1 - x0) a^n for x <- a x + b with b = 1 - a
-        assertThat(MachineProbe.compute(0.0, 1)).isEqualTo(1e-6);
-        assertThat(MachineProbe.compute(0.0, 1000)).isCloseTo(1 - Math.pow(0.999999, 1000), Offset.offset(1e-12));
-        assertThat(MachineProbe.compute(0.0, 1000)).isNotCloseTo(1 - Math.pow(0.999999, 999), Offset.offset(1e-10));
-        // from the fixed point it stays there, so the probe's chain neither overflows nor vanishes
-        assertThat(MachineProbe.compute(1.0, MachineProbe.COMPUTE_STEPS)).isCloseTo(1.0, Offset.offset(1e-6));
+    void theComputePassesRunAsOftenAsAskedOverEveryElement() {
+        // one pass from 0: b in every element
+        float[] x = new float[8];
+        assertThat(MachineProbe.compute(x, 1)).isCloseTo(8 * 1e-6, Offset.offset(1e-12));
+        // n passes from 0: x_n = 1 - a^n in every element (float rounding aside)
+        float[] y = new float[4];
+        assertThat(MachineProbe.compute(y, 1000)).isCloseTo(4 * (1 - Math.pow(0.999999, 1000)), Offset.offset(1e-5));
+        assertThat(y[3]).isEqualTo(y[0]);
+        // from the fixed point it stays there, so the probe's passes neither overflow nor vanish
+        float[] ones = new float[MachineProbe.COMPUTE_FLOATS];
+        java.util.Arrays.fill(ones, 1f);
+        assertThat(MachineProbe.compute(ones, MachineProbe.COMPUTE_PASSES))
+                .isCloseTo(MachineProbe.COMPUTE_FLOATS, Offset.offset(1.0));
     }
 
     @Test
@@ -42,8 +48,9 @@ class MachineProbeTest {
             assertThat(reading.memoryMs()).isPositive();
             assertThat(reading.freshPagesMs()).isEqualTo(1.5); // the caller's timing, as it gave it
             long n = MachineProbe.MEMORY_LONGS;
-            // two compute chains at their fixed point 1, one memory reading
-            assertThat(probe.checksum() - before).isCloseTo(2.0 + MachineProbe.MEMORY_PASSES * (n * (n - 1) / 2.0),
+            // two compute threads' arrays at their fixed point 1, one memory reading
+            assertThat(probe.checksum() - before).isCloseTo(2.0 * MachineProbe.COMPUTE_FLOATS
+                    + MachineProbe.MEMORY_PASSES * (n * (n - 1) / 2.0),
                     Offset.offset(1e3));
         }
         try (MachineProbe probe = new MachineProbe()) {

@@ -23,6 +23,25 @@ class RoundsTest {
     }
 
     @Test
+    void aPairIsTimedBackToBackInAlternatingOrderAndRotatesAsOneUnit() {
+        // arms 0..4, the pair 1 and 3: units [0, (1,3), 2, 4]
+        assertThat(Rounds.pairedOrder(0, 5, 1, 3)).containsExactly(0, 1, 3, 2, 4);
+        assertThat(Rounds.pairedOrder(1, 5, 1, 3)).containsExactly(3, 1, 2, 4, 0);
+        assertThat(Rounds.pairedOrder(2, 5, 1, 3)).containsExactly(2, 4, 0, 1, 3);
+        assertThat(Rounds.pairedOrder(3, 5, 1, 3)).containsExactly(4, 0, 3, 1, 2);
+        for (int round = 0; round < 8; round++) {
+            List<Integer> order = Rounds.pairedOrder(round, 7, 4, 1);
+            assertThat(order).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6);
+            int a = order.indexOf(4);
+            int b = order.indexOf(1);
+            assertThat(Math.abs(a - b)).as("round %d: back to back", round).isEqualTo(1);
+            assertThat(a < b).as("round %d: the pair's order alternates", round).isEqualTo(round % 2 == 0);
+        }
+        assertThatThrownBy(() -> Rounds.pairedOrder(0, 3, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Rounds.pairedOrder(0, 3, 1, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void medianAndRangeOfOddAndEvenRounds() {
         Spread odd = Rounds.spread(new double[] {5, 1, 4, 2, 3});
         assertThat(odd).isEqualTo(new Spread(3, 1, 5, 5));
