@@ -380,6 +380,8 @@ public final class BenchCommand implements Runnable {
         return "machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
                 + ", ONEDNN_MAX_CPU_ISA=" + System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "unset")
                 + ", THP_MEM_ALLOC_ENABLE=" + System.getenv().getOrDefault("THP_MEM_ALLOC_ENABLE", "unset")
+                // ATen's vectorized kernels: the highest the CPU has unless this caps them (BENCHMARKS.md, section 2)
+                + ", ATEN_CPU_CAPABILITY=" + System.getenv().getOrDefault("ATEN_CPU_CAPABILITY", "unset")
                 + " (transparent huge pages: " + transparentHugePages() + "), MKL kernels: "
                 + lab.d2c.model.runtime.MklKernels.current().description();
     }
