@@ -1,7 +1,15 @@
 package lab.d2c.bench.rounds;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.DoubleSupplier;
 
 /**
  * A fixed piece of plain-Java work timed beside each arm of a round, to tell a slower machine from a slower arm.
@@ -14,11 +22,12 @@ import java.util.List;
  * vectorizes, so it is bound by SIMD throughput as libtorch's kernels are (a vCPU whose SMT sibling is busy with
  * another tenant, or a lower clock, slows it; a chain of dependent scalar operations would not notice a busy
  * sibling), run on every core at once (one thread per core, as libtorch's intra-op threads run; the slowest
- * thread's time, since an op waits for its slowest thread: this is what shows a vCPU the host takes away), and {@code memory}, a sum over a 64 MiB array, larger than
- * the caches (memory bandwidth). Each result feeds a checksum so the JIT cannot drop the work. A third, optional
- * reading, {@code freshPages}, is timed by the caller's code: the benchmarks allocate and zero {@value #FRESH_MIB} MiB
- * through libtorch and free them ({@code FreshPages}), the path of every large temporary of a sampling step, which
- * on a VM costs a page fault in the guest and often one in the host per page.
+ * thread's time, since an op waits for its slowest thread: this is what shows a vCPU the host takes away); and
+ * {@code memory}, a sum over a 64 MiB array, larger than the caches (memory bandwidth). Each result feeds a checksum
+ * so the JIT cannot drop the work. A third, optional reading, {@code freshPages}, is timed by the caller's code: the
+ * benchmarks allocate and zero {@value #FRESH_MIB} MiB through libtorch and free them ({@code FreshPages}), the path
+ * of every large temporary of a sampling step, which on a VM costs a page fault in the guest and often one in the
+ * host per page.
  */
 public final class MachineProbe implements AutoCloseable {
 
@@ -35,8 +44,8 @@ public final class MachineProbe implements AutoCloseable {
 
     private final long[] array = new long[MEMORY_LONGS];
     private final int threads;
-    private final java.util.concurrent.ExecutorService pool;
-    private final java.util.function.DoubleSupplier freshPages;
+    private final ExecutorService pool;
+    private final DoubleSupplier freshPages;
     private double checksum;
 
     /**
@@ -58,13 +67,13 @@ public final class MachineProbe implements AutoCloseable {
      * @param threads    compute chains run at once
      * @param freshPages times one fresh-pages allocation in milliseconds; null for none
      */
-    public MachineProbe(int threads, java.util.function.DoubleSupplier freshPages) {
+    public MachineProbe(int threads, DoubleSupplier freshPages) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
         this.threads = threads;
         this.freshPages = freshPages;
-        this.pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "machine-probe");
             t.setDaemon(true);
             return t;
@@ -77,22 +86,22 @@ public final class MachineProbe implements AutoCloseable {
         read();
     }
 
-    /** Times both probes once. */
+    /** Takes one reading of each probe (the fresh-pages one only with a timer). */
     public Reading read() {
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-        List<java.util.concurrent.Future<double[]>> chains = new ArrayList<>(threads);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<double[]>> chains = new ArrayList<>(threads);
         for (int i = 0; i < threads; i++) {
             chains.add(pool.submit(() -> {
                 start.await();
                 long t0 = System.nanoTime();
                 float[] x = new float[COMPUTE_FLOATS];
-                java.util.Arrays.fill(x, 1f);
+                Arrays.fill(x, 1f);
                 double sum = compute(x, COMPUTE_PASSES);
                 return new double[] {(System.nanoTime() - t0) / 1e6, sum};
             }));
         }
         double slowest = 0;
-        for (java.util.concurrent.Future<double[]> chain : chains) {
+        for (Future<double[]> chain : chains) {
             try {
                 double[] r = chain.get();
                 slowest = Math.max(slowest, r[0]);
@@ -100,7 +109,7 @@ public final class MachineProbe implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while probing", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("probe thread failed", e.getCause());
             }
         }
@@ -113,8 +122,8 @@ public final class MachineProbe implements AutoCloseable {
     /**
      * One line on the readings of a run (by arm, per round): their median and range, to set beside the arms' spread.
      */
-    public static String summary(MachineProbe probe, java.util.Map<String, double[]> computeMs,
-            java.util.Map<String, double[]> memoryMs, java.util.Map<String, double[]> freshPagesMs) {
+    public static String summary(MachineProbe probe, Map<String, double[]> computeMs,
+            Map<String, double[]> memoryMs, Map<String, double[]> freshPagesMs) {
         Spread compute = pooled(computeMs);
         Spread memory = pooled(memoryMs);
         String line = String.format("machine probe before each timing: compute on %d threads %.0f ms (%.0f-%.0f), "
@@ -128,8 +137,8 @@ public final class MachineProbe implements AutoCloseable {
         return line + "; an arm that slows with them slowed with the machine";
     }
 
-    private static Spread pooled(java.util.Map<String, double[]> byArm) {
-        return Rounds.spread(byArm.values().stream().flatMapToDouble(java.util.Arrays::stream).toArray());
+    private static Spread pooled(Map<String, double[]> byArm) {
+        return Rounds.spread(byArm.values().stream().flatMapToDouble(Arrays::stream).toArray());
     }
 
     /** Threads of the compute reading. */
