@@ -2,6 +2,7 @@ package lab.d2c.bench.rounds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
@@ -119,26 +120,59 @@ public final class MachineProbe implements AutoCloseable {
         return new Reading(slowest, (t2 - t1) / 1e6, freshPages == null ? Double.NaN : freshPages.getAsDouble());
     }
 
-    /**
-     * One line on the readings of a run (by arm, per round): their median and range, to set beside the arms' spread.
-     */
-    public static String summary(MachineProbe probe, Map<String, double[]> computeMs,
-            Map<String, double[]> memoryMs, Map<String, double[]> freshPagesMs) {
-        Spread compute = pooled(computeMs);
-        Spread memory = pooled(memoryMs);
-        String line = String.format("machine probe before each timing: compute on %d threads %.0f ms (%.0f-%.0f), "
-                + "memory %.0f ms (%.0f-%.0f)", probe.threads(), compute.median(), compute.min(), compute.max(),
-                memory.median(), memory.min(), memory.max());
-        if (freshPagesMs != null && !freshPagesMs.isEmpty()) {
-            Spread fresh = pooled(freshPagesMs);
-            line += String.format(", fresh pages (%d MiB through libtorch) %.0f ms (%.0f-%.0f)", FRESH_MIB,
-                    fresh.median(), fresh.min(), fresh.max());
-        }
-        return line + "; an arm that slows with them slowed with the machine";
-    }
+    /** The readings of a run, by arm and round, as the benchmarks report them beside the arms' own figures. */
+    public static final class Log {
 
-    private static Spread pooled(Map<String, double[]> byArm) {
-        return Rounds.spread(byArm.values().stream().flatMapToDouble(Arrays::stream).toArray());
+        private final Map<String, double[]> computeMs = new LinkedHashMap<>();
+        private final Map<String, double[]> memoryMs = new LinkedHashMap<>();
+        private final Map<String, double[]> freshPagesMs = new LinkedHashMap<>();
+
+        /** Room for one reading per arm and round. */
+        public Log(List<String> arms, int rounds) {
+            for (String arm : arms) {
+                computeMs.put(arm, new double[rounds]);
+                memoryMs.put(arm, new double[rounds]);
+                freshPagesMs.put(arm, new double[rounds]);
+            }
+        }
+
+        /** Records the reading taken before {@code arm}'s timing in {@code round} (0-based). */
+        public void put(String arm, int round, Reading reading) {
+            computeMs.get(arm)[round] = reading.computeMs();
+            memoryMs.get(arm)[round] = reading.memoryMs();
+            freshPagesMs.get(arm)[round] = reading.freshPagesMs();
+        }
+
+        public Map<String, double[]> computeMs() {
+            return computeMs;
+        }
+
+        public Map<String, double[]> memoryMs() {
+            return memoryMs;
+        }
+
+        public Map<String, double[]> freshPagesMs() {
+            return freshPagesMs;
+        }
+
+        /** One line: each reading's median and range over the run, to set beside the arms' spread. */
+        public String summary(MachineProbe probe) {
+            Spread compute = pooled(computeMs);
+            Spread memory = pooled(memoryMs);
+            String line = String.format("machine probe before each timing: compute on %d threads %.0f ms (%.0f-%.0f), "
+                    + "memory %.0f ms (%.0f-%.0f)", probe.threads(), compute.median(), compute.min(), compute.max(),
+                    memory.median(), memory.min(), memory.max());
+            if (probe.freshPages != null) {
+                Spread fresh = pooled(freshPagesMs);
+                line += String.format(", fresh pages (%d MiB through libtorch) %.0f ms (%.0f-%.0f)", FRESH_MIB,
+                        fresh.median(), fresh.min(), fresh.max());
+            }
+            return line + "; an arm that slows with them slowed with the machine";
+        }
+
+        private static Spread pooled(Map<String, double[]> byArm) {
+            return Rounds.spread(byArm.values().stream().flatMapToDouble(Arrays::stream).toArray());
+        }
     }
 
     /** Threads of the compute reading. */

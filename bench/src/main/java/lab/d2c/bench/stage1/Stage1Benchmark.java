@@ -119,17 +119,12 @@ public final class Stage1Benchmark {
             sampler.sample(manager, sampleLabels, plain, 0, sampleBatch, true, null);
             sampler.sample(manager, sampleLabels, plain, 0, sampleBatch, false, null);
             Map<String, double[]> byRound = new LinkedHashMap<>();
-            Map<String, double[]> probeCompute = new LinkedHashMap<>();
-            Map<String, double[]> probeMemory = new LinkedHashMap<>();
-            Map<String, double[]> probeFresh = new LinkedHashMap<>();
             for (String arm : ARMS) {
                 byRound.put(arm, new double[rounds]);
-                probeCompute.put(arm, new double[rounds]);
-                probeMemory.put(arm, new double[rounds]);
-                probeFresh.put(arm, new double[rounds]);
             }
             // daemon threads: an exception before close() does not hold the JVM
             MachineProbe probe = new MachineProbe(Runtime.getRuntime().availableProcessors(), new FreshPages(manager));
+            MachineProbe.Log probeLog = new MachineProbe.Log(ARMS, rounds);
             List<List<String>> order = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 List<String> names = new ArrayList<>();
@@ -137,9 +132,7 @@ public final class Stage1Benchmark {
                     String arm = ARMS.get(i);
                     names.add(arm);
                     MachineProbe.Reading machine = probe.read();
-                    probeCompute.get(arm)[round] = machine.computeMs();
-                    probeMemory.get(arm)[round] = machine.memoryMs();
-                    probeFresh.get(arm)[round] = machine.freshPagesMs();
+                    probeLog.put(arm, round, machine);
                     double tps = tokensPerSecond(sampler, manager, sampleLabels, plain, arm.equals("cached"));
                     byRound.get(arm)[round] = tps;
                     out.printf("round %d  %-9s %10.0f tokens/s   probe %.0f / %.0f / %.0f ms%n", round + 1, arm, tps,
@@ -159,11 +152,12 @@ public final class Stage1Benchmark {
                     uncached.max());
             out.printf("the cache is %.2fx faster: median of the %d rounds' ratios (range %.2f-%.2fx, %.0f%% of the "
                     + "median)%n", speedup.median(), rounds, speedup.min(), speedup.max(), 100 * speedup.relativeRange());
-            out.println(MachineProbe.summary(probe, probeCompute, probeMemory, probeFresh));
+            out.println(probeLog.summary(probe));
             probe.close();
             return new Result(stepMs, train.batchSize(), sampleBatch, n, model.parameterCount(), cached.median(),
                     uncached.median(), rounds, List.copyOf(order), byRound, spreads, speedups, speedup, ctx.device(),
-                    probeCompute, probeMemory, probeFresh);
+                    probeLog.computeMs(), probeLog.memoryMs(),
+                    probeLog.freshPagesMs());
         }
     }
 

@@ -205,17 +205,12 @@ public final class Stage2Benchmark {
 
             List<String> names = List.copyOf(arms.keySet());
             Map<String, double[]> byRound = new LinkedHashMap<>();
-            Map<String, double[]> probeCompute = new LinkedHashMap<>();
-            Map<String, double[]> probeMemory = new LinkedHashMap<>();
-            Map<String, double[]> probeFresh = new LinkedHashMap<>();
             for (String name : names) {
                 byRound.put(name, new double[rounds]);
-                probeCompute.put(name, new double[rounds]);
-                probeMemory.put(name, new double[rounds]);
-                probeFresh.put(name, new double[rounds]);
             }
             // daemon threads: an exception before close() does not hold the JVM
             MachineProbe probe = new MachineProbe(Runtime.getRuntime().availableProcessors(), new FreshPages(manager));
+            MachineProbe.Log probeLog = new MachineProbe.Log(names, rounds);
             List<List<String>> order = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 List<String> timed = new ArrayList<>();
@@ -228,9 +223,7 @@ public final class Stage2Benchmark {
                     String name = names.get(i);
                     timed.add(name);
                     MachineProbe.Reading machine = probe.read();
-                    probeCompute.get(name)[round] = machine.computeMs();
-                    probeMemory.get(name)[round] = machine.memoryMs();
-                    probeFresh.get(name)[round] = machine.freshPagesMs();
+                    probeLog.put(name, round, machine);
                     double perImage = arms.get(name).seconds() / images;
                     byRound.get(name)[round] = perImage;
                     out.printf("round %d  %-12s %8.3f s/image%s   probe %.0f / %.0f / %.0f ms%n", round + 1, name,
@@ -254,7 +247,7 @@ public final class Stage2Benchmark {
             }
             out.println("(D2C includes stage one's tokens with the KV cache; RDPM stops at the code maps, its decoder"
                     + " not timed)");
-            out.println(MachineProbe.summary(probe, probeCompute, probeMemory, probeFresh));
+            out.println(probeLog.summary(probe));
             double[] speedups = null;
             Spread speedup = null;
             if (byRound.containsKey("mar@256") && byRound.containsKey("d2c@64")) {
@@ -267,7 +260,8 @@ public final class Stage2Benchmark {
             probe.close();
             return new Result(perImage, rounds, List.copyOf(order), byRound, spreads, speedups, speedup, stepMs,
                     train.batchSize(), images, grid, d2cModel.parameterCount(), marModel.parameterCount(),
-                    parameterCount(rdpmModel), rdpmPasses, ctx.device(), probeCompute, probeMemory, probeFresh);
+                    parameterCount(rdpmModel), rdpmPasses, ctx.device(), probeLog.computeMs(), probeLog.memoryMs(),
+                    probeLog.freshPagesMs());
         }
     }
 
