@@ -70,6 +70,12 @@ public final class NodeActivityOptions {
         return ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofDays(14))
                 .setHeartbeatTimeout(Duration.ofSeconds(60))
+                // As for ledger calls: a cancelled arm sends no cancel request for its wait. When a sweep is
+                // cancelled, the shared node it waits on is cancelled too, so the wait often ends (failed) as the
+                // request goes out; the Java service then refused the arm's workflow task and the arm stayed RUNNING
+                // (seen once in RunEndWebhookTest). An abandoned wait ends at its next heartbeat, at most
+                // AWAIT_SLICE_S later, when Temporal answers that its workflow is closed, or when its node ends.
+                .setCancellationType(ActivityCancellationType.ABANDON)
                 .setRetryOptions(RetryOptions.newBuilder()
                         .setInitialInterval(Duration.ofSeconds(1))
                         .setMaximumInterval(Duration.ofSeconds(30))
