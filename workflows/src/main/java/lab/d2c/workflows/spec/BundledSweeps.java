@@ -7,7 +7,7 @@ public final class BundledSweeps {
 
     /** Add a sweep's name here when adding its file. */
     private static final List<String> NAMES = List.of("demo", "smoke", "tokenizers", "stage1", "fusions", "full",
-            "curves", "rdpm-tokenizer", "rdpm", "paper");
+            "curves", "rdpm-tokenizer", "rdpm", "paper", "rdpm-paper");
 
     private BundledSweeps() {
     }

@@ -174,6 +174,29 @@ class PresetsAndBundledSweepsTest {
             }
             return;
         }
+        if (name.equals("rdpm-paper")) {
+            // Table 3's ladder shares the reference tokenizer and predictor; Table 4's schedules have their own.
+            // The raw arm is the paper sweep's rdpm arm, node for node, and all arms share its classifier.
+            assertThat(arms).hasSize(8);
+            java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = new java.util.LinkedHashMap<>();
+            arms.forEach(a -> byName.put(a.params().get("arm").asText(), lab.d2c.workflows.graph.ExperimentGraph.plan(a.config())));
+            java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
+                    .orElseThrow().key();
+            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm-tokenizer")).distinct()).hasSize(5);
+            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm")).distinct()).hasSize(5);
+            assertThat(byName.keySet().stream().map(a -> key.apply(a, "sample-rdpm")).distinct()).hasSize(8);
+            for (String sampling : List.of("raw", "cfg", "cfg-linear")) {
+                assertThat(key.apply(sampling, "train-rdpm")).as(sampling).isEqualTo(key.apply("cfg-linear-gumbel", "train-rdpm"));
+            }
+            ObjectNode paperRdpm = SweepSpecParser.parse(BundledSweeps.read("paper")).expand(21).stream()
+                    .filter(a -> a.name().equals("paper/rdpm/seed=0")).findFirst().orElseThrow().config();
+            lab.d2c.workflows.graph.ExperimentGraph paper = lab.d2c.workflows.graph.ExperimentGraph.plan(paperRdpm);
+            for (String kind : List.of("train-rdpm-tokenizer", "pretokenize-rdpm", "train-rdpm", "sample-rdpm",
+                    "train-classifier", "reference-stats", "evaluate")) {
+                assertThat(key.apply("raw", kind)).as(kind).isEqualTo(paper.node(kind).orElseThrow().key());
+            }
+            return;
+        }
         if (name.equals("rdpm-tokenizer")) {
             // T = 2, 5, 10 with gamma weighting and T = 10 without (TrainRdpmTokenizerNodeTest plans them)
             assertThat(arms).extracting(Arm::name).containsExactly("rdpm-tokenizer/t2-gamma/seed=0",
