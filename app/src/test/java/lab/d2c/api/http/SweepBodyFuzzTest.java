@@ -51,12 +51,18 @@ class SweepBodyFuzzTest {
             Map<Integer, Integer> byStatus = new TreeMap<>();
             for (int i = 0; i < BODIES; i++) {
                 Body body = generate(valid, random);
-                HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", body.type())
-                        .header("Authorization", "Bearer " + rt.apiToken().value())
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                String shown = body.kind() + " #" + i + ": " + preview(body.bytes());
+                String shown = body.kind() + " #" + i + " (" + body.bytes().length + " bytes): " + preview(body.bytes());
+                HttpResponse<byte[]> r;
+                try {
+                    r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
+                            .header("Content-Type", body.type())
+                            .header("Authorization", "Bearer " + rt.apiToken().value())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                } catch (java.io.IOException e) {
+                    // the server ended the connection without an answer: name the body that did it
+                    throw new AssertionError("no answer to " + shown, e);
+                }
                 assertThat(r.statusCode()).as(shown).isBetween(400, 499);
                 JsonNode error = JSON.readTree(r.body()).get("error");
                 assertThat(error.get("status").asInt()).as(shown).isEqualTo(r.statusCode());
