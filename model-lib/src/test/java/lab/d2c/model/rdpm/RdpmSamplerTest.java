@@ -135,17 +135,7 @@ class RdpmSamplerTest {
             RecurrentTokenPredictor model = RdpmFixtures.randomized(RdpmFixtures.small(), lookup, m, 7);
             RdpmSampler.Samples s = new RdpmSampler(model, lookup).sample(m, new int[] {2},
                     RdpmSamplingSettings.builder().build(), 9, 1);
-            // replay step 1 by hand: eps_1 is sample 0's first D x L normals, z'_0 = 0
-            SplittableRandom r = RdpmSampler.sampleRandom(9, 0);
-            float[] eps = new float[D * L];
-            for (int j = 0; j < eps.length; j += 2) {
-                double radius = Math.sqrt(-2 * Math.log(1.0 - r.nextDouble()));
-                double angle = 2 * Math.PI * r.nextDouble();
-                eps[j] = (float) (radius * Math.cos(angle));
-                eps[j + 1] = (float) (radius * Math.sin(angle));
-            }
-            float[] logits = model.logits(new ParameterStore(m, false), m.create(eps, new Shape(1, D, GRID, GRID)),
-                    m.zeros(new Shape(1, D, GRID, GRID)), new int[] {1}, m.create(new int[] {2}), false).toFloatArray();
+            float[] logits = firstStepLogits(m, model, 9, 2);
             double[] v = new double[logits.length];
             for (int i = 0; i < v.length; i++) {
                 v[i] = logits[i];
@@ -154,5 +144,50 @@ class RdpmSamplerTest {
                 assertThat(s.codes()[p]).as("position %d", p).isEqualTo(GumbelArgmax.argmax(v, p * K, K));
             }
         }
+    }
+
+    /**
+     * The guided sampler's two halves: the label's logits as cond, the null class's as uncond (section 3.2). Replays
+     * step 1 by hand; the wirings a mistake would give (the halves swapped, the null class or the label in both)
+     * choose other codes on this model, which the test checks first, so each of them would fail it.
+     */
+    @Test
+    void withGuidanceTheCodesAreTheArgmaxOfTheLabelGuidedAgainstTheNullClass() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            CodeLookup lookup = CodeLookup.codebook(RdpmFixtures.codebook(m, 1));
+            RecurrentTokenPredictor model = RdpmFixtures.randomized(RdpmFixtures.small(), lookup, m, 7);
+            double lambda = 1.5;
+            RdpmSampler.Samples s = new RdpmSampler(model, lookup).sample(m, new int[] {2},
+                    RdpmSamplingSettings.builder().optGuidanceScale(lambda).build(), 9, 1);
+            float[] cond = firstStepLogits(m, model, 9, 2);
+            float[] uncond = firstStepLogits(m, model, 9, RdpmFixtures.CLASSES);
+            int[] expected = argmaxes(RdpmSampler.guide(cond, uncond, lambda));
+            assertThat(argmaxes(RdpmSampler.guide(uncond, cond, lambda))).as("halves swapped").isNotEqualTo(expected);
+            assertThat(argmaxes(RdpmSampler.guide(uncond, uncond, lambda))).as("null class in both").isNotEqualTo(expected);
+            assertThat(argmaxes(RdpmSampler.guide(cond, cond, lambda))).as("label in both").isNotEqualTo(expected);
+            assertThat(Arrays.copyOfRange(s.codes(), 0, L)).containsExactly(expected);
+        }
+    }
+
+    /** Step 1's logits of sample 0 under {@code seed} for {@code label}: eps_1 its first D x L normals, z'_0 = 0. */
+    private static float[] firstStepLogits(NDManager m, RecurrentTokenPredictor model, long seed, int label) {
+        SplittableRandom r = RdpmSampler.sampleRandom(seed, 0);
+        float[] eps = new float[D * L];
+        for (int j = 0; j < eps.length; j += 2) {
+            double radius = Math.sqrt(-2 * Math.log(1.0 - r.nextDouble()));
+            double angle = 2 * Math.PI * r.nextDouble();
+            eps[j] = (float) (radius * Math.cos(angle));
+            eps[j + 1] = (float) (radius * Math.sin(angle));
+        }
+        return model.logits(new ParameterStore(m, false), m.create(eps, new Shape(1, D, GRID, GRID)),
+                m.zeros(new Shape(1, D, GRID, GRID)), new int[] {1}, m.create(new int[] {label}), false).toFloatArray();
+    }
+
+    private static int[] argmaxes(double[] v) {
+        int[] codes = new int[L];
+        for (int p = 0; p < L; p++) {
+            codes[p] = GumbelArgmax.argmax(v, p * K, K);
+        }
+        return codes;
     }
 }
