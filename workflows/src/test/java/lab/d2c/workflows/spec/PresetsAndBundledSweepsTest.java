@@ -21,6 +21,23 @@ class PresetsAndBundledSweepsTest {
         return BundledSweeps.names();
     }
 
+    /** Each arm's planned graph by its arm name, in sweep order. */
+    private static java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> graphsByArm(List<Arm> arms) {
+        java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = new java.util.LinkedHashMap<>();
+        arms.forEach(a -> byName.put(a.params().get("arm").asText(), lab.d2c.workflows.graph.ExperimentGraph.plan(a.config())));
+        return byName;
+    }
+
+    /** How many distinct RDPM tokenizers, predictors and sampling nodes the arms plan. */
+    private static void assertRdpmNodeCounts(java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName,
+            int tokenizers, int predictors, int samplers) {
+        java.util.function.Function<String, Long> distinct = kind -> byName.values().stream()
+                .map(g -> g.node(kind).orElseThrow().key()).distinct().count();
+        assertThat(distinct.apply("train-rdpm-tokenizer")).as("tokenizers").isEqualTo(tokenizers);
+        assertThat(distinct.apply("train-rdpm")).as("predictors").isEqualTo(predictors);
+        assertThat(distinct.apply("sample-rdpm")).as("sampling nodes").isEqualTo(samplers);
+    }
+
     @ParameterizedTest
     @MethodSource("presets")
     void everyPresetDefinesEveryKeyWithAValidValue(String name) {
@@ -151,13 +168,10 @@ class PresetsAndBundledSweepsTest {
             // Tables 2-4 and Figure 5: T, gamma, the schedules and phi make their own tokenizers; the sampling
             // arms (Table 3) share the reference arm's tokenizer and predictor
             assertThat(arms).hasSize(12);
-            java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = new java.util.LinkedHashMap<>();
-            arms.forEach(a -> byName.put(a.params().get("arm").asText(), lab.d2c.workflows.graph.ExperimentGraph.plan(a.config())));
+            java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = graphsByArm(arms);
             java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
                     .orElseThrow().key();
-            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm-tokenizer")).distinct()).hasSize(8);
-            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm")).distinct()).hasSize(8);
-            assertThat(byName.keySet().stream().map(a -> key.apply(a, "sample-rdpm")).distinct()).hasSize(12);
+            assertRdpmNodeCounts(byName, 8, 8, 12);
             for (String sampling : List.of("cfg-constant", "cfg-linear", "gumbel", "cfg-linear-gumbel")) {
                 assertThat(key.apply(sampling, "train-rdpm")).as(sampling).isEqualTo(key.apply("t10", "train-rdpm"));
             }
@@ -178,13 +192,10 @@ class PresetsAndBundledSweepsTest {
             // Table 3's ladder shares the reference tokenizer and predictor; Table 4's schedules have their own.
             // The raw arm is the paper sweep's rdpm arm, node for node, and all arms share its classifier.
             assertThat(arms).hasSize(8);
-            java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = new java.util.LinkedHashMap<>();
-            arms.forEach(a -> byName.put(a.params().get("arm").asText(), lab.d2c.workflows.graph.ExperimentGraph.plan(a.config())));
+            java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = graphsByArm(arms);
             java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
                     .orElseThrow().key();
-            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm-tokenizer")).distinct()).hasSize(5);
-            assertThat(byName.keySet().stream().map(a -> key.apply(a, "train-rdpm")).distinct()).hasSize(5);
-            assertThat(byName.keySet().stream().map(a -> key.apply(a, "sample-rdpm")).distinct()).hasSize(8);
+            assertRdpmNodeCounts(byName, 5, 5, 8);
             for (String sampling : List.of("raw", "cfg", "cfg-linear")) {
                 assertThat(key.apply(sampling, "train-rdpm")).as(sampling).isEqualTo(key.apply("cfg-linear-gumbel", "train-rdpm"));
             }
