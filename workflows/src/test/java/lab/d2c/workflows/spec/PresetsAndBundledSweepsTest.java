@@ -28,6 +28,15 @@ class PresetsAndBundledSweepsTest {
         return byName;
     }
 
+    /** The sampling arms train no predictor of their own: theirs is the reference arm's node. */
+    private static void assertSamePredictor(java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName,
+            String reference, List<String> samplingArms) {
+        String predictor = byName.get(reference).node("train-rdpm").orElseThrow().key();
+        for (String arm : samplingArms) {
+            assertThat(byName.get(arm).node("train-rdpm").orElseThrow().key()).as(arm).isEqualTo(predictor);
+        }
+    }
+
     /** How many distinct RDPM tokenizers, predictors and sampling nodes the arms plan. */
     private static void assertRdpmNodeCounts(java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName,
             int tokenizers, int predictors, int samplers) {
@@ -172,9 +181,7 @@ class PresetsAndBundledSweepsTest {
             java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
                     .orElseThrow().key();
             assertRdpmNodeCounts(byName, 8, 8, 12);
-            for (String sampling : List.of("cfg-constant", "cfg-linear", "gumbel", "cfg-linear-gumbel")) {
-                assertThat(key.apply(sampling, "train-rdpm")).as(sampling).isEqualTo(key.apply("t10", "train-rdpm"));
-            }
+            assertSamePredictor(byName, "t10", List.of("cfg-constant", "cfg-linear", "gumbel", "cfg-linear-gumbel"));
             // the tokenizer arms are the rdpm-tokenizer sweep's tokenizers
             java.util.Set<String> tokenizerSweep = new java.util.HashSet<>();
             SweepSpecParser.parse(BundledSweeps.read("rdpm-tokenizer")).expand(4).forEach(a -> tokenizerSweep.add(
@@ -196,9 +203,7 @@ class PresetsAndBundledSweepsTest {
             java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
                     .orElseThrow().key();
             assertRdpmNodeCounts(byName, 5, 5, 8);
-            for (String sampling : List.of("raw", "cfg", "cfg-linear")) {
-                assertThat(key.apply(sampling, "train-rdpm")).as(sampling).isEqualTo(key.apply("cfg-linear-gumbel", "train-rdpm"));
-            }
+            assertSamePredictor(byName, "cfg-linear-gumbel", List.of("raw", "cfg", "cfg-linear"));
             ObjectNode paperRdpm = SweepSpecParser.parse(BundledSweeps.read("paper")).expand(21).stream()
                     .filter(a -> a.name().equals("paper/rdpm/seed=0")).findFirst().orElseThrow().config();
             lab.d2c.workflows.graph.ExperimentGraph paper = lab.d2c.workflows.graph.ExperimentGraph.plan(paperRdpm);
