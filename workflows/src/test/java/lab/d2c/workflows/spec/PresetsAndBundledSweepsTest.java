@@ -31,10 +31,15 @@ class PresetsAndBundledSweepsTest {
     /** The sampling arms train no predictor of their own: theirs is the reference arm's node. */
     private static void assertSamePredictor(java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName,
             String reference, List<String> samplingArms) {
-        String predictor = byName.get(reference).node("train-rdpm").orElseThrow().key();
         for (String arm : samplingArms) {
-            assertThat(byName.get(arm).node("train-rdpm").orElseThrow().key()).as(arm).isEqualTo(predictor);
+            assertThat(nodeKey(byName, arm, "train-rdpm")).as(arm).isEqualTo(nodeKey(byName, reference, "train-rdpm"));
         }
+    }
+
+    /** The key of the node of {@code kind} in {@code arm}'s graph. */
+    private static String nodeKey(java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName, String arm,
+            String kind) {
+        return byName.get(arm).node(kind).orElseThrow().key();
     }
 
     /** How many distinct RDPM tokenizers, predictors and sampling nodes the arms plan. */
@@ -178,17 +183,15 @@ class PresetsAndBundledSweepsTest {
             // arms (Table 3) share the reference arm's tokenizer and predictor
             assertThat(arms).hasSize(12);
             java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = graphsByArm(arms);
-            java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
-                    .orElseThrow().key();
             assertRdpmNodeCounts(byName, 8, 8, 12);
             assertSamePredictor(byName, "t10", List.of("cfg-constant", "cfg-linear", "gumbel", "cfg-linear-gumbel"));
             // the tokenizer arms are the rdpm-tokenizer sweep's tokenizers
             java.util.Set<String> tokenizerSweep = new java.util.HashSet<>();
             SweepSpecParser.parse(BundledSweeps.read("rdpm-tokenizer")).expand(4).forEach(a -> tokenizerSweep.add(
                     lab.d2c.workflows.graph.ExperimentGraph.plan(a.config()).node("train-rdpm-tokenizer").orElseThrow().key()));
-            assertThat(tokenizerSweep).containsExactlyInAnyOrder(key.apply("t2", "train-rdpm-tokenizer"),
-                    key.apply("t5", "train-rdpm-tokenizer"), key.apply("t10", "train-rdpm-tokenizer"),
-                    key.apply("t10-no-gamma", "train-rdpm-tokenizer"));
+            assertThat(tokenizerSweep).containsExactlyInAnyOrder(nodeKey(byName, "t2", "train-rdpm-tokenizer"),
+                    nodeKey(byName, "t5", "train-rdpm-tokenizer"), nodeKey(byName, "t10", "train-rdpm-tokenizer"),
+                    nodeKey(byName, "t10-no-gamma", "train-rdpm-tokenizer"));
             for (lab.d2c.workflows.graph.ExperimentGraph g : byName.values()) {
                 assertThat(g.node("evaluate")).isPresent();
                 assertThat(g.node("train-vq")).isEmpty();
@@ -200,8 +203,6 @@ class PresetsAndBundledSweepsTest {
             // The raw arm is the paper sweep's rdpm arm, node for node, and all arms share its classifier.
             assertThat(arms).hasSize(8);
             java.util.Map<String, lab.d2c.workflows.graph.ExperimentGraph> byName = graphsByArm(arms);
-            java.util.function.BiFunction<String, String, String> key = (arm, kind) -> byName.get(arm).node(kind)
-                    .orElseThrow().key();
             assertRdpmNodeCounts(byName, 5, 5, 8);
             assertSamePredictor(byName, "cfg-linear-gumbel", List.of("raw", "cfg", "cfg-linear"));
             ObjectNode paperRdpm = SweepSpecParser.parse(BundledSweeps.read("paper")).expand(21).stream()
@@ -209,7 +210,7 @@ class PresetsAndBundledSweepsTest {
             lab.d2c.workflows.graph.ExperimentGraph paper = lab.d2c.workflows.graph.ExperimentGraph.plan(paperRdpm);
             for (String kind : List.of("train-rdpm-tokenizer", "pretokenize-rdpm", "train-rdpm", "sample-rdpm",
                     "train-classifier", "reference-stats", "evaluate")) {
-                assertThat(key.apply("raw", kind)).as(kind).isEqualTo(paper.node(kind).orElseThrow().key());
+                assertThat(nodeKey(byName, "raw", kind)).as(kind).isEqualTo(paper.node(kind).orElseThrow().key());
             }
             return;
         }
