@@ -51,7 +51,9 @@ public final class FreePort {
     /** The first port of the kernel's ephemeral range (Linux); 0 where it cannot be read. */
     static int ephemeralLow() {
         try {
-            String[] range = Files.readString(EPHEMERAL_RANGE).trim().split("\\s+");
+            // not Files.readString: a /proc/sys file reports size 0, and readString's first one-byte read
+            // then left the rest unread ("3" for "32768 60999"); a buffered reader takes it in one read
+            String[] range = Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return 0;
