@@ -226,12 +226,16 @@ class ComposeFileTest {
                 // .git is not in the context: the lineage commit comes in as a build argument
                 .contains("ARG D2C_COMMIT", "-Dd2c.commit=\"$D2C_COMMIT\"")
                 .contains("COPY native/mkl-intel-path/mkl_intel_path.c", "-nostdlib")
+                // the fused optimizer kernels give the ops' bits only with every multiply and add rounded alone
+                .contains("COPY native/fused-optimizer/fused_optimizer.c", "-ffp-contract=off")
                 .doesNotContain("COPY app/target");
         for (String stage : dockerfile.split("\nFROM ")) {
             if (stage.contains(" AS cpu")) {
                 // the image preloads what ./d2c preloads on AMD, built from the same source
                 assertThat(stage).contains("LD_PRELOAD=/opt/d2c/libd2c-mkl-intel-path.so",
-                        "COPY --from=native /libd2c-mkl-intel-path.so /opt/d2c/libd2c-mkl-intel-path.so");
+                        "COPY --from=native /libd2c-mkl-intel-path.so /opt/d2c/libd2c-mkl-intel-path.so",
+                        "D2C_FUSED_OPTIMIZER=/opt/d2c/libd2c-fused-optimizer.so",
+                        "COPY --from=native /libd2c-fused-optimizer.so /opt/d2c/libd2c-fused-optimizer.so");
             }
             if (stage.contains(" AS cpu") || stage.contains(" AS gpu")) {
                 assertThat(stage).as(stage.lines().findFirst().orElse("")).containsPattern("\nUSER d2c\n")

@@ -383,7 +383,8 @@ public final class BenchCommand implements Runnable {
                 // ATen's vectorized kernels: the highest the CPU has unless this caps them (BENCHMARKS.md, section 2)
                 + ", ATEN_CPU_CAPABILITY=" + System.getenv().getOrDefault("ATEN_CPU_CAPABILITY", "unset")
                 + " (transparent huge pages: " + transparentHugePages() + "), MKL kernels: "
-                + lab.d2c.model.runtime.MklKernels.current().description();
+                + lab.d2c.model.runtime.MklKernels.current().description()
+                + ", fused optimizer: " + lab.d2c.model.train.FusedKernels.status();
     }
 
     /** The kernel's THP mode, the bracketed word of /sys/kernel/mm/transparent_hugepage/enabled. */

@@ -22,11 +22,12 @@ public final class AptInstall {
     public static final int MISSING = 3;
 
     /**
-     * The C compiler {@code ./d2c} builds native/mkl-intel-path with, on AMD, for every command; a test need
-     * too. Declared before {@link #TEST_NEEDS}, which lists it.
+     * The C compiler {@code ./d2c} builds native/fused-optimizer with, and native/mkl-intel-path on AMD, for every
+     * command; a test need too. Declared before {@link #TEST_NEEDS}, which lists it.
      */
-    public static final Need C_COMPILER = Need.probe("gcc", "./d2c builds native/mkl-intel-path with it (MKL's "
-            + "AVX2/AVX-512 kernels on AMD), which MklKernelsTest and the AMD digests of the bit-for-bit tests expect",
+    public static final Need C_COMPILER = Need.probe("gcc", "./d2c builds native/fused-optimizer (AdamW and the "
+            + "EMA in one pass, which FusedKernelsTest checks) and native/mkl-intel-path with it (MKL's AVX2/AVX-512 "
+            + "kernels on AMD), which MklKernelsTest and the AMD digests of the bit-for-bit tests expect",
             "sh", "-c", "command -v cc");
 
     /**

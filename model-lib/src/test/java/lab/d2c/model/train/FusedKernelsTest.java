@@ -1,0 +1,147 @@
+package lab.d2c.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native kernels of {@code native/fused-optimizer} against the ops they replace. {@code ./d2c test} builds the
+ * library and sets {@code D2C_REQUIRE_FUSED_OPTIMIZER=1}, so there these tests fail rather than skip when it is
+ * missing; without the library they are skipped (there is nothing to compare).
+ */
+class FusedKernelsTest {
+
+    private static final Shape INPUT = new Shape(6, 101);
+
+    @BeforeEach
+    void theLibraryIsLoaded() {
+        if ("1".equals(System.getenv("D2C_REQUIRE_FUSED_OPTIMIZER"))) {
+            assertThat(FusedKernels.loaded()).as(FusedKernels.status()).isTrue();
+        }
+        assumeThat(FusedKernels.loaded()).as(FusedKernels.status()).isTrue();
+    }
+
+    /**
+     * Two copies of a block (101,000 + 1,000 decayed and undecayed parameters, lengths that are not a multiple of a
+     * vector's), trained 6 steps on the same random batches, one with the kernels and one with the ops: weights,
+     * EMA shadows and both moments agree bit for bit after every step, and the weights did move.
+     */
+    @Test
+    void adamwAndTheEmaGiveTheOpsResultBitForBit() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block fusedBlock = block(manager);
+            Block opsBlock = block(manager);
+            List<TrainableParameters.Named> fusedParams = TrainableParameters.all(fusedBlock);
+            List<TrainableParameters.Named> opsParams = TrainableParameters.all(opsBlock);
+            float[][] start = Fixtures.values(fusedParams);
+            assertThat(Fixtures.values(opsParams)).isDeepEqualTo(start);
+            AdamW fused = adamw(manager, fusedBlock, true);
+            AdamW ops = adamw(manager, opsBlock, false);
+            Ema fusedEma = new Ema(fusedBlock, 0.9, manager.newSubManager()).useFusedKernels(true);
+            Ema opsEma = new Ema(opsBlock, 0.9, manager.newSubManager()).useFusedKernels(false);
+            Random random = new Random(7);
+            for (int t = 1; t <= 6; t++) {
+                float[] x = gaussian(random, (int) INPUT.size(), 3);
+                float[] target = gaussian(random, 6 * 1000, 1);
+                step(manager, fusedBlock, fused, fusedEma, x, target, 0.01 * t);
+                step(manager, opsBlock, ops, opsEma, x, target, 0.01 * t);
+                float[][] w = Fixtures.values(fusedParams);
+                assertThat(bits(w)).as("weights after step %d", t).isDeepEqualTo(bits(Fixtures.values(opsParams)));
+                assertThat(bits(fusedEma.toFloatArrays())).as("EMA after step %d", t)
+                        .isDeepEqualTo(bits(opsEma.toFloatArrays()));
+            }
+            assertThat(state(fused)).as("both moments").isEqualTo(state(ops));
+            assertThat(bits(Fixtures.values(fusedParams))).as("the steps changed the weights")
+                    .isNotEqualTo(bits(start));
+        }
+    }
+
+    /**
+     * The kernels write into the arrays' own memory (a closed form read back through libtorch), and only arrays
+     * with their own contiguous float32 storage get an address: a transposed view (whose buffer would be a copy)
+     * and a float64 array get 0.
+     */
+    @Test
+    void onlyContiguousFloat32StorageIsWrittenInPlace() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray shadow = manager.create(new float[] {1, 2, -4, 8, 0.5f}, new Shape(5));
+            NDArray p = manager.create(new float[] {3, 5, 4, -8, 0.25f}, new Shape(5));
+            long[] at = FusedKernels.addresses(shadow, p);
+            assertThat(at).isNotNull();
+            FusedKernels.ema(at[0], at[1], 5, 0.75f, 0.25f);
+            assertThat(shadow.toFloatArray()).containsExactly(1.5f, 2.75f, -2f, 4f, 0.4375f);
+            assertThat(p.toFloatArray()).containsExactly(3, 5, 4, -8, 0.25f);
+
+            NDArray matrix = manager.arange(12f).reshape(3, 4);
+            assertThat(FusedKernels.address(matrix)).isNotZero();
+            assertThat(FusedKernels.address(matrix.transpose())).isZero();
+            assertThat(FusedKernels.address(matrix.toType(DataType.FLOAT64, false))).isZero();
+        }
+    }
+
+    private static Block block(NDManager manager) {
+        Block block = new SequentialBlock().add(Linear.builder().setUnits(1000).build()).add(LayerNorm.builder().build());
+        Engine.getInstance().setRandomSeed(11);
+        block.initialize(manager, DataType.FLOAT32, INPUT);
+        return block;
+    }
+
+    private static AdamW adamw(NDManager manager, Block block, boolean useKernels) {
+        return AdamW.builder().setBlock(block).setManager(manager.newSubManager()).optBetas(0.9, 0.95).optEps(1e-8)
+                .optWeightDecay(0.1).optFusedKernels(useKernels).build();
+    }
+
+    private static void step(NDManager manager, Block block, AdamW adamw, Ema ema, float[] x, float[] target,
+            double lr) {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray input = step.create(x, INPUT);
+            NDArray y = step.create(target, new Shape(6, 1000));
+            Fixtures.backward(step, block, input, out -> out.sub(y).square().mean());
+            adamw.step(step, lr);
+            ema.update(step);
+        }
+    }
+
+    private static float[] gaussian(Random random, int n, double scale) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (random.nextGaussian() * scale);
+        }
+        return out;
+    }
+
+    private static int[][] bits(float[][] values) {
+        int[][] out = new int[values.length][];
+        for (int p = 0; p < values.length; p++) {
+            out[p] = new int[values[p].length];
+            for (int i = 0; i < values[p].length; i++) {
+                out[p][i] = Float.floatToRawIntBits(values[p][i]);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] state(AdamW adamw) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            adamw.save(out);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,91 @@
+/*
+ * AdamW's and the EMA's elementwise arithmetic in one pass over each parameter's memory.
+ *
+ * Called through JNI by lab.d2c.model.train.FusedKernels with the raw addresses of float32 tensors
+ * (libtorch's own storage, reached through DJL's direct byte buffers). Written without jni.h and without
+ * libc: the arguments are plain integers and floats, which the JNI calling convention passes as the
+ * platform's C ABI does, so a bare `cc` builds it (no JDK headers, no libc6-dev).
+ *
+ * Every statement is the same float32 operation, in the same order, as the libtorch op it replaces in
+ * AdamW.step and Ema.update (multiply, then add; divide, then multiply), so the results are bit for bit
+ * the ops' results (FusedKernelsTest). That holds only with IEEE single precision per operation: build
+ * without -ffast-math and with -ffp-contract=off, so no multiply and add are fused into one rounding.
+ * The square root stays libtorch's (its MKL vector square root is not correctly rounded, so a C sqrtf
+ * would change the last bit of some updates).
+ *
+ * Why: DJL's JNI has no fused ops (addcmul, addcdiv, lerp, foreach), so AdamW ran as 14 elementwise
+ * passes with 4 fresh temporaries per parameter and the EMA as 3 with one more; at the b width (254 M
+ * parameters, batch 1) those passes and the pages they fault in were the whole gap to PyTorch
+ * (BENCHMARKS.md, engine).
+ */
+typedef long long i64;
+
+/* w <- w * w_scale (when decay); m <- m * b1 + g * c1; v <- v * b2 + (g * g) * c2 */
+void Java_lab_d2c_model_train_FusedKernels_adamwMoments(void *env, void *cls, i64 w_addr, i64 g_addr,
+        i64 m_addr, i64 v_addr, i64 n, unsigned char decay, float w_scale, float b1, float c1, float b2,
+        float c2) {
+    (void) env;
+    (void) cls;
+    float *__restrict__ w = (float *) w_addr;
+    const float *__restrict__ g = (const float *) g_addr;
+    float *__restrict__ m = (float *) m_addr;
+    float *__restrict__ v = (float *) v_addr;
+    if (decay) {
+        for (i64 i = 0; i < n; i++) {
+            w[i] = w[i] * w_scale;
+        }
+    }
+    for (i64 i = 0; i < n; i++) {
+        float gi = g[i];
+        float mi = m[i] * b1;
+        float gm = gi * c1;
+        m[i] = mi + gm;
+        float vi = v[i] * b2;
+        float gg = gi * gi;
+        float gv = gg * c2;
+        v[i] = vi + gv;
+    }
+}
+
+/* w <- w - (m / (root / root_scale + eps)) * step_size, root = sqrt(v) computed by libtorch */
+void Java_lab_d2c_model_train_FusedKernels_adamwApply(void *env, void *cls, i64 w_addr, i64 m_addr,
+        i64 root_addr, i64 n, float root_scale, float eps, float step_size) {
+    (void) env;
+    (void) cls;
+    float *__restrict__ w = (float *) w_addr;
+    const float *__restrict__ m = (const float *) m_addr;
+    const float *__restrict__ root = (const float *) root_addr;
+    for (i64 i = 0; i < n; i++) {
+        float scaled = root[i] / root_scale;
+        float denominator = scaled + eps;
+        float ratio = m[i] / denominator;
+        float update = ratio * step_size;
+        w[i] = w[i] - update;
+    }
+}
+
+/* shadow <- shadow * keep + p * take */
+void Java_lab_d2c_model_train_FusedKernels_ema(void *env, void *cls, i64 shadow_addr, i64 p_addr, i64 n,
+        float keep, float take) {
+    (void) env;
+    (void) cls;
+    float *__restrict__ s = (float *) shadow_addr;
+    const float *__restrict__ p = (const float *) p_addr;
+    for (i64 i = 0; i < n; i++) {
+        float kept = s[i] * keep;
+        float taken = p[i] * take;
+        s[i] = kept + taken;
+    }
+}
+
+/*
+ * The address of a direct java.nio.ByteBuffer: JNI's GetDirectBufferAddress, which the JNI specification
+ * fixes at index 230 of the JNIEnv function table (so no jni.h is needed to call it).
+ */
+typedef void *(*get_direct_buffer_address)(void *env, void *buffer);
+
+i64 Java_lab_d2c_model_train_FusedKernels_address(void **env, void *cls, void *buffer) {
+    (void) cls;
+    void *const *table = *(void *const *const *) env;
+    return (i64) ((get_direct_buffer_address) table[230])(env, buffer);
+}
