@@ -50,6 +50,9 @@ import lab.d2c.model.train.TrainableModel;
  */
 public final class RecurrentTokenPredictor extends AbstractBlock implements TrainableModel {
 
+    /** The held-out metric name of {@link #heldOutMetrics}: KL(conditional || unconditional), nats per position. */
+    public static final String CONDITIONING_KL = "kl_cond_uncond";
+
     /** StepRandom purposes of the training draws. */
     public static final String STEP_PURPOSE = "rdpm/t";
     public static final String CLASS_DROPOUT_PURPOSE = "rdpm/class-dropout";
@@ -255,6 +258,30 @@ public final class RecurrentTokenPredictor extends AbstractBlock implements Trai
         Map<String, NDArray> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", correct);
         return new StepLoss(loss, metrics);
+    }
+
+    /**
+     * Held-out {@code kl_cond_uncond}: KL(p(C_t | y) || p(C_t | null class)) in nats per position, averaged over the
+     * batch, at the loss's draws (t, eps_t) with the true labels and without dropout. Guidance (Algorithm 2) acts
+     * only through this difference, and the loss barely registers it (a class is worth at most ln 10 nats per image,
+     * spread over h w positions and T steps), so it shows the class conditioning being learned where the loss cannot.
+     */
+    @Override
+    public Map<String, NDArray> heldOutMetrics(NDManager step, NDList batch, StepRandom rng) {
+        NDArray codes = batch.get(0);
+        int b = Math.toIntExact(codes.getShape().get(0));
+        int[] t = drawSteps(b, rng);
+        NDArray accumulated = accumulated(codes, t);
+        NDArray noise = batch.size() > 2 ? atStep(batch.get(2), t)
+                : rng.normal(step, accumulated.getShape(), NOISE_PURPOSE).toDevice(codes.getDevice(), false);
+        int[] unconditional = new int[b];
+        java.util.Arrays.fill(unconditional, config.nullClass());
+        ParameterStore store = new ParameterStore(step, false);
+        NDArray cond = logits(store, noise, accumulated, t,
+                step.create(batch.get(1).toIntArray()).toDevice(codes.getDevice(), false), false).logSoftmax(2);
+        NDArray uncond = logits(store, noise, accumulated, t,
+                step.create(unconditional).toDevice(codes.getDevice(), false), false).logSoftmax(2);
+        return Map.of(CONDITIONING_KL, cond.exp().mul(cond.sub(uncond)).sum(new int[] {2}).mean());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package lab.d2c.model.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -7,6 +8,7 @@ import ai.djl.nn.Block;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * What the training loop needs from a model. The loop owns the optimizer, EMA, clipping,
@@ -31,6 +33,15 @@ public interface TrainableModel {
      * @param rng   draws derived from (run seed, step)
      */
     StepLoss loss(NDManager step, NDList batch, StepRandom rng);
+
+    /**
+     * Figures of a held-out batch beside its loss, each a scalar averaged over the batch's items (e.g. RDPM's
+     * KL between its conditional and unconditional predictions); none by default. Called outside the gradient
+     * collector with the held-out evaluation's draws ({@link HeldOutLoss}); temporaries live on {@code step}.
+     */
+    default Map<String, NDArray> heldOutMetrics(NDManager step, NDList batch, StepRandom rng) {
+        return Map.of();
+    }
 
     /** Runs after each optimizer step, outside the gradient collector (e.g. VQ dead-code re-init). */
     default void afterStep(NDManager step, long stepIndex, StepRandom rng) {

@@ -70,6 +70,91 @@ class RecurrentTokenPredictorTest {
         }
     }
 
+    /**
+     * {@code kl_cond_uncond} against a double-precision KL computed from the two predictions the metric describes
+     * (the loss's t and eps draws, true labels against the null class); 0 exactly at the zero-initialized output
+     * and when every label already is the null class.
+     */
+    @Test
+    void theConditioningKlIsTheKlOfTheConditionalAndUnconditionalPredictions() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            CodeLookup lookup = CodeLookup.codebook(RdpmFixtures.codebook(m, 1));
+            int b = 3;
+            int[] labels = {0, 2, 1};
+            NDList batch = new NDList(m.create(RdpmFixtures.randomCodes(b * STEPS * L, 3),
+                    new Shape(b, STEPS, GRID, GRID)), m.create(labels));
+            RecurrentTokenPredictor fresh = new RecurrentTokenPredictor(RdpmFixtures.small(), lookup);
+            fresh.initialize(m, DataType.FLOAT32, fresh.initShapes());
+            assertThat(conditioningKl(fresh, m, batch)).isZero();
+
+            RecurrentTokenPredictor model = RdpmFixtures.randomized(RdpmFixtures.small(), lookup, m, 5);
+            // sharper outputs, so the two predictions differ by far more than the forward and reverse KL agree to
+            // (they are equal to second order in the difference)
+            java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
+                if (p.getKey().endsWith("output_weight")) {
+                    float[] v = new float[Math.toIntExact(p.getValue().getArray().size())];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = (float) (r.nextGaussian() * 3);
+                    }
+                    lab.d2c.model.runtime.Views.overwrite(m, p.getValue().getArray(), v);
+                }
+            }
+            double kl = conditioningKl(model, m, batch);
+            StepRandom rng = new StepRandom(HELD_OUT_SEED, 0);
+            int[] t = model.drawSteps(b, rng);
+            NDArray accumulated = model.accumulated(batch.get(0), t);
+            NDArray noise = rng.normal(m, accumulated.getShape(), RecurrentTokenPredictor.NOISE_PURPOSE);
+            int[] none = new int[b];
+            Arrays.fill(none, CLASSES);
+            float[] cond = model.logits(new ParameterStore(m, false), noise, accumulated, t, m.create(labels), false)
+                    .toFloatArray();
+            float[] uncond = model.logits(new ParameterStore(m, false), noise, accumulated, t, m.create(none), false)
+                    .toFloatArray();
+            double expected = 0;
+            double reverse = 0;
+            for (int row = 0; row < b * L; row++) {
+                double[] p = logSoftmax(cond, row * K);
+                double[] q = logSoftmax(uncond, row * K);
+                for (int k = 0; k < K; k++) {
+                    expected += Math.exp(p[k]) * (p[k] - q[k]);
+                    reverse += Math.exp(q[k]) * (q[k] - p[k]);
+                }
+            }
+            expected /= b * L;
+            reverse /= b * L;
+            assertThat(Math.abs(expected - reverse)).as("KL %s, reverse %s", expected, reverse)
+                    .isGreaterThan(0.01 * expected);
+            assertThat(kl).isCloseTo(expected, within(1e-4 * expected));
+
+            NDList unlabelled = new NDList(batch.get(0), m.create(none));
+            assertThat(conditioningKl(model, m, unlabelled)).isZero();
+        }
+    }
+
+    private static final long HELD_OUT_SEED = lab.d2c.model.train.HeldOutLoss.SEED;
+
+    private static double conditioningKl(RecurrentTokenPredictor model, NDManager m, NDList batch) {
+        return model.heldOutMetrics(m, batch, new StepRandom(HELD_OUT_SEED, 0))
+                .get(RecurrentTokenPredictor.CONDITIONING_KL).getFloat();
+    }
+
+    private static double[] logSoftmax(float[] logits, int from) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < K; k++) {
+            max = Math.max(max, logits[from + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < K; k++) {
+            sum += Math.exp(logits[from + k] - max);
+        }
+        double[] out = new double[K];
+        for (int k = 0; k < K; k++) {
+            out[k] = logits[from + k] - max - Math.log(sum);
+        }
+        return out;
+    }
+
     @Test
     void theZeroInitializedOutputMakesTheFirstLossLnK() {
         try (NDManager m = NDManager.newBaseManager()) {

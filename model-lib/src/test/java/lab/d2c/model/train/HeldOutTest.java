@@ -104,4 +104,47 @@ class HeldOutTest {
         // the run without evaluations has the same final weights, so the same value
         assertThat(plainFinal).isEqualTo(values.get(19));
     }
+
+    /**
+     * A model's held-out metrics are item-weighted means over the chunks (chunks of 4, 4 and 2 items: a metric
+     * equal to the chunk's size averages to (16 + 16 + 4) / 10), and each chunk's metrics get the draws its loss
+     * got (a metric that recomputes the loss from its rng equals the held-out loss exactly).
+     */
+    @Test
+    void heldOutMetricsAreItemWeightedAndDrawnAsTheLoss() throws Exception {
+        TinyMlp inner = new TinyMlp();
+        TrainableModel model = new TrainableModel() {
+            @Override
+            public ai.djl.nn.Block block() {
+                return inner.block();
+            }
+
+            @Override
+            public ai.djl.ndarray.types.Shape[] initShapes() {
+                return inner.initShapes();
+            }
+
+            @Override
+            public StepLoss loss(NDManager step, NDList batch, StepRandom rng) {
+                return inner.loss(step, batch, rng);
+            }
+
+            @Override
+            public java.util.Map<String, ai.djl.ndarray.NDArray> heldOutMetrics(NDManager step, NDList batch,
+                    StepRandom rng) {
+                return java.util.Map.of("loss_again", inner.loss(step, batch, rng).loss(),
+                        "items", step.create((float) batch.get(0).getShape().get(0)));
+            }
+        };
+        int[] items = IntStream.range(0, 10).toArray();
+        try (TrainingLoop loop = TrainingLoop.builder().setModel(model).setData(Runs.DATA).setConfig(Runs.config(3, 4))
+                .build()) {
+            loop.run();
+            HeldOutLoss.Result r = HeldOutLoss.evaluate(model, Runs.DATA, items, 4, loop.manager());
+            assertThat(r.metrics()).containsOnlyKeys("loss_again", "items");
+            assertThat(r.metrics().get("items")).isEqualTo(3.6, org.assertj.core.api.Assertions.within(1e-12));
+            assertThat(r.metrics().get("loss_again")).isEqualTo(r.loss());
+            assertThat(HeldOutLoss.mean(model, Runs.DATA, items, 4, loop.manager())).isEqualTo(r.loss());
+        }
+    }
 }

@@ -35,7 +35,9 @@ import lab.d2c.workers.node.NodeContext;
  * <p>With a held-out set ({@link TrainingSettings.Validation}), those images never enter a batch;
  * every {@code eval_every} steps and at the last step the loss on them ({@link HeldOutLoss}: the live
  * weights, not the EMA, with fixed draws) is written as {@code val/loss}, a deterministic function
- * of the weights, so a resumed run writes the rows an uninterrupted one does. At the end,
+ * of the weights, so a resumed run writes the rows an uninterrupted one does; the model's own held-out
+ * figures ({@code TrainableModel.heldOutMetrics}, e.g. RDPM's {@code kl_cond_uncond}) go beside it as
+ * {@code val/<name>}. At the end,
  * {@link Outcome#training()} holds the budget (steps, batch, items seen, epochs) and the
  * {@link Convergence} verdict, judged on the {@code val/loss} rows of every attempt.
  *
@@ -116,10 +118,13 @@ public final class TrainingRun {
                     ctx.metrics().upsertBatch(rows);
                 }
                 if (split != null && (done % validation.evalEvery() == 0 || done == r.totalSteps())) {
-                    double val = HeldOutLoss.mean(model, data, split.heldOut(), config.batchSize(),
+                    HeldOutLoss.Result held = HeldOutLoss.evaluate(model, data, split.heldOut(), config.batchSize(),
                             running[0].manager());
-                    ctx.metrics().upsertBatch(List.of(new MetricPoint(ctx.key(), VAL_LOSS, r.step(), val)));
-                    evaluations.put(done, val);
+                    List<MetricPoint> rows = new ArrayList<>();
+                    rows.add(new MetricPoint(ctx.key(), VAL_LOSS, r.step(), held.loss()));
+                    held.metrics().forEach((name, value) -> rows.add(new MetricPoint(ctx.key(), "val/" + name, r.step(), value)));
+                    ctx.metrics().upsertBatch(rows);
+                    evaluations.put(done, held.loss());
                 }
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("step", done);

@@ -196,6 +196,13 @@ class RdpmTrainingExecutorsTest {
         assertThat(val).extracting(MetricPoint::step).containsExactly(4L, 9L, 14L, 19L, 24L, 29L, 34L, 39L);
         assertThat(val.get(val.size() - 1).value()).as("val/loss %s", val).isLessThan(val.get(0).value());
         assertThat(t.get("final_val_loss").asDouble()).isEqualTo(val.get(val.size() - 1).value());
+        // beside it, at the same evaluations, KL(conditional || unconditional): 0 at the zero-initialized output,
+        // then grown as the class conditioning is learned
+        List<MetricPoint> kl = TokenizerNodes.metrics().series("train-rdpm-val", "val/kl_cond_uncond");
+        assertThat(kl).extracting(MetricPoint::step).containsExactlyElementsOf(val.stream().map(MetricPoint::step).toList());
+        // a KL is >= 0; summed in float32 over nearly equal distributions it may land a rounding below
+        assertThat(kl).allSatisfy(p -> assertThat(p.value()).isGreaterThan(-1e-7));
+        assertThat(kl.get(kl.size() - 1).value()).as("val/kl_cond_uncond %s", kl).isGreaterThan(kl.get(0).value());
         // the window is steps 32..40: from the evaluation after 30 steps to the one after 40
         assertThat(t.get("improvement_from_step").asLong()).isEqualTo(30);
         double improvement = (val.get(5).value() - val.get(7).value()) / Math.abs(val.get(5).value());
@@ -215,6 +222,8 @@ class RdpmTrainingExecutorsTest {
         assertThat(JSON.readTree(resumed.resultJson()).get("resumed_from_step").asLong()).isEqualTo(20);
         assertThat(TokenizerNodes.metrics().series("train-rdpm-val-lost", "val/loss")).extracting(MetricPoint::value)
                 .containsExactlyElementsOf(val.stream().map(MetricPoint::value).toList());
+        assertThat(TokenizerNodes.metrics().series("train-rdpm-val-lost", "val/kl_cond_uncond"))
+                .extracting(MetricPoint::value).containsExactlyElementsOf(kl.stream().map(MetricPoint::value).toList());
         assertThat(JSON.readTree(resumed.resultJson()).get("training")).isEqualTo(t);
     }
 

@@ -18,8 +18,8 @@ public final class TrainRdpmNode extends DeclaredNodeType {
     public static final String KIND = "train-rdpm";
 
     public TrainRdpmNode() {
-        // 3: also writes weights.safetensors (issue 27)
-        super(KIND, 3, List.of(ConfigSchema.RDPM_PREDICTOR));
+        // 3: also writes weights.safetensors (issue 27); 4: also writes val/kl_cond_uncond (issue 24)
+        super(KIND, 4, List.of(ConfigSchema.RDPM_PREDICTOR));
     }
 
     @Override
