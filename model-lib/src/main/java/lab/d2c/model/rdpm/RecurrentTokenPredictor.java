@@ -209,6 +209,13 @@ public final class RecurrentTokenPredictor extends AbstractBlock implements Trai
         return vectors.mul(weights).sum(new int[] {1});
     }
 
+    /** eps_t [B, D, h, w]: the tokenizer's noise at each sample's t where the batch carries it, else drawn. */
+    private static NDArray noiseAtStep(NDManager step, NDList batch, int[] t, Shape shape, StepRandom rng) {
+        NDArray codes = batch.get(0);
+        return batch.size() > 2 ? atStep(batch.get(2), t)
+                : rng.normal(step, shape, NOISE_PURPOSE).toDevice(codes.getDevice(), false);
+    }
+
     /** Row i of {@code perStep} [B, T, ...] at step t_i: [B, ...]. */
     static NDArray atStep(NDArray perStep, int[] t) {
         long b = perStep.getShape().get(0);
@@ -247,8 +254,7 @@ public final class RecurrentTokenPredictor extends AbstractBlock implements Trai
             }
         }
         NDArray accumulated = accumulated(codes, t);
-        NDArray noise = batch.size() > 2 ? atStep(batch.get(2), t)
-                : rng.normal(step, accumulated.getShape(), NOISE_PURPOSE).toDevice(codes.getDevice(), false);
+        NDArray noise = noiseAtStep(step, batch, t, accumulated.getShape(), rng);
         NDArray logits = logits(new ParameterStore(step, false), noise, accumulated, t, labels, true);
         NDArray targets = step.create(target, new Shape(b, length, 1)).toDevice(codes.getDevice(), false);
         // Eq. 7: -1/(h w) sum_i log softmax(v'_t)_{i, C_t,i}, averaged over the batch
@@ -272,8 +278,7 @@ public final class RecurrentTokenPredictor extends AbstractBlock implements Trai
         int b = Math.toIntExact(codes.getShape().get(0));
         int[] t = drawSteps(b, rng);
         NDArray accumulated = accumulated(codes, t);
-        NDArray noise = batch.size() > 2 ? atStep(batch.get(2), t)
-                : rng.normal(step, accumulated.getShape(), NOISE_PURPOSE).toDevice(codes.getDevice(), false);
+        NDArray noise = noiseAtStep(step, batch, t, accumulated.getShape(), rng);
         int[] unconditional = new int[b];
         java.util.Arrays.fill(unconditional, config.nullClass());
         ParameterStore store = new ParameterStore(step, false);
