@@ -1,5 +1,6 @@
 /*
- * AdamW's and the EMA's elementwise arithmetic in one pass over each parameter's memory.
+ * AdamW's and the EMA's elementwise arithmetic in one pass over each parameter's memory, with gradient clipping's
+ * scaling folded into AdamW's first pass, and the gradient reset before backward as a plain store.
  *
  * Called through JNI by lab.d2c.model.train.FusedKernels with the raw addresses of float32 tensors
  * (libtorch's own storage, reached through DJL's direct byte buffers). Written without jni.h and without
@@ -7,7 +8,7 @@
  * platform's C ABI does, so a bare `cc` builds it (no JDK headers, no libc6-dev).
  *
  * Every statement is the same float32 operation, in the same order, as the libtorch op it replaces in
- * AdamW.step and Ema.update (multiply, then add; divide, then multiply), so the results are bit for bit
+ * GradientClipping, AdamW.step and Ema.update (multiply, then add; divide, then multiply), so the results are bit for bit
  * the ops' results (FusedKernelsTest). That holds only with IEEE single precision per operation: build
  * without -ffast-math and with -ffp-contract=off, so no multiply and add are fused into one rounding.
  * The square root stays libtorch's (its MKL vector square root is not correctly rounded, so a C sqrtf
@@ -20,23 +21,20 @@
  */
 typedef long long i64;
 
-/* w <- w * w_scale (when decay); m <- m * b1 + g * c1; v <- v * b2 + (g * g) * c2 */
-void Java_lab_d2c_model_train_FusedKernels_adamwMoments(void *env, void *cls, i64 w_addr, i64 g_addr,
-        i64 m_addr, i64 v_addr, i64 n, unsigned char decay, float w_scale, float b1, float c1, float b2,
-        float c2) {
+/*
+ * m <- m * b1 + (g * g_scale) * c1; v <- v * b2 + ((g * g_scale) * (g * g_scale)) * c2.
+ * g_scale is gradient clipping's factor (1 when the norm is within its limit: a multiply by 1 is exact), folded in
+ * here instead of a pass of its own over every gradient; the product is the one clipping's in-place multiply stored.
+ */
+void Java_lab_d2c_model_train_FusedKernels_adamwMoments(void *env, void *cls, i64 g_addr, i64 m_addr, i64 v_addr,
+        i64 n, float g_scale, float b1, float c1, float b2, float c2) {
     (void) env;
     (void) cls;
-    float *__restrict__ w = (float *) w_addr;
     const float *__restrict__ g = (const float *) g_addr;
     float *__restrict__ m = (float *) m_addr;
     float *__restrict__ v = (float *) v_addr;
-    if (decay) {
-        for (i64 i = 0; i < n; i++) {
-            w[i] = w[i] * w_scale;
-        }
-    }
     for (i64 i = 0; i < n; i++) {
-        float gi = g[i];
+        float gi = g[i] * g_scale;
         float mi = m[i] * b1;
         float gm = gi * c1;
         m[i] = mi + gm;
@@ -47,20 +45,51 @@ void Java_lab_d2c_model_train_FusedKernels_adamwMoments(void *env, void *cls, i6
     }
 }
 
-/* w <- w - (m / (root / root_scale + eps)) * step_size, root = sqrt(v) computed by libtorch */
+/*
+ * w <- (w * w_scale when decay) - (m / (root / root_scale + eps)) * step_size, root = sqrt(v) computed by libtorch.
+ * The decoupled weight decay is AdamW.step's first op, but it touches w alone, so applying it in this pass, just
+ * before the update, gives the same value with one pass over w instead of two.
+ */
 void Java_lab_d2c_model_train_FusedKernels_adamwApply(void *env, void *cls, i64 w_addr, i64 m_addr,
-        i64 root_addr, i64 n, float root_scale, float eps, float step_size) {
+        i64 root_addr, i64 n, unsigned char decay, float w_scale, float root_scale, float eps, float step_size) {
     (void) env;
     (void) cls;
     float *__restrict__ w = (float *) w_addr;
     const float *__restrict__ m = (const float *) m_addr;
     const float *__restrict__ root = (const float *) root_addr;
+    if (decay) {
+        for (i64 i = 0; i < n; i++) {
+            float decayed = w[i] * w_scale;
+            float scaled = root[i] / root_scale;
+            float denominator = scaled + eps;
+            float ratio = m[i] / denominator;
+            float update = ratio * step_size;
+            w[i] = decayed - update;
+        }
+    } else {
+        for (i64 i = 0; i < n; i++) {
+            float scaled = root[i] / root_scale;
+            float denominator = scaled + eps;
+            float ratio = m[i] / denominator;
+            float update = ratio * step_size;
+            w[i] = w[i] - update;
+        }
+    }
+}
+
+/*
+ * g <- 0: the training loop's gradient reset before backward, one store per element where the ops' g - g reads
+ * the gradient twice. Equal for every finite gradient (x - x is +0); a non-finite one would have stopped the run
+ * at its loss check. The attribute keeps gcc from turning the loop into a call to memset, which this library,
+ * built without libc, does not link.
+ */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+void Java_lab_d2c_model_train_FusedKernels_zero(void *env, void *cls, i64 g_addr, i64 n) {
+    (void) env;
+    (void) cls;
+    float *__restrict__ g = (float *) g_addr;
     for (i64 i = 0; i < n; i++) {
-        float scaled = root[i] / root_scale;
-        float denominator = scaled + eps;
-        float ratio = m[i] / denominator;
-        float update = ratio * step_size;
-        w[i] = w[i] - update;
+        g[i] = 0.0f;
     }
 }
 

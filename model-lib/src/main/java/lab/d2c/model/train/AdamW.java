@@ -30,7 +30,7 @@ import lab.d2c.model.runtime.Views;
  * The same arithmetic as {@code torch.optim.AdamW}. All math runs on detached views, so nothing
  * is recorded by autograd; temporaries live on the caller's per-step manager. Where the native
  * {@link FusedKernels} are loaded, each parameter's update is two passes over its memory around
- * libtorch's square root instead of 14 ops, with the same result bit for bit.
+ * libtorch's square root instead of 14 ops (15 with clipping's scale), with the same result bit for bit.
  */
 public final class AdamW {
 
@@ -103,6 +103,16 @@ public final class AdamW {
 
     /** Applies one update from the current gradients with learning rate {@code lr}. */
     public void step(NDManager step, double lr) {
+        step(step, lr, 1);
+    }
+
+    /**
+     * Applies one update from the current gradients times {@code gradScale} (gradient clipping's factor,
+     * {@link GradientClipping#factor}; 1 leaves them as they are). The gradients are scaled in place first, as
+     * {@code clip_grad_norm_} leaves them; the {@link FusedKernels} fold the same multiply into their first pass
+     * instead, so there the gradients keep their unscaled values and the update is the same bit for bit.
+     */
+    public void step(NDManager step, double lr, double gradScale) {
         stepCount++;
         double correction1 = 1 - Math.pow(beta1, stepCount);
         double correction2 = 1 - Math.pow(beta2, stepCount);
@@ -113,29 +123,35 @@ public final class AdamW {
                     Scalars.of(step, beta1, type), Scalars.of(step, 1 - beta1, type), Scalars.of(step, beta2, type),
                     Scalars.of(step, 1 - beta2, type), Scalars.of(step, Math.sqrt(correction2), type),
                     Scalars.of(step, eps, type), Scalars.of(step, lr / correction1, type),
-                    Scalars.of(step, 1 - lr * weightDecay, type)});
+                    Scalars.of(step, 1 - lr * weightDecay, type), Scalars.of(step, gradScale, type)});
             NDArray w = Views.detached(step, parameter);
             NDArray g = Views.gradient(step, parameter);
             NDArray m = Views.detached(step, firstMoments[i]);
             NDArray v = Views.detached(step, secondMoments[i]);
+            boolean decay = decays[i] && weightDecay > 0;
             long[] at = fused && FusedKernels.loaded() ? FusedKernels.addresses(w, g, m, v) : null;
             if (at != null) {
                 // the same float32 operations as the ops below, in one pass each side of libtorch's sqrt
-                FusedKernels.adamwMoments(at[0], at[1], at[2], at[3], w.size(), decays[i] && weightDecay > 0,
-                        (float) (1 - lr * weightDecay), (float) beta1, (float) (1 - beta1), (float) beta2,
-                        (float) (1 - beta2));
+                FusedKernels.adamwMoments(at[1], at[2], at[3], w.size(), (float) gradScale, (float) beta1,
+                        (float) (1 - beta1), (float) beta2, (float) (1 - beta2));
                 try (NDArray root = v.sqrt()) {
                     long r = FusedKernels.address(root);
                     if (r != 0) {
-                        FusedKernels.adamwApply(at[0], at[2], r, w.size(), (float) Math.sqrt(correction2),
-                                (float) eps, (float) (lr / correction1));
+                        FusedKernels.adamwApply(at[0], at[2], r, w.size(), decay, (float) (1 - lr * weightDecay),
+                                (float) Math.sqrt(correction2), (float) eps, (float) (lr / correction1));
                     } else {
+                        if (decay) {
+                            w.muli(c[7]);
+                        }
                         w.subi(m.div(root.divi(c[4]).addi(c[5])).muli(c[6]));
                     }
                 }
                 continue;
             }
-            if (decays[i] && weightDecay > 0) {
+            if (gradScale != 1) {
+                g.muli(c[8]);
+            }
+            if (decay) {
                 w.muli(c[7]);
             }
             m.muli(c[0]).addi(g.mul(c[1]));

@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * {@link AdamW#step} ran 14 elementwise passes with 4 fresh temporaries per parameter and {@link Ema#update} 3
  * with one more; at the b width those passes, not the matrix products, were the gap to PyTorch (BENCHMARKS.md,
  * engine). The kernels do the same float32 operations in the same order as the ops they replace, so the
- * numbers are bit for bit the same (FusedKernelsTest); the square root stays libtorch's.
+ * numbers are bit for bit the same (FusedKernelsTest); the square root stays libtorch's. Gradient clipping's scale
+ * rides in AdamW's first pass and the weight decay in its second, and {@link TrainingLoop} resets the gradients
+ * with {@link #zero}, so neither takes a pass of its own.
  *
  * <p>Used only where it is loaded and every array is float32 on the CPU with its own contiguous storage;
  * anything else takes the ops, which stay the reference. {@code D2C_FUSED_OPTIMIZER=0} turns it off.
@@ -55,9 +57,10 @@ public final class FusedKernels {
             if (address(probe) == 0) {
                 return "off (" + path + " gives no buffer addresses)";
             }
-            adamwMoments(0, 0, 0, 0, 0, false, 1, 1, 0, 1, 0);
-            adamwApply(0, 0, 0, 0, 1, 0, 0);
+            adamwMoments(0, 0, 0, 0, 1, 1, 0, 1, 0);
+            adamwApply(0, 0, 0, 0, false, 1, 1, 0, 0);
             ema(0, 0, 0, 1, 0);
+            zero(0, 0);
             return "loaded from " + path;
         } catch (UnsatisfiedLinkError e) {
             return "off (" + path + " did not load: " + e.getMessage() + ")";
@@ -97,12 +100,22 @@ public final class FusedKernels {
 
     private static native long address(ByteBuffer buffer);
 
-    /** {@code w *= wScale} (where {@code decay}); {@code m = m * b1 + g * c1}; {@code v = v * b2 + (g * g) * c2}. */
-    static native void adamwMoments(long w, long g, long m, long v, long n, boolean decay, float wScale, float b1,
-            float c1, float b2, float c2);
+    /**
+     * {@code m = m * b1 + (g * gScale) * c1}; {@code v = v * b2 + ((g * gScale) * (g * gScale)) * c2}, where
+     * {@code gScale} is gradient clipping's factor (1 within the limit), the value clipping's in-place multiply stored.
+     */
+    static native void adamwMoments(long g, long m, long v, long n, float gScale, float b1, float c1, float b2,
+            float c2);
 
-    /** {@code w = w - (m / (root / rootScale + eps)) * stepSize}, {@code root} = libtorch's sqrt(v). */
-    static native void adamwApply(long w, long m, long root, long n, float rootScale, float eps, float stepSize);
+    /**
+     * {@code w = (decay ? w * wScale : w) - (m / (root / rootScale + eps)) * stepSize}, {@code root} = libtorch's
+     * sqrt(v): the decoupled weight decay applied in the same pass as the update.
+     */
+    static native void adamwApply(long w, long m, long root, long n, boolean decay, float wScale, float rootScale,
+            float eps, float stepSize);
+
+    /** {@code g = 0}: one store per element, where the ops' {@code g - g} reads it twice. */
+    static native void zero(long g, long n);
 
     /** {@code shadow = shadow * keep + p * take}. */
     static native void ema(long shadow, long p, long n, float keep, float take);

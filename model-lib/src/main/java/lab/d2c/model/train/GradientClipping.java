@@ -35,23 +35,36 @@ public final class GradientClipping {
     }
 
     static double globalNorm(NDManager step, List<TrainableParameters.Named> parameters, double maxNorm) {
-        if (parameters.isEmpty()) {
-            return 0;
-        }
-        NDArray[] gradients = new NDArray[parameters.size()];
-        NDList squares = new NDList(parameters.size());
-        for (int i = 0; i < gradients.length; i++) {
-            gradients[i] = Views.gradient(step, parameters.get(i).array());
-            // Summed in float32 on the device, one host sync for the whole model.
-            squares.add(gradients[i].toType(DataType.FLOAT32, false).square().sum());
-        }
-        double norm = NDArrays.stack(squares).sum().sqrt().getFloat();
-        if (maxNorm > 0 && norm > maxNorm) {
-            double scale = maxNorm / (norm + NORM_GUARD);
-            for (NDArray g : gradients) {
-                g.muli(Scalars.like(step, g, scale));
+        double norm = norm(step, parameters);
+        double factor = factor(norm, maxNorm);
+        if (factor != 1) {
+            for (TrainableParameters.Named p : parameters) {
+                NDArray g = Views.gradient(step, p.array());
+                g.muli(Scalars.like(step, g, factor));
             }
         }
         return norm;
+    }
+
+    /** The global L2 norm of {@code parameters}' gradients, which are left as they are. */
+    static double norm(NDManager step, List<TrainableParameters.Named> parameters) {
+        if (parameters.isEmpty()) {
+            return 0;
+        }
+        NDList squares = new NDList(parameters.size());
+        for (TrainableParameters.Named p : parameters) {
+            // Summed in float32 on the device, one host sync for the whole model.
+            squares.add(Views.gradient(step, p.array()).toType(DataType.FLOAT32, false).square().sum());
+        }
+        return NDArrays.stack(squares).sum().sqrt().getFloat();
+    }
+
+    /**
+     * What clipping multiplies every gradient by: {@code maxNorm / (norm + 1e-6)} where {@code norm} exceeds
+     * {@code maxNorm}, else 1 (also when {@code maxNorm <= 0}, no clipping). {@link TrainingLoop} hands it to
+     * {@link AdamW#step(NDManager, double, double)}, which applies it without a pass of its own.
+     */
+    static double factor(double norm, double maxNorm) {
+        return maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + NORM_GUARD) : 1;
     }
 }

@@ -321,8 +321,9 @@ public final class TrainingLoop implements AutoCloseable {
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException("loss is " + loss + " at step " + step);
             }
-            double gradNorm = GradientClipping.globalNorm(stepManager, trainable, config.clipNorm());
-            optimizer.step(stepManager, lr);
+            double gradNorm = GradientClipping.norm(stepManager, trainable);
+            // clipping's scale goes into the optimizer's pass over the gradients, not a pass of its own
+            optimizer.step(stepManager, lr, GradientClipping.factor(gradNorm, config.clipNorm()));
             if (ema != null) {
                 ema.update(stepManager);
             }
@@ -335,7 +336,12 @@ public final class TrainingLoop implements AutoCloseable {
     private void zeroGradients(NDManager stepManager) {
         for (TrainableParameters.Named p : trainable) {
             NDArray g = Views.gradient(stepManager, p.array());
-            g.subi(g);
+            long at = FusedKernels.loaded() ? FusedKernels.address(g) : 0;
+            if (at != 0) {
+                FusedKernels.zero(at, g.size());
+            } else {
+                g.subi(g);
+            }
         }
     }
 

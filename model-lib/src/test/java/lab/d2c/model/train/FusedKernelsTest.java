@@ -40,7 +40,9 @@ class FusedKernelsTest {
     /**
      * Two copies of a block (101,000 + 1,000 decayed and undecayed parameters, lengths that are not a multiple of a
      * vector's), trained 6 steps on the same random batches, one with the kernels and one with the ops: weights,
-     * EMA shadows and both moments agree bit for bit after every step, and the weights did move.
+     * EMA shadows and both moments agree bit for bit after every step, and the weights did move. Even steps clip
+     * the gradients (to 0.3 of their norm): the ops arm as before, scaling them in place before AdamW, the kernel arm
+     * by folding the factor into AdamW's pass.
      */
     @Test
     void adamwAndTheEmaGiveTheOpsResultBitForBit() throws IOException {
@@ -59,8 +61,9 @@ class FusedKernelsTest {
             for (int t = 1; t <= 6; t++) {
                 float[] x = gaussian(random, (int) INPUT.size(), 3);
                 float[] target = gaussian(random, 6 * 1000, 1);
-                step(manager, fusedBlock, fused, fusedEma, x, target, 0.01 * t);
-                step(manager, opsBlock, ops, opsEma, x, target, 0.01 * t);
+                boolean clip = t % 2 == 0;
+                step(manager, fusedBlock, fused, fusedEma, x, target, 0.01 * t, clip, true);
+                step(manager, opsBlock, ops, opsEma, x, target, 0.01 * t, clip, false);
                 float[][] w = Fixtures.values(fusedParams);
                 assertThat(bits(w)).as("weights after step %d", t).isDeepEqualTo(bits(Fixtures.values(opsParams)));
                 assertThat(bits(fusedEma.toFloatArrays())).as("EMA after step %d", t)
@@ -73,7 +76,8 @@ class FusedKernelsTest {
     }
 
     /**
-     * The kernels write into the arrays' own memory (a closed form read back through libtorch), and only arrays
+     * The kernels write into the arrays' own memory (a closed form read back through libtorch; the gradient reset
+     * against the ops' {@code g - g}), and only arrays
      * with their own contiguous float32 storage get an address: a transposed view (whose buffer would be a copy)
      * and a float64 array get 0.
      */
@@ -87,6 +91,16 @@ class FusedKernelsTest {
             FusedKernels.ema(at[0], at[1], 5, 0.75f, 0.25f);
             assertThat(shadow.toFloatArray()).containsExactly(1.5f, 2.75f, -2f, 4f, 0.4375f);
             assertThat(p.toFloatArray()).containsExactly(3, 5, 4, -8, 0.25f);
+
+            float[] gradient = {1.5f, -0.0f, 3e38f, -1e-45f, Float.MIN_NORMAL, -7f, 0f};
+            NDArray zeroed = manager.create(gradient);
+            NDArray subtracted = manager.create(gradient);
+            FusedKernels.zero(FusedKernels.address(zeroed), gradient.length);
+            subtracted.subi(subtracted);
+            assertThat(bits(new float[][] {zeroed.toFloatArray()}))
+                    .as("the zero kernel gives the training loop's g - g, +0 everywhere")
+                    .isDeepEqualTo(bits(new float[][] {subtracted.toFloatArray()}))
+                    .isDeepEqualTo(bits(new float[][] {new float[gradient.length]}));
 
             NDArray matrix = manager.arange(12f).reshape(3, 4);
             assertThat(FusedKernels.address(matrix)).isNotZero();
@@ -108,12 +122,22 @@ class FusedKernelsTest {
     }
 
     private static void step(NDManager manager, Block block, AdamW adamw, Ema ema, float[] x, float[] target,
-            double lr) {
+            double lr, boolean clip, boolean fold) {
         try (NDManager step = manager.newSubManager()) {
             NDArray input = step.create(x, INPUT);
             NDArray y = step.create(target, new Shape(6, 1000));
             Fixtures.backward(step, block, input, out -> out.sub(y).square().mean());
-            adamw.step(step, lr);
+            List<TrainableParameters.Named> parameters = TrainableParameters.trainable(block);
+            double norm = GradientClipping.norm(step, parameters);
+            double maxNorm = clip ? 0.3 * norm : 0;
+            if (fold) {
+                double factor = GradientClipping.factor(norm, maxNorm);
+                assertThat(factor).as("clipping's factor").isEqualTo(clip ? 0.3 * norm / (norm + 1e-6) : 1);
+                adamw.step(step, lr, factor);
+            } else {
+                GradientClipping.globalNorm(step, parameters, maxNorm);
+                adamw.step(step, lr);
+            }
             ema.update(step);
         }
     }

@@ -58,4 +58,34 @@ class GradientClippingTest {
             assertThat(Fixtures.gradients(step, params)).isEqualTo(g);
         }
     }
+
+    /**
+     * The measuring half leaves the gradients as they are and reports what {@code globalNorm} reports; the factor
+     * is the one {@code globalNorm} scales by (the gradients it leaves are the measured ones times the factor, in
+     * float32), 1 within the limit and with clipping off.
+     */
+    @Test
+    void theNormAndTheFactorAreWhatGlobalNormAppliesInPlace() {
+        try (NDManager manager = NDManager.newBaseManager(); NDManager step = manager.newSubManager()) {
+            Block block = Fixtures.block(manager, 6);
+            List<TrainableParameters.Named> params = TrainableParameters.trainable(block);
+            NDArray target = Fixtures.input(step, 5).get(":, :3");
+            Fixtures.backward(step, block, Fixtures.input(step, 0), out -> out.sub(target).square().sum());
+            float[][] g = Fixtures.gradients(step, params);
+            double norm = GradientClipping.norm(step, params);
+            assertThat(Fixtures.gradients(step, params)).isEqualTo(g);
+            assertThat(GradientClipping.factor(norm, 0)).isEqualTo(1);
+            assertThat(GradientClipping.factor(norm, norm)).isEqualTo(1);
+            double factor = GradientClipping.factor(norm, norm / 3);
+            assertThat(factor).isEqualTo(norm / 3 / (norm + GradientClipping.NORM_GUARD)).isLessThan(1);
+
+            assertThat(GradientClipping.globalNorm(step, params, norm / 3)).isEqualTo(norm);
+            float[][] clipped = Fixtures.gradients(step, params);
+            for (int p = 0; p < g.length; p++) {
+                for (int i = 0; i < g[p].length; i++) {
+                    assertThat(clipped[p][i]).isEqualTo(g[p][i] * (float) factor);
+                }
+            }
+        }
+    }
 }
