@@ -81,17 +81,21 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds timing sampling with and without the cache once each, in alternating order; medians, min-max ranges and the per-round speed-up's median are reported (default ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(names = "--warmup-rounds", defaultValue = "2", description = "Untimed rounds of both sampling arms before the timed ones (default ${DEFAULT-VALUE}: the first two timed rounds were the slowest in every earlier run).")
+        int warmupRounds;
+
         @Override
         public Integer call() throws Exception {
-            if (steps < 0 || warmup < 0 || batch < 1 || trainBatch < 0 || rounds < 1) {
-                System.err.println("d2c bench stage1: --batch and --rounds must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
+            if (steps < 0 || warmup < 0 || batch < 1 || trainBatch < 0 || rounds < 1 || warmupRounds < 1) {
+                System.err.println("d2c bench stage1: --batch, --rounds and --warmup-rounds must be >= 1, --steps (0 skips training), --warmup and --train-batch >= 0");
                 return 2;
             }
             ObjectNode preset = setup.preset("stage1");
             if (preset == null) {
                 return 2;
             }
-            var result = Stage1Benchmark.run(preset, setup.device, steps, warmup, batch, trainBatch, rounds, System.out);
+            var result = Stage1Benchmark.run(preset, setup.device, steps, warmup, batch, trainBatch, warmupRounds,
+                    rounds, System.out);
             System.out.println(machine());
             writeJson(setup.json, result);
             return 0;

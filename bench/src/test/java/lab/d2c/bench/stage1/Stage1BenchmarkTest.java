@@ -29,11 +29,12 @@ class Stage1BenchmarkTest {
         stage1.put("depth", 1);
         stage1.put("heads", 2);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Stage1Benchmark.Result r = Stage1Benchmark.run(cfg, "cpu", 0, 0, 2, 0, 2, new PrintStream(bytes, true));
+        Stage1Benchmark.Result r = Stage1Benchmark.run(cfg, "cpu", 0, 0, 2, 0, 1, 2, new PrintStream(bytes, true));
 
         assertThat(r.trainStepMs()).isNaN();
         assertThat(r.tokensPerImage()).isEqualTo(64);
         assertThat(r.rounds()).isEqualTo(2);
+        assertThat(r.warmupRounds()).isEqualTo(1);
         assertThat(r.order()).containsExactly(List.of("cached", "uncached"), List.of("uncached", "cached"));
         assertThat(r.tokensPerSecondByRound()).containsOnlyKeys("cached", "uncached");
         double[] cached = r.tokensPerSecondByRound().get("cached");
