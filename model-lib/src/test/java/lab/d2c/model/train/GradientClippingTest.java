@@ -15,9 +15,7 @@ class GradientClippingTest {
     void scalesAllGradientsByOneFactorWhenTheGlobalNormIsTooLarge() {
         try (NDManager manager = NDManager.newBaseManager(); NDManager step = manager.newSubManager()) {
             Block block = Fixtures.block(manager, 4);
-            List<TrainableParameters.Named> params = TrainableParameters.trainable(block);
-            NDArray target = Fixtures.input(step, 5).get(":, :3");
-            Fixtures.backward(step, block, Fixtures.input(step, 0), out -> out.sub(target).square().sum());
+            List<TrainableParameters.Named> params = backward(step, block);
             float[][] g = Fixtures.gradients(step, params);
             double sum = 0;
             for (float[] gp : g) {
@@ -48,9 +46,7 @@ class GradientClippingTest {
     void leavesSmallGradientsAloneAndMeasuresWithoutClippingWhenOff() {
         try (NDManager manager = NDManager.newBaseManager(); NDManager step = manager.newSubManager()) {
             Block block = Fixtures.block(manager, 5);
-            List<TrainableParameters.Named> params = TrainableParameters.trainable(block);
-            NDArray target = Fixtures.input(step, 5).get(":, :3");
-            Fixtures.backward(step, block, Fixtures.input(step, 0), out -> out.sub(target).square().sum());
+            List<TrainableParameters.Named> params = backward(step, block);
             float[][] g = Fixtures.gradients(step, params);
             double norm = GradientClipping.globalNorm(step, block, 0);
             assertThat(Fixtures.gradients(step, params)).isEqualTo(g);
@@ -68,9 +64,7 @@ class GradientClippingTest {
     void theNormAndTheFactorAreWhatGlobalNormAppliesInPlace() {
         try (NDManager manager = NDManager.newBaseManager(); NDManager step = manager.newSubManager()) {
             Block block = Fixtures.block(manager, 6);
-            List<TrainableParameters.Named> params = TrainableParameters.trainable(block);
-            NDArray target = Fixtures.input(step, 5).get(":, :3");
-            Fixtures.backward(step, block, Fixtures.input(step, 0), out -> out.sub(target).square().sum());
+            List<TrainableParameters.Named> params = backward(step, block);
             float[][] g = Fixtures.gradients(step, params);
             double norm = GradientClipping.norm(step, params);
             assertThat(Fixtures.gradients(step, params)).isEqualTo(g);
@@ -87,5 +81,12 @@ class GradientClippingTest {
                 }
             }
         }
+    }
+
+    /** A squared-error loss on the fixtures' inputs, backward through {@code block}; its trainable parameters. */
+    private static List<TrainableParameters.Named> backward(NDManager step, Block block) {
+        NDArray target = Fixtures.input(step, 5).get(":, :3");
+        Fixtures.backward(step, block, Fixtures.input(step, 0), out -> out.sub(target).square().sum());
+        return TrainableParameters.trainable(block);
     }
 }
