@@ -22,6 +22,17 @@
 typedef long long i64;
 
 /*
+ * The entry points' signatures, bumped whenever one changes. FusedKernels refuses a library whose number is not its
+ * own: a Java side calling an older or newer library's functions with other arguments would write through wrong
+ * addresses (a stale library once crashed a test JVM so), where a refused library only costs speed.
+ */
+int Java_lab_d2c_model_train_FusedKernels_abiVersion(void *env, void *cls) {
+    (void) env;
+    (void) cls;
+    return 2;
+}
+
+/*
  * m <- m * b1 + (g * g_scale) * c1; v <- v * b2 + ((g * g_scale) * (g * g_scale)) * c2.
  * g_scale is gradient clipping's factor (1 when the norm is within its limit: a multiply by 1 is exact), folded in
  * here instead of a pass of its own over every gradient; the product is the one clipping's in-place multiply stored.

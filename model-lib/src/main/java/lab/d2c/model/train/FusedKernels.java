@@ -25,6 +25,12 @@ public final class FusedKernels {
     /** The environment variable holding the library's path ({@code ./d2c} sets it; 0 or unset: off). */
     static final String ENV = "D2C_FUSED_OPTIMIZER";
 
+    /**
+     * The native entry points' signatures this class calls; the library's {@code abiVersion()} must match, or it is
+     * not used (a library from other sources would be called with other arguments).
+     */
+    static final int ABI_VERSION = 2;
+
     private static final String STATUS = load(System.getenv(ENV));
 
     private FusedKernels() {
@@ -52,6 +58,10 @@ public final class FusedKernels {
         }
         try {
             System.load(Path.of(path).toAbsolutePath().toString());
+            String refused = refusal(path, abiVersion());
+            if (refused != null) {
+                return refused;
+            }
             // every entry point once, on nothing: a library built from older sources fails here, not in a step
             ByteBuffer probe = ByteBuffer.allocateDirect(Float.BYTES);
             if (address(probe) == 0) {
@@ -65,6 +75,12 @@ public final class FusedKernels {
         } catch (UnsatisfiedLinkError e) {
             return "off (" + path + " did not load: " + e.getMessage() + ")";
         }
+    }
+
+    /** Why a library reporting entry points of {@code version} is not used, or null where it matches this class. */
+    static String refusal(String path, int version) {
+        return version == ABI_VERSION ? null : "off (" + path + " has entry points of version " + version
+                + ", this code calls version " + ABI_VERSION + ": rebuild it from this tree, as ./d2c does)";
     }
 
     /**
@@ -99,6 +115,8 @@ public final class FusedKernels {
     }
 
     private static native long address(ByteBuffer buffer);
+
+    private static native int abiVersion();
 
     /**
      * {@code m = m * b1 + (g * gScale) * c1}; {@code v = v * b2 + ((g * gScale) * (g * gScale)) * c2}, where

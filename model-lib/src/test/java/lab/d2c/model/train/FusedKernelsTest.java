@@ -109,6 +109,18 @@ class FusedKernelsTest {
         }
     }
 
+    /**
+     * A library whose entry points have other signatures is refused by its version number instead of being called
+     * with the wrong arguments (a stale library once crashed a test JVM), and the loaded one reports this class's.
+     */
+    @Test
+    void aLibraryOfAnotherVersionIsRefused() {
+        assertThat(FusedKernels.refusal("lib.so", FusedKernels.ABI_VERSION)).isNull();
+        assertThat(FusedKernels.refusal("lib.so", FusedKernels.ABI_VERSION - 1)).startsWith("off (lib.so")
+                .contains("version " + (FusedKernels.ABI_VERSION - 1), "rebuild");
+        assertThat(FusedKernels.status()).startsWith("loaded from");
+    }
+
     private static Block block(NDManager manager) {
         Block block = new SequentialBlock().add(Linear.builder().setUnits(1000).build()).add(LayerNorm.builder().build());
         Engine.getInstance().setRandomSeed(11);
