@@ -73,6 +73,10 @@ public final class FusedKernels {
             zero(0, 0);
             return "loaded from " + path;
         } catch (UnsatisfiedLinkError e) {
+            if (String.valueOf(e.getMessage()).contains("abiVersion")) {
+                return "off (" + path + " has no entry-point version, so it was built from older sources: rebuild it "
+                        + "from this tree, as ./d2c does)";
+            }
             return "off (" + path + " did not load: " + e.getMessage() + ")";
         }
     }
