@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * engine). The kernels do the same float32 operations in the same order as the ops they replace, so the
  * numbers are bit for bit the same (FusedKernelsTest); the square root stays libtorch's. Gradient clipping's scale
  * rides in AdamW's first pass and the weight decay in its second, and {@link TrainingLoop} resets the gradients
- * with {@link #zero}, so neither takes a pass of its own.
+ * with {@link #zero}, so neither takes a pass of its own. {@link #sumSquares} is clipping's norm without a temporary
+ * ({@link SumOfSquares}).
  *
  * <p>Used only where it is loaded and every array is float32 on the CPU with its own contiguous storage;
  * anything else takes the ops, which stay the reference. {@code D2C_FUSED_OPTIMIZER=0} turns it off.
@@ -29,7 +30,7 @@ public final class FusedKernels {
      * The native entry points' signatures this class calls; the library's {@code abiVersion()} must match, or it is
      * not used (a library from other sources would be called with other arguments).
      */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
 
     private static final String STATUS = load(System.getenv(ENV));
 
@@ -71,6 +72,7 @@ public final class FusedKernels {
             adamwApply(0, 0, 0, 0, false, 1, 1, 0, 0);
             ema(0, 0, 0, 1, 0);
             zero(0, 0);
+            sumSquares(0, 0);
             return "loaded from " + path;
         } catch (UnsatisfiedLinkError e) {
             if (String.valueOf(e.getMessage()).contains("abiVersion")) {
@@ -138,6 +140,12 @@ public final class FusedKernels {
 
     /** {@code g = 0}: one store per element, where the ops' {@code g - g} reads it twice. */
     static native void zero(long g, long n);
+
+    /**
+     * The sum of {@code g[i]^2} in double precision, in {@link SumOfSquares}'s order of additions (the same bits as its
+     * Java loop).
+     */
+    static native double sumSquares(long g, long n);
 
     /** {@code shadow = shadow * keep + p * take}. */
     static native void ema(long shadow, long p, long n, float keep, float take);

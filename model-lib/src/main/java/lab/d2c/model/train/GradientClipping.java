@@ -46,14 +46,25 @@ public final class GradientClipping {
         return norm;
     }
 
-    /** The global L2 norm of {@code parameters}' gradients, which are left as they are. */
+    /**
+     * The global L2 norm of {@code parameters}' gradients, which are left as they are: on the CPU the square root of
+     * the sum of {@link SumOfSquares} over the parameters in their order, all in double precision (no temporary, and
+     * the same bits with or without the native kernels); on another device libtorch's float32 square-and-sum there,
+     * with one host sync for the whole model.
+     */
     static double norm(NDManager step, List<TrainableParameters.Named> parameters) {
         if (parameters.isEmpty()) {
             return 0;
         }
+        if (SumOfSquares.handles(parameters.get(0).array())) {
+            double sum = 0;
+            for (TrainableParameters.Named p : parameters) {
+                sum += SumOfSquares.of(Views.gradient(step, p.array()));
+            }
+            return Math.sqrt(sum);
+        }
         NDList squares = new NDList(parameters.size());
         for (TrainableParameters.Named p : parameters) {
-            // Summed in float32 on the device, one host sync for the whole model.
             squares.add(Views.gradient(step, p.array()).toType(DataType.FLOAT32, false).square().sum());
         }
         return NDArrays.stack(squares).sum().sqrt().getFloat();

@@ -121,6 +121,42 @@ class FusedKernelsTest {
         assertThat(FusedKernels.status()).startsWith("loaded from");
     }
 
+    /**
+     * Clipping's sum of squares: the native kernel and {@link SumOfSquares}'s Java loop give the same double, bit for
+     * bit, on lengths below, at and around a block of eight (the tail path) and on a million draws; and the exact value
+     * on integers, whose sums of squares double precision holds exactly. The draws' magnitudes spread over 2^-20 to
+     * 2^20, so nearly every addition rounds and another order of additions shows in the last bits (a kernel that adds
+     * its tail to the last running sum instead of the first fails here).
+     */
+    @Test
+    void theSumOfSquaresKernelAndTheJavaLoopAgreeBitForBit() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Random random = new Random(11);
+            assertThat(SumOfSquares.of(manager.create(new float[0]))).isZero();
+            for (int n : new int[] {1, 7, 8, 9, 15, 16, 17, 1_000_003}) {
+                float[] values = gaussian(random, n, 1);
+                for (int i = 0; i < n; i++) {
+                    values[i] = (float) (values[i] * Math.scalb(1.0, random.nextInt(41) - 20));
+                }
+                NDArray g = manager.create(values);
+                long at = FusedKernels.address(g);
+                assertThat(at).as("n = %d has its own storage", n).isNotZero();
+                double kernel = FusedKernels.sumSquares(at, n);
+                double loop = SumOfSquares.java(java.nio.FloatBuffer.wrap(values));
+                assertThat(Double.doubleToRawLongBits(kernel)).as("n = %d: %s against %s", n, kernel, loop)
+                        .isEqualTo(Double.doubleToRawLongBits(loop));
+                assertThat(SumOfSquares.of(g)).isEqualTo(kernel);
+            }
+            float[] integers = new float[1001];
+            for (int i = 0; i < integers.length; i++) {
+                integers[i] = i + 1;
+            }
+            double exact = 1001.0 * 1002 * 2003 / 6; // sum of k^2 for k = 1..n is n(n+1)(2n+1)/6
+            NDArray g = manager.create(integers);
+            assertThat(FusedKernels.sumSquares(FusedKernels.address(g), integers.length)).isEqualTo(exact);
+        }
+    }
+
     private static Block block(NDManager manager) {
         Block block = new SequentialBlock().add(Linear.builder().setUnits(1000).build()).add(LayerNorm.builder().build());
         Engine.getInstance().setRandomSeed(11);

@@ -28,7 +28,8 @@ class GradientClippingTest {
 
             double reported = GradientClipping.globalNorm(step, block, max);
 
-            assertThat(reported).isCloseTo(norm, within(norm * 1e-6));
+            // summed in double precision in another order than this loop's: the last bits of a double at most
+            assertThat(reported).isCloseTo(norm, within(norm * 1e-12));
             float[][] clipped = Fixtures.gradients(step, params);
             double scale = max / (reported + GradientClipping.NORM_GUARD);
             double after = 0;
@@ -80,6 +81,30 @@ class GradientClippingTest {
                     assertThat(clipped[p][i]).isEqualTo(g[p][i] * (float) factor);
                 }
             }
+        }
+    }
+
+    /**
+     * The Java loop of {@link SumOfSquares} (what runs without the native kernels): exact on integers, whose sums of
+     * squares double precision holds, over lengths that leave every tail length of a block of eight; the same on a
+     * buffer's window as on a copy of it; and a non-contiguous gradient (a transposed view) is read in its own order.
+     */
+    @Test
+    void theSumOfSquaresIsExactOnIntegersAndReadsViewsAndWindows() {
+        for (int n = 0; n <= 40; n++) {
+            float[] values = new float[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = (i % 2 == 0 ? 1 : -1) * (i + 1);
+            }
+            assertThat(SumOfSquares.java(java.nio.FloatBuffer.wrap(values))).as("n = %d", n)
+                    .isEqualTo(n * (n + 1.0) * (2 * n + 1) / 6);
+        }
+        float[] window = {100, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100};
+        assertThat(SumOfSquares.java(java.nio.FloatBuffer.wrap(window, 1, 9))).isEqualTo(285);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray matrix = manager.create(new float[] {1, 2, 3, 4, 5, 6}, new ai.djl.ndarray.types.Shape(2, 3));
+            assertThat(SumOfSquares.of(matrix.transpose())).isEqualTo(91);
+            assertThat(SumOfSquares.of(matrix.toType(ai.djl.ndarray.types.DataType.FLOAT64, false))).isEqualTo(91);
         }
     }
 

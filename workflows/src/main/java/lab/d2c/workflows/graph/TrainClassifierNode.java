@@ -16,7 +16,9 @@ public final class TrainClassifierNode extends DeclaredNodeType {
     public TrainClassifierNode() {
         // 3: test accuracy in batches of 64; 2: conv-pool trunk with a flattened head (was the autoencoders' encoder, average-pooled)
         // 4: also writes weights.safetensors (issue 27)
-        super(KIND, 4, List.of("classifier"));
+        // 5: gradient clipping's global norm is summed in double precision without a temporary square
+        // (model.train.SumOfSquares), which changes the clipped steps' last bits
+        super(KIND, 5, List.of("classifier"));
     }
 
     @Override

@@ -19,7 +19,9 @@ public final class TrainRdpmNode extends DeclaredNodeType {
 
     public TrainRdpmNode() {
         // 3: also writes weights.safetensors (issue 27); 4: also writes val/kl_cond_uncond (issue 24)
-        super(KIND, 4, List.of(ConfigSchema.RDPM_PREDICTOR));
+        // 5: gradient clipping's global norm is summed in double precision without a temporary square
+        // (model.train.SumOfSquares), which changes the clipped steps' last bits
+        super(KIND, 5, List.of(ConfigSchema.RDPM_PREDICTOR));
     }
 
     @Override

@@ -17,7 +17,9 @@ public final class TrainRdpmTokenizerNode extends DeclaredNodeType {
 
     public TrainRdpmTokenizerNode() {
         // 2: also writes weights.safetensors (issue 27)
-        super(KIND, 2, List.of(ConfigSchema.RDPM_TOKENIZER));
+        // 3: gradient clipping's global norm is summed in double precision without a temporary square
+        // (model.train.SumOfSquares), which changes the clipped steps' last bits
+        super(KIND, 3, List.of(ConfigSchema.RDPM_TOKENIZER));
     }
 
     @Override

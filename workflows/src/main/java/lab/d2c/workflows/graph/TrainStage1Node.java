@@ -21,7 +21,9 @@ public final class TrainStage1Node extends DeclaredNodeType {
 
     public TrainStage1Node() {
         // 3: also writes weights.safetensors (issue 27)
-        super(KIND, 3, PATHS);
+        // 4: gradient clipping's global norm is summed in double precision without a temporary square
+        // (model.train.SumOfSquares), which changes the clipped steps' last bits
+        super(KIND, 4, PATHS);
     }
 
     @Override

@@ -26,7 +26,9 @@ public final class TrainStage2Node extends DeclaredNodeType {
         // 2 (issue 21): trains on stage one's predictions, the attention fusions see positions, the head
         // learns its variance
         // 4: also writes weights.safetensors (issue 27)
-        super(KIND, 4, PATHS);
+        // 5: gradient clipping's global norm is summed in double precision without a temporary square
+        // (model.train.SumOfSquares), which changes the clipped steps' last bits
+        super(KIND, 5, PATHS);
     }
 
     @Override

@@ -13,7 +13,9 @@ public final class TrainVaeNode extends DeclaredNodeType {
         // 2: test figures and the latent scale in batches of 64 (were 256; the scale's draws changed)
         // 3: vae.loss_reduction, default ldm: the KL weighed as in LDM (was effectively pixels x kl_weight)
         // 4: also writes weights.safetensors (issue 27)
-        super(KIND, 4, List.of("vae"));
+        // 5: gradient clipping's global norm is summed in double precision without a temporary square
+        // (model.train.SumOfSquares), which changes the clipped steps' last bits
+        super(KIND, 5, List.of("vae"));
     }
 
     @Override
