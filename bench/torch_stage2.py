@@ -2,7 +2,8 @@
 
 Mirrors model-lib's lab.d2c.model.stage2 and lab.d2c.model.diffusion op for op where the op is the
 model's (the one-hot row selection of VisibleRows, the blends of the fake class and fake discrete
-tokens, the tiled diffusion_batch_mul rows, the learned-sigma loss with its variational-bound term),
+tokens, the diffusion_batch_mul copies of the masked rows, the learned-sigma loss with its variational-bound
+term, each distinct diffusion step's time embedding computed once),
 and in PyTorch's own idiom where the Java side does bookkeeping in Java (orders, masks, the timestep
 sinusoid, the sampler's noise): those are computed with torch ops here, as MAR does.
 
@@ -192,9 +193,13 @@ class DiffusionHead(nn.Module):
         self.res_blocks = nn.ModuleList([ResBlock(width) for _ in range(depth)])
         self.final_layer = FinalLayer(width, out_channels or channels)
 
-    def forward(self, x, t_freq, c):
+    def forward(self, x, t_freq, c, index=None):
+        """t_freq: [N, 256], or [U, 256] of U distinct steps with index [N] the row's step among them."""
         x = self.input_proj(x)
-        y = self.time_embed(t_freq) + self.cond_embed(c)
+        t = self.time_embed(t_freq)
+        if index is not None:
+            t = F.embedding(index, t)
+        y = t + self.cond_embed(c)
         for block in self.res_blocks:
             x = block(x, y)
         return self.final_layer(x, y)
@@ -318,24 +323,29 @@ class HybridModel(nn.Module):
         fake_class, fake_tokens = u < c["class_dropout"], u < c["discrete_dropout"]
         z = self.condition(tokens, labels, fake_class, masked, self.discrete_context(ids, fake_tokens))
         mul = c["diffusion_batch_mul"]
-        target = tokens.reshape(b * n, channels).repeat(mul, 1)
-        conditions = z.reshape(b * n, c["decoder_width"]).repeat(mul, 1)
-        mask = masked.reshape(b * n).float().repeat(mul)
+        # HybridModel.loss: the masked rows of the diffusion_batch_mul copies, each with the draws of t and eps
+        # it gets among all rows (DiffusionLoss.loss with kept rows)
+        rows = masked.reshape(b * n).repeat(mul)
+        kept = rows.nonzero().squeeze(1)
+        source = kept % (b * n)
+        target = tokens.reshape(b * n, channels)[source]
+        conditions = z.reshape(b * n, c["decoder_width"])[source]
         self.head_rows = target.shape[0]
-        return self.diffusion_loss(target, conditions, mask, g)
+        return self.diffusion_loss(target, conditions, kept, mul * b * n, g)
 
-    def diffusion_loss(self, x0, z, mask, g):
+    def diffusion_loss(self, x0, z, kept, drawn_rows, g):
         rows, channels = x0.shape
-        t = torch.randint(0, TRAINING_STEPS, (rows,), generator=g)
-        eps = torch.randn(x0.shape, generator=g)
+        t = torch.randint(0, TRAINING_STEPS, (drawn_rows,), generator=g)[kept]
+        eps = torch.randn((drawn_rows, channels), generator=g)[kept]
         xt = self.sqrt_bar[t].unsqueeze(1) * x0 + self.sqrt_one_minus_bar[t].unsqueeze(1) * eps
-        out = self.head(xt, timestep_embedding(t), z)
+        steps, index = torch.unique(t, return_inverse=True)
+        out = self.head(xt, timestep_embedding(steps), z, index)
         if self.c["learn_sigma"]:
             eps_pred, v = out.split(channels, dim=1)
             per_row = (eps - eps_pred).pow(2).mean(1) + self.vb_bits(x0, xt, eps_pred.detach(), v, t)
         else:
             per_row = (eps - out).pow(2).mean(1)
-        return (per_row * mask).sum() / mask.sum()
+        return per_row.mean()
 
     def vb_bits(self, x0, xt, eps, v, t):
         """LearnedVariance.bits: KL for t > 0, the discretized decoder NLL at t = 0, in bits per row."""
@@ -394,7 +404,7 @@ class TrainStep:
         self.labels = torch.randint(0, c["num_classes"], (items,), generator=g)
         self.generator = torch.Generator().manual_seed(2)
         self.masked_counts = []  # what each call masked, in call order
-        self.head_rows = 0
+        self.head_rows = []  # rows of the head per call, in call order
         self.model.train()
 
     def __call__(self, step):
@@ -405,7 +415,7 @@ class TrainStep:
         self.masked_counts.append(masked)
         loss = self.model.loss(self.means[index], self.stds[index], self.ids[index], self.labels[index], masked,
                                self.generator)
-        self.head_rows = self.model.head_rows
+        self.head_rows.append(self.model.head_rows)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         value = loss.item()

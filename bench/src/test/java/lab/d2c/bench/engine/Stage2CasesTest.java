@@ -85,7 +85,8 @@ class Stage2CasesTest {
         c.put("warmup", 1);
         c.put("iterations", 2);
         int[] counts = Stage2Cases.maskedCounts(c, 3);
-        long rows = (long) IMAGES * 64 * 4;
+        // the head's rows per step: the masked rows of the 4 diffusion_batch_mul copies
+        int[] rows = Arrays.stream(counts).map(m -> IMAGES * m * 4).toArray();
         ObjectNode torch = torchResult(100, counts, rows);
         EngineBenchmark.sameModel(c, 100, torch);
         assertThatThrownBy(() -> EngineBenchmark.sameModel(c, 101, torch)).hasMessageContaining("parameters: DJL 101");
@@ -93,7 +94,9 @@ class Stage2CasesTest {
         shifted[2] = counts[2] == 64 ? 63 : counts[2] + 1;
         assertThatThrownBy(() -> EngineBenchmark.sameModel(c, 100, torchResult(100, shifted, rows)))
                 .hasMessageContaining("masked counts");
-        assertThatThrownBy(() -> EngineBenchmark.sameModel(c, 100, torchResult(100, counts, rows / 4)))
+        assertThat(Arrays.stream(counts).min().getAsInt()).as("a step leaves rows unmasked").isLessThan(64);
+        int[] everyRow = Arrays.stream(counts).map(m -> IMAGES * 64 * 4).toArray();
+        assertThatThrownBy(() -> EngineBenchmark.sameModel(c, 100, torchResult(100, counts, everyRow)))
                 .hasMessageContaining("head rows");
     }
 
@@ -129,12 +132,12 @@ class Stage2CasesTest {
         }
     }
 
-    private static ObjectNode torchResult(long parameters, int[] counts, long rows) {
+    private static ObjectNode torchResult(long parameters, int[] counts, int[] rows) {
         ObjectNode r = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         r.put("parameters", parameters);
         ObjectNode shapes = r.putObject("shapes");
         Arrays.stream(counts).forEach(shapes.putArray("masked_counts")::add);
-        shapes.put("head_rows", rows);
+        Arrays.stream(rows).forEach(shapes.putArray("head_rows")::add);
         return r;
     }
 

@@ -5,10 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 import lab.d2c.model.nn.Dense;
 import lab.d2c.model.nn.StepArrays;
 
@@ -23,6 +26,10 @@ import lab.d2c.model.nn.StepArrays;
  * the same step ({@link TimestepEmbedder#sinusoid}; the time embedding broadcasts over the rows), the
  * condition z [N, conditionWidth]; output [N, channels] or, learning the variance, [N, 2 channels]
  * (noise first, as MAR's {@code th.split(model_output, C, dim=1)}).
+ *
+ * <p>A fourth input, the row's index [N] (int64) into U distinct steps' sinusoids [U, 256] given as the
+ * second, embeds each distinct step once and looks its rows up ({@link #rowsAtSteps}): the same function of
+ * (x_t, t, z) as one sinusoid row per row, with the time MLP run on U rows instead of N.
  */
 public final class DiffusionHead extends AbstractBlock {
 
@@ -74,11 +81,40 @@ public final class DiffusionHead extends AbstractBlock {
         return learnSigma ? 2 * channels : channels;
     }
 
+    /**
+     * eps_theta(x_t | t, z) of rows at different steps, each distinct step's time embedding computed once.
+     * Training draws a step per row (16,384 rows in a tiny batch, at most {@code T} = 1000 distinct steps),
+     * and the time MLP (256 to width to width per row) was as costly as a residual block of the head; its rows
+     * are the same per step, so it runs on the distinct steps and each row looks its step's row up.
+     *
+     * @param x the rows' x_t [N, channels]
+     * @param t the rows' steps (length N)
+     * @param z the rows' conditions [N, conditionWidth]
+     */
+    public NDArray rowsAtSteps(ParameterStore store, NDArray x, int[] t, NDArray z, boolean training) {
+        int[] distinct = Arrays.stream(t).distinct().sorted().toArray();
+        long[] index = new long[t.length];
+        for (int n = 0; n < t.length; n++) {
+            index[n] = Arrays.binarySearch(distinct, t[n]);
+        }
+        NDManager m = x.getManager();
+        NDArray sinusoids = TimestepEmbedder.sinusoid(m, distinct).toDevice(x.getDevice(), false);
+        NDArray ids = m.create(index).toDevice(x.getDevice(), false);
+        // sinusoids and ids stay on x's manager: made from Java values, they live in direct buffers that the
+        // backward pass reads (the time MLP's weight gradient, the lookup's index), see StepArrays.release
+        return forward(store, new NDList(x, sinusoids, z, ids), training).singletonOrThrow();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputProjection.forward(store, new NDList(inputs.get(0)), training).singletonOrThrow();
         NDArray t = timeEmbedding.forward(store, new NDList(inputs.get(1)), training).singletonOrThrow();
+        if (inputs.size() > 3) {
+            NDArray distinct = t;
+            t = Embedding.embedding(inputs.get(3), distinct, SparseFormat.DENSE).singletonOrThrow();
+            StepArrays.release(distinct);
+        }
         NDArray c = conditionProjection.forward(store, new NDList(inputs.get(2)), training).singletonOrThrow();
         NDArray y = t.add(c);
         StepArrays.release(t, c);

@@ -90,32 +90,73 @@ public final class DiffusionLoss extends AbstractBlock {
      */
     public NDArray loss(ParameterStore store, NDArray target, NDArray z, NDArray mask, StepRandom rng) {
         int rows = Math.toIntExact(target.getShape().get(0));
-        NDManager m = target.getManager();
+        int[] t = steps(rng, rows);
+        NDArray eps = rng.normal(target.getManager(), target.getShape(), "diffusion/eps")
+                .toDevice(target.getDevice(), false);
+        NDArray perRow = perRow(store, target, z, t, eps);
+        if (mask == null) {
+            return perRow.mean();
+        }
+        return perRow.mul(mask).sum().div(mask.sum());
+    }
+
+    /**
+     * The same loss computed on the selected rows alone: {@code target} and {@code z} hold only the rows that
+     * count, row j being row {@code kept[j]} of the {@code drawnRows} rows the masked form would run. Each
+     * row gets the t and eps that row would have drawn there, so the value is that form's (its masked mean is
+     * the mean over these rows) and the gradients are too, up to rounding; the head runs on fewer rows. MAR
+     * runs the head on every row and lets the mask zero the rest ({@code models/mar.py} {@code forward_loss};
+     * {@code models/diffloss.py} {@code DiffLoss.forward}, line 30 at commit 231d76f:
+     * {@code (loss * mask).sum() / mask.sum()}); a row the mask zeroes gives no loss and no gradient.
+     *
+     * @param target    the kept rows' clean tokens [K, C]
+     * @param z         the kept rows' conditions [K, Cz]
+     * @param kept      for each of the K rows, its index among the drawn rows (ascending)
+     * @param drawnRows how many rows the draws of t and eps are made for
+     * @param rng       the step's draws
+     */
+    public NDArray loss(ParameterStore store, NDArray target, NDArray z, int[] kept, int drawnRows, StepRandom rng) {
+        int rows = Math.toIntExact(target.getShape().get(0));
+        if (kept.length != rows) {
+            throw new IllegalArgumentException("loss: " + kept.length + " kept indices for " + rows + " rows");
+        }
+        int c = Math.toIntExact(target.getShape().get(1));
+        int[] all = steps(rng, drawnRows);
+        float[] allEps = rng.normalValues(Math.multiplyExact(drawnRows, c), "diffusion/eps");
+        int[] t = new int[rows];
+        float[] eps = new float[rows * c];
+        for (int j = 0; j < rows; j++) {
+            t[j] = all[kept[j]];
+            System.arraycopy(allEps, kept[j] * c, eps, j * c, c);
+        }
+        NDArray noise = target.getManager().create(eps, new Shape(rows, c)).toDevice(target.getDevice(), false);
+        return perRow(store, target, z, t, noise).mean();
+    }
+
+    /** The rows' steps, uniform over the T training steps. */
+    private int[] steps(StepRandom rng, int rows) {
         SplittableRandom steps = rng.generator("diffusion/t");
         int[] t = new int[rows];
         for (int i = 0; i < rows; i++) {
             t[i] = steps.nextInt(schedule.steps());
         }
-        NDArray eps = rng.normal(m, target.getShape(), "diffusion/eps").toDevice(target.getDevice(), false);
+        return t;
+    }
+
+    /** Each row's loss [N]: the noise MSE, plus the variational-bound term when the head learns its variance. */
+    private NDArray perRow(ParameterStore store, NDArray target, NDArray z, int[] t, NDArray eps) {
         NDArray xt = diffuse(target, t, eps);
-        NDArray tFeatures = TimestepEmbedder.sinusoid(m, t).toDevice(target.getDevice(), false);
-        NDArray predicted = head.forward(store, new NDList(xt, tFeatures, z), true).singletonOrThrow();
-        NDArray perRow;
+        NDArray predicted = head.rowsAtSteps(store, xt, t, z, true);
         if (head.learnsSigma()) {
             NDList halves = predicted.split(2, 1);
             NDArray diff = eps.sub(halves.get(0));
             NDArray mse = diff.mul(diff).mean(new int[] {1});
             // frozen_out: the vb term sees the noise prediction detached, so it trains the variance only
             NDArray vb = LearnedVariance.bits(training, target, xt, halves.get(0).stopGradient(), halves.get(1), t);
-            perRow = mse.add(vb);
-        } else {
-            NDArray diff = eps.sub(predicted);
-            perRow = diff.mul(diff).mean(new int[] {1});
+            return mse.add(vb);
         }
-        if (mask == null) {
-            return perRow.mean();
-        }
-        return perRow.mul(mask).sum().div(mask.sum());
+        NDArray diff = eps.sub(predicted);
+        return diff.mul(diff).mean(new int[] {1});
     }
 
     /**

@@ -3,7 +3,9 @@ package lab.d2c.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 
 /**
@@ -28,6 +30,11 @@ public final class StepArrays {
      * so gradients are unchanged; what nothing else holds is freed now instead of when the step's manager
      * closes. On the b diffusion head's [8192, 1024] activations the late release kept about 1.4 GB more
      * alive than PyTorch and made the training step about 1.2x slower (BENCHMARKS.md, engine).
+     *
+     * <p>Only for arrays libtorch computed. An array made from Java values ({@code manager.create(float[])})
+     * lives in a direct buffer that libtorch borrows: once its handle is closed the JVM may free the buffer
+     * while autograd still reads it (docs/djl-pitfalls.md, pitfall 1), so such inputs stay on the step's
+     * manager until it closes.
      */
     public static void release(NDArray... arrays) {
         for (NDArray a : arrays) {
@@ -72,5 +79,17 @@ public final class StepArrays {
         NDArray isFake = m.create(f, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
         NDArray isReal = m.create(keep, flagShape).toType(real.getDataType(), false).toDevice(real.getDevice(), false);
         return real.mul(isReal).add(substitute.mul(isFake));
+    }
+
+    /**
+     * Rows {@code index[k]} of {@code table} [R, W], in index order ([index.length, W]; rows may repeat), on the
+     * manager of {@code table}. libtorch's embedding op: its backward adds each output row's gradient into the
+     * table row it came from, as a gather's does, in one pass over the index.
+     */
+    public static NDArray rows(NDArray table, long[] index) {
+        // the index stays on the manager (not closed here): the backward pass reads it, and it lives in a
+        // Java direct buffer the JVM could free once nothing holds the handle (see release)
+        NDArray ids = table.getManager().create(index).toDevice(table.getDevice(), false);
+        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 }

@@ -238,6 +238,19 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
 
     @Override
     public StepLoss loss(NDManager step, NDList batch, StepRandom rng) {
+        return loss(step, batch, rng, false);
+    }
+
+    /**
+     * The training loss (section 5.1, Eq. 2 on the masked tokens).
+     *
+     * @param allRows run the diffusion head on every row and weight the mean by the mask, MAR's literal form
+     *                ({@code models/mar.py} {@code forward_loss}); else on the masked rows alone, with the draws
+     *                of t and eps they get in that form ({@link DiffusionLoss#loss(ParameterStore, NDArray,
+     *                NDArray, int[], int, StepRandom)}): the same loss and gradients up to rounding, the head on
+     *                the masked share of the rows (70-100%, MAR's mask ratios). Tests compare the two.
+     */
+    StepLoss loss(NDManager step, NDList batch, StepRandom rng, boolean allRows) {
         NDArray tokens = batch.get(0);
         if (batch.size() > 3) {
             NDArray eps = rng.normal(step, tokens.getShape(), "stage2/posterior").toDevice(tokens.getDevice(), false);
@@ -268,10 +281,33 @@ public final class HybridModel extends AbstractBlock implements TrainableModel {
         ParameterStore store = new ParameterStore(step, false);
         NDArray z = condition(store, tokens, ids, labels, fakeClass, fakeTokens, masked, rng);
         int mul = config.diffusionBatchMul();
-        NDArray target = tile(tokens.reshape(b * n, c), mul);
-        NDArray conditions = tile(z.reshape(b * n, config.decoderWidth()), mul);
-        NDArray mask = tile(step.create(maskRows).toDevice(tokens.getDevice(), false), mul);
-        NDArray loss = diffusion.loss(store, target, conditions, mask, rng);
+        NDArray loss;
+        if (allRows) {
+            NDArray target = tile(tokens.reshape(b * n, c), mul);
+            NDArray conditions = tile(z.reshape(b * n, config.decoderWidth()), mul);
+            NDArray mask = tile(step.create(maskRows).toDevice(tokens.getDevice(), false), mul);
+            loss = diffusion.loss(store, target, conditions, mask, rng);
+        } else {
+            // the rows of MAR's tiled [mul * B * N] batch that the mask keeps, in that batch's order, and
+            // each one's row of the untiled [B * N] tokens and conditions
+            int[] kept = new int[mul * b * maskedCount];
+            long[] source = new long[kept.length];
+            int k = 0;
+            for (int copy = 0; copy < mul; copy++) {
+                for (int i = 0; i < b; i++) {
+                    for (int p = 0; p < n; p++) {
+                        if (masked[i][p]) {
+                            kept[k] = (copy * b + i) * n + p;
+                            source[k] = (long) i * n + p;
+                            k++;
+                        }
+                    }
+                }
+            }
+            NDArray target = StepArrays.rows(tokens.reshape(b * n, c), source);
+            NDArray conditions = StepArrays.rows(z.reshape(b * n, config.decoderWidth()), source);
+            loss = diffusion.loss(store, target, conditions, kept, mul * b * n, rng);
+        }
         return new StepLoss(loss, Map.of("mask_ratio", step.create((float) ratio)));
     }
 

@@ -50,8 +50,17 @@ public final class StepRandom {
 
     /** Standard normal floats (Box-Muller on the Java generator). */
     public NDArray normal(NDManager manager, Shape shape, String purpose) {
+        return manager.create(normalValues(Math.toIntExact(shape.size()), purpose), shape);
+    }
+
+    /**
+     * The first {@code count} standard normal floats of a purpose's stream, on the host: what
+     * {@link #normal} puts into an array of that size, so a caller can keep some of the draws (the rows a
+     * loss reads) and still see the draws every row would have had.
+     */
+    public float[] normalValues(int count, String purpose) {
         SplittableRandom r = generator(purpose);
-        float[] v = new float[Math.toIntExact(shape.size())];
+        float[] v = new float[count];
         for (int i = 0; i < v.length; i += 2) {
             double u1 = 1.0 - r.nextDouble();
             double u2 = r.nextDouble();
@@ -61,6 +70,6 @@ public final class StepRandom {
                 v[i + 1] = (float) (radius * Math.sin(2 * Math.PI * u2));
             }
         }
-        return manager.create(v, shape);
+        return v;
     }
 }

@@ -16,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import lab.d2c.model.nn.ParamGradients;
 import lab.d2c.model.nn.StepArrays;
 import lab.d2c.model.train.StepRandom;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,82 @@ class DiffusionLossTest {
             x = next;
         }
         return x;
+    }
+
+    /**
+     * The masked rows alone, each with the t and eps it draws among all rows, give the masked mean over all rows
+     * and the same gradient of every head parameter and of z, up to float rounding: stage two runs the head on
+     * the masked rows only (MAR runs it on every row and weights by the mask).
+     */
+    @ParameterizedTest(name = "learnSigma {0}")
+    @CsvSource({"false", "true"})
+    void theKeptRowsAloneGiveTheMaskedLossAndGradients(boolean learnSigma) {
+        NoiseSchedule schedule = NoiseSchedule.of("cosine", NoiseSchedule.TRAINING_STEPS);
+        int rows = 24;
+        int[] kept = {1, 2, 3, 5, 8, 9, 13, 14, 15, 16, 20, 23};
+        float[] maskRows = new float[rows];
+        long[] source = new long[kept.length];
+        for (int j = 0; j < kept.length; j++) {
+            maskRows[kept[j]] = 1;
+            source[j] = kept[j];
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            DiffusionLoss loss = randomized(m, schedule, learnSigma);
+            ParameterStore store = new ParameterStore(m, false);
+            NDArray target = normal(m, new Shape(rows, C), 1, 1);
+            NDArray z = normal(m, new Shape(rows, Z), 1, 2);
+            NDArray mask = m.create(maskRows);
+            StepRandom rng = new StepRandom(3, 17);
+            z.setRequiresGradient(true);
+            ParamGradients.Computed all = ParamGradients.of(loss, () -> loss.loss(store, target, z, mask, rng));
+            float[] zAll = takeGradient(z);
+            ParamGradients.Computed some = ParamGradients.of(loss, () -> loss.loss(store,
+                    StepArrays.rows(target, source), StepArrays.rows(z, source), kept, rows, rng));
+            float[] zSome = takeGradient(z);
+            ParamGradients.assertSame(all, some, 1e-5);
+            assertThat(all.loss()).as("the loss is not trivially 0").isGreaterThan(0.1);
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < Z; k++) {
+                    assertThat(zSome[r * Z + k]).as("dL/dz row %d", r).isCloseTo(zAll[r * Z + k], within(1e-6f));
+                }
+                if (maskRows[r] == 1) {
+                    assertThat(Arrays.copyOfRange(zAll, r * Z, (r + 1) * Z)).as("a kept row's z gets a gradient")
+                            .isNotEqualTo(new float[Z]);
+                }
+            }
+        }
+    }
+
+    private static float[] takeGradient(NDArray x) {
+        NDArray g = x.getGradient();
+        float[] values = g.toFloatArray();
+        g.subi(g);
+        g.close();
+        return values;
+    }
+
+    /**
+     * Embedding each distinct step once and looking the rows up is the per-row time embedding: the head's
+     * output at rows that share steps, against one sinusoid row per row.
+     */
+    @ParameterizedTest(name = "learnSigma {0}")
+    @CsvSource({"false", "true"})
+    void theDistinctStepLookupIsThePerRowTimeEmbedding(boolean learnSigma) {
+        NoiseSchedule schedule = NoiseSchedule.of("cosine", NoiseSchedule.TRAINING_STEPS);
+        int[] t = {999, 3, 500, 3, 0, 999, 41, 500, 7, 3};
+        try (NDManager m = NDManager.newBaseManager()) {
+            DiffusionLoss loss = randomized(m, schedule, learnSigma);
+            ParameterStore store = new ParameterStore(m, false);
+            NDArray x = normal(m, new Shape(t.length, C), 1, 7);
+            NDArray z = normal(m, new Shape(t.length, Z), 1, 8);
+            float[] perRow = loss.head().forward(store, new NDList(x, TimestepEmbedder.sinusoid(m, t), z), false)
+                    .singletonOrThrow().toFloatArray();
+            float[] lookedUp = loss.head().rowsAtSteps(store, x, t, z, false).toFloatArray();
+            assertThat(lookedUp).hasSameSizeAs(perRow);
+            for (int i = 0; i < perRow.length; i++) {
+                assertThat(lookedUp[i]).as("output %d", i).isCloseTo(perRow[i], within(1e-5f));
+            }
+        }
     }
 
     /**

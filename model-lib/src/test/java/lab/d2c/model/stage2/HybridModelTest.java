@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,6 +15,9 @@ import java.util.SplittableRandom;
 import lab.d2c.config.stage2.DiscretePositions;
 import lab.d2c.config.stage2.FusionKind;
 import lab.d2c.config.stage2.HybridConfig;
+import lab.d2c.model.nn.ParamGradients;
+import lab.d2c.model.train.StepLoss;
+import lab.d2c.model.train.StepRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -202,6 +206,133 @@ class HybridModelTest {
                 assertThat(model.diffusion().getOutputShapes(new Shape[] {new Shape(3, c)})[0])
                         .isEqualTo(new Shape(3, learn ? 2 * c : c));
             }
+        }
+    }
+
+    /**
+     * The training loss on the masked rows alone is MAR's form (every row through the head, the mean weighted by
+     * the mask), value and every parameter's gradient, for every fusion, with dropout, the posterior draw and
+     * diffusion_batch_mul 2; at steps whose mask ratio leaves rows unmasked, so the two forms run different rows.
+     */
+    @ParameterizedTest
+    @EnumSource(FusionKind.class)
+    void theMaskedRowsAloneGiveMarsLossAndGradients(FusionKind fusion) {
+        int b = 3;
+        int c = HybridFixtures.CHANNELS;
+        HybridConfig config = HybridFixtures.small(fusion, 4).withDropout(0.2, 0.2, 0.1, 0.1);
+        assertThat(config.diffusionBatchMul()).isGreaterThan(1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            HybridModel model = initialized(m, config);
+            // off the zero-initialized head, so that the loss reads z and every block gets a gradient
+            SplittableRandom shift = new SplittableRandom(19);
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
+                NDArray array = p.getValue().getArray();
+                float[] values = array.toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    values[i] += (float) (0.05 * shift.nextGaussian());
+                }
+                array.set(values);
+            }
+            SplittableRandom r = new SplittableRandom(23);
+            float[] means = new float[b * N * c];
+            float[] stds = new float[b * N * c];
+            for (int i = 0; i < means.length; i++) {
+                means[i] = (float) r.nextGaussian();
+                stds[i] = (float) (0.1 + 0.2 * r.nextDouble());
+            }
+            int[] ids = r.ints(b * N, 0, HybridFixtures.VOCAB).toArray();
+            int[] labels = {0, 2, 1};
+            int checked = 0;
+            for (long step = 0; checked < 2; step++) {
+                StepRandom rng = new StepRandom(29, step);
+                try (NDManager scope = m.newSubManager()) {
+                    NDList batch = new NDList(scope.create(means, new Shape(b, N, c)),
+                            scope.create(ids, new Shape(b, N)), scope.create(labels),
+                            scope.create(stds, new Shape(b, N, c)));
+                    float[] ratio = new float[1];
+                    ParamGradients.Computed mar = ParamGradients.of(model, () -> {
+                        StepLoss l = model.loss(scope, batch, rng, true);
+                        ratio[0] = l.metrics().get("mask_ratio").getFloat();
+                        return l.loss();
+                    });
+                    if (MaskRatioSampler.maskedCount(N, ratio[0]) == N) {
+                        continue;
+                    }
+                    ParamGradients.Computed masked = ParamGradients.of(model,
+                            () -> model.loss(scope, batch, rng, false).loss());
+                    ParamGradients.assertSame(mar, masked, 1e-5);
+                    checked++;
+                }
+            }
+        }
+    }
+
+    /**
+     * A garbage collection between the forward and the backward pass changes no gradient. The masked-row gather
+     * and the distinct-step lookup make their indices from Java values, in direct buffers libtorch borrows; an
+     * index whose handle was closed before the backward pass was freed by the collector and its memory reused
+     * (the weights of a resumed train-stage2 differed from an uninterrupted run's). The churn here frees what is
+     * unreachable and reallocates zeroed direct buffers of every size the step used.
+     */
+    @Test
+    void aGarbageCollectionBetweenForwardAndBackwardChangesNoGradient() {
+        int b = 3;
+        int c = HybridFixtures.CHANNELS;
+        HybridConfig config = HybridFixtures.small(FusionKind.CROSS_ATTENTION, 4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            HybridModel model = initialized(m, config);
+            SplittableRandom shift = new SplittableRandom(19);
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
+                NDArray array = p.getValue().getArray();
+                float[] values = array.toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    values[i] += (float) (0.05 * shift.nextGaussian());
+                }
+                array.set(values);
+            }
+            SplittableRandom r = new SplittableRandom(23);
+            float[] means = new float[b * N * c];
+            for (int i = 0; i < means.length; i++) {
+                means[i] = (float) r.nextGaussian();
+            }
+            int[] ids = r.ints(b * N, 0, HybridFixtures.VOCAB).toArray();
+            StepRandom rng = new StepRandom(29, 1);
+            ParamGradients.Computed[] runs = new ParamGradients.Computed[2];
+            for (int run = 0; run < 2; run++) {
+                boolean churn = run == 1;
+                try (NDManager scope = m.newSubManager()) {
+                    NDList batch = new NDList(scope.create(means, new Shape(b, N, c)),
+                            scope.create(ids, new Shape(b, N)), scope.create(new int[] {0, 2, 1}));
+                    runs[run] = ParamGradients.of(model, () -> {
+                        NDArray loss = model.loss(scope, batch, rng).loss();
+                        if (churn) {
+                            for (int round = 0; round < 3; round++) {
+                                System.gc();
+                                sleep(50);
+                                java.util.List<java.nio.ByteBuffer> held = new java.util.ArrayList<>();
+                                for (int size = 8; size <= 1 << 20; size *= 2) {
+                                    for (int k = 0; k < 16; k++) {
+                                        held.add(java.nio.ByteBuffer.allocateDirect(size + 8 * k));
+                                    }
+                                }
+                            }
+                        }
+                        return loss;
+                    });
+                }
+            }
+            assertThat(runs[1].loss()).isEqualTo(runs[0].loss());
+            for (String name : runs[0].gradients().keySet()) {
+                assertThat(runs[1].gradients().get(name)).as(name).containsExactly(runs[0].gradients().get(name));
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -28,7 +28,9 @@ public final class TrainStage2Node extends DeclaredNodeType {
         // 4: also writes weights.safetensors (issue 27)
         // 5: gradient clipping's global norm is summed in double precision without a temporary square
         // (model.train.SumOfSquares), which changes the clipped steps' last bits
-        super(KIND, 5, PATHS);
+        // 6: the diffusion head runs on the masked rows alone and embeds each distinct step once (the same loss
+        // and gradients as MAR's every-row form up to float rounding, so the weights differ in their last bits)
+        super(KIND, 6, PATHS);
     }
 
     @Override
