@@ -126,17 +126,7 @@ class FusionGoldenTest {
             }
             ByteArrayOutputStream saved = new ByteArrayOutputStream();
             model.saveParameters(new DataOutputStream(saved));
-            // the head starts at zero (AdaLN-Zero), so at init neither the loss nor a sample reads z: move
-            // every weight by a fixed draw, in registration order, so that both depend on the fusion
-            SplittableRandom shift = new SplittableRandom(19);
-            for (Pair<String, Parameter> p : model.getParameters()) {
-                NDArray array = p.getValue().getArray();
-                float[] values = array.toFloatArray();
-                for (int i = 0; i < values.length; i++) {
-                    values[i] += (float) (0.05 * shift.nextGaussian());
-                }
-                array.set(values);
-            }
+            HybridFixtures.moveOffZeroInit(model, 19);
 
             SplittableRandom r = new SplittableRandom(23);
             float[] means = new float[B * N * C];

@@ -223,16 +223,7 @@ class HybridModelTest {
         assertThat(config.diffusionBatchMul()).isGreaterThan(1);
         try (NDManager m = NDManager.newBaseManager()) {
             HybridModel model = initialized(m, config);
-            // off the zero-initialized head, so that the loss reads z and every block gets a gradient
-            SplittableRandom shift = new SplittableRandom(19);
-            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
-                NDArray array = p.getValue().getArray();
-                float[] values = array.toFloatArray();
-                for (int i = 0; i < values.length; i++) {
-                    values[i] += (float) (0.05 * shift.nextGaussian());
-                }
-                array.set(values);
-            }
+            HybridFixtures.moveOffZeroInit(model, 19);
             SplittableRandom r = new SplittableRandom(23);
             float[] means = new float[b * N * c];
             float[] stds = new float[b * N * c];
@@ -281,15 +272,7 @@ class HybridModelTest {
         HybridConfig config = HybridFixtures.small(FusionKind.CROSS_ATTENTION, 4);
         try (NDManager m = NDManager.newBaseManager()) {
             HybridModel model = initialized(m, config);
-            SplittableRandom shift = new SplittableRandom(19);
-            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
-                NDArray array = p.getValue().getArray();
-                float[] values = array.toFloatArray();
-                for (int i = 0; i < values.length; i++) {
-                    values[i] += (float) (0.05 * shift.nextGaussian());
-                }
-                array.set(values);
-            }
+            HybridFixtures.moveOffZeroInit(model, 19);
             SplittableRandom r = new SplittableRandom(23);
             float[] means = new float[b * N * c];
             for (int i = 0; i < means.length; i++) {
